@@ -1,0 +1,2 @@
+// The billing entities, collected for the ORM.
+export const billingEntities: Function[] = [];

@@ -1,0 +1,2 @@
+// The catalog entities, collected for the ORM.
+export const catalogEntities: Function[] = [];

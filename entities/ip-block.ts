@@ -1,0 +1,18 @@
+// A timed block of one client IP (seed 003's ip_blacklist).
+import { defineEntity, p } from '@mikro-orm/core';
+
+const IpBlockSchema = defineEntity({
+  name: 'IpBlock',
+  tableName: 'ip_blacklist',
+  properties: {
+    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    ipAddress: p.string().length(45),
+    reason: p.text().nullable(),
+    blockedUntil: p.datetime(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+
+export class IpBlock extends IpBlockSchema.class {}
+IpBlockSchema.setClass(IpBlock);

@@ -1,0 +1,2 @@
+// The library entities, collected for the ORM.
+export const libraryEntities: Function[] = [];

@@ -1,0 +1,27 @@
+// The typed map of background jobs: name → handler, concurrency, attempts, schedule. Features add theirs here.
+import type { FastifyInstance } from 'fastify';
+import type { JobRegistry } from '../services/jobs/runner.ts';
+import { expireStaleRecords } from '../services/auth/cleanup.ts';
+import { notificationJobs } from '../services/notifications/job-handlers.ts';
+import { REBUILD_JOB, rebuildNeighbours } from '../services/recommendations/rebuild.ts';
+
+export function jobRegistry(app: FastifyInstance): JobRegistry {
+  return {
+    // Item-to-item neighbours and popularity counts from every profile's viewing; serving processes pick
+    // the new version up within a minute.
+    [REBUILD_JOB]: {
+      everySeconds: 3600,
+      handler: async () => {
+        await rebuildNeighbours({ em: app.em(), cache: app.cache, log: app.log });
+      },
+    },
+    'auth.expire-stale': {
+      everySeconds: 3600,
+      handler: async () => {
+        await expireStaleRecords(app.em());
+      },
+    },
+    // Notification fan-outs push through the real-time hub (read when a job runs, not at registration).
+    ...notificationJobs({ config: app.config, deps: () => ({ em: app.em(), realtime: app.hasDecorator('realtime') ? app.realtime : null, log: app.log }) }),
+  };
+}

@@ -1,0 +1,20 @@
+// The ordered list of migrations: the only way the schema changes. Append, never edit a landed one.
+import { Accounts } from './0001-accounts.ts';
+import { Catalog } from './0002-catalog.ts';
+import { Library } from './0003-library.ts';
+import { Billing } from './0004-billing.ts';
+import { Engagement } from './0005-engagement.ts';
+import { Jobs } from './0006-jobs.ts';
+import { Recommendations } from './0007-recommendations.ts';
+import { Playback } from './0008-playback.ts';
+
+export const migrationsList = [
+  { name: '0001-accounts', class: Accounts },
+  { name: '0002-catalog', class: Catalog },
+  { name: '0003-library', class: Library },
+  { name: '0004-billing', class: Billing },
+  { name: '0005-engagement', class: Engagement },
+  { name: '0006-jobs', class: Jobs },
+  { name: '0007-recommendations', class: Recommendations },
+  { name: '0008-playback', class: Playback },
+];

@@ -1,0 +1,92 @@
+// Real time: the pub/sub hub (Redis pub/sub on a dedicated subscriber connection when REDIS_URL is set,
+// in-process otherwise), @fastify/websocket, and the socket route GET /api/v1/ws. Notification services
+// publish through app.realtime; the gateway relays each user's messages to that user's sockets here.
+import fp from 'fastify-plugin';
+import websocket from '@fastify/websocket';
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../services/errors.ts';
+import { isSessionActive } from '../services/auth/session-state.ts';
+import type { AccessClaims } from '../services/auth/tokens.ts';
+import { createMemoryHub, createRedisHub, type Hub } from '../services/realtime/hub.ts';
+import { createGateway, type Gateway, type SocketIdentity } from '../services/realtime/gateway.ts';
+import { unreadState } from '../services/notifications/store.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: Hub & { gateway: Gateway };
+  }
+}
+
+const TOKEN = /^[A-Za-z0-9_.-]{10,4096}$/;
+
+/** The token sent with the upgrade: `?token=` or `Sec-WebSocket-Protocol: bearer, <token>`. */
+function upgradeToken(request: FastifyRequest): string | null {
+  const query = (request.query as { token?: string }).token;
+  if (query) return query;
+  const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+  const at = offered.indexOf('bearer');
+  return at >= 0 && offered[at + 1] ? offered[at + 1] : null;
+}
+
+export default fp(
+  async (app) => {
+    const { config } = app;
+    const hub = config.REDIS_URL
+      ? createRedisHub({
+        publisher: app.redis,
+        subscriber: app.redis.duplicate(),
+        prefix: config.REDIS_KEY_PREFIX,
+        onError: (err) => app.log.warn({ err }, 'redis subscriber error'),
+      })
+      : createMemoryHub();
+
+    const authenticate = async (token: string): Promise<SocketIdentity> => {
+      if (!TOKEN.test(token)) throw new AppError('UNAUTHORIZED', 'Invalid token');
+      // Expiry is checked here rather than by the verifier so the socket can also learn when to close.
+      const claims = app.tokens.verifyAccessIgnoringExpiry(token) as AccessClaims & { exp: number };
+      if (claims.exp * 1000 <= Date.now()) throw new AppError('TOKEN_EXPIRED', 'The token has expired');
+      if (!(await isSessionActive({ em: app.em(), cache: app.cache }, claims.session_id))) throw new AppError('UNAUTHORIZED', 'The session has ended');
+      return { userId: claims.user_id, sessionId: claims.session_id, expiresAt: claims.exp * 1000 };
+    };
+
+    const gateway = createGateway({
+      hub,
+      authenticate,
+      sessionActive: (sessionId) => isSessionActive({ em: app.em(), cache: app.cache }, sessionId),
+      unreadState: (userId) => unreadState(app.em(), userId),
+      heartbeatMs: config.WS_HEARTBEAT_MS,
+      authTimeoutMs: config.WS_AUTH_TIMEOUT_MS,
+      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+      maxPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
+      log: app.log,
+    });
+    app.decorate('realtime', Object.assign(hub, { gateway }));
+
+    // Registered before @fastify/websocket's own preClose, so clients get a 1001 "going away" first.
+    app.addHook('preClose', async () => gateway.close());
+    app.addHook('onClose', async () => hub.close());
+
+    await app.register(websocket, {
+      options: {
+        maxPayload: 64 * 1024,
+        // The client offers ["bearer", <token>]; only "bearer" is echoed back, never the token.
+        handleProtocols: (protocols: Set<string>) => (protocols.has('bearer') ? 'bearer' : false),
+      },
+    });
+
+    const identities = new WeakMap<object, SocketIdentity>();
+    app.get('/api/v1/ws', {
+      websocket: true,
+      schema: { querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 4096 })) }) },
+      // A token sent with the upgrade is checked before it: a bad one gets a plain 401, no socket.
+      preValidation: async (request) => {
+        const token = upgradeToken(request);
+        if (token) identities.set(request.raw, await authenticate(token));
+      },
+    }, (socket, request) => {
+      gateway.accept(socket, identities.get(request.raw) ?? null);
+    });
+  },
+  { name: 'realtime', dependencies: ['config', 'db', 'cache', 'auth'] },
+);

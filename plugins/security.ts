@@ -1,0 +1,48 @@
+// Hardening: security headers, the CORS allow-list, JSON bodies with size and depth limits, request ids in
+// responses, and the IP block list.
+import fp from 'fastify-plugin';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import { listOf } from '../services/config.ts';
+import { jsonDepthExceeds } from '../services/security/json-depth.ts';
+import { isIpBlocked } from '../services/security/ip-blocks.ts';
+import { AppError } from '../services/errors.ts';
+
+const MAX_JSON_DEPTH = 32;
+
+export default fp(
+  async (app) => {
+    // The API answers JSON; the docs pages set their own CSP (swagger-ui staticCSP).
+    await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
+    const origins = listOf(app.config.CORS_ORIGINS);
+    await app.register(cors, {
+      origin: origins.length > 0 ? origins : false,
+      credentials: false,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Profile-Id', 'X-Profile-Pin'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+      maxAge: 600,
+    });
+
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      const text = body as string;
+      if (text.length === 0) return done(null, undefined);
+      if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return done(new AppError('INVALID_REQUEST', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      try {
+        // Refuse prototype-polluting keys outright rather than trusting every consumer to ignore them.
+        done(null, JSON.parse(text, (key, value) => (key === '__proto__' || key === 'constructor' ? undefined : value)));
+      } catch {
+        done(new AppError('INVALID_REQUEST', 'The body is not valid JSON'), undefined);
+      }
+    });
+
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+      if (await isIpBlocked({ em: request.em, cache: app.cache }, request.ip)) {
+        throw new AppError('IP_BLOCKED', 'Requests from this address are temporarily blocked');
+      }
+    });
+  },
+  { name: 'security', dependencies: ['config', 'db', 'cache'] },
+);

@@ -1,0 +1,51 @@
+// Request and response schemas of /auth (seed 003 payloads, plus refresh_token and expires_in of seed 001).
+import { Type } from '@sinclair/typebox';
+import { Email, GenreIds, Password, envelope } from './common.ts';
+
+const ClientFields = {
+  platform: Type.Optional(Type.Union([Type.Literal('mobile-app'), Type.Literal('web')], { description: 'Defaults from the User-Agent' })),
+  device_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255, examples: ['Pixel 9'] })),
+};
+
+export const SignupBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, examples: ['Joe Doe'] }),
+    email: Email,
+    password: Password,
+    genres: Type.Optional(GenreIds),
+    ...ClientFields,
+  },
+  { additionalProperties: false },
+);
+
+export const LoginBody = Type.Object(
+  { email: Email, password: Type.String({ minLength: 1, maxLength: 128, examples: ['PASS1234'] }), ...ClientFields },
+  { additionalProperties: false },
+);
+
+export const RefreshBody = Type.Object(
+  { refresh_token: Type.Optional(Type.String({ minLength: 10, maxLength: 200, description: 'The refresh token from login, signup or the last refresh' })) },
+  { additionalProperties: false },
+);
+
+export const ForgotBody = Type.Object({ email: Email }, { additionalProperties: false });
+export const VerifyOtpBody = Type.Object({ otp_code: Type.String({ pattern: '^[0-9]{6}$', examples: ['123456'] }) }, { additionalProperties: false });
+export const NewPasswordBody = Type.Object({ new_password: Password }, { additionalProperties: false });
+
+export const AccountUser = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String({ examples: ['Joe Doe'] }),
+  email: Type.String({ examples: ['example@mail.com'] }),
+});
+
+const tokenFields = {
+  auth_token: Type.String({ description: 'JWT access token (Bearer)' }),
+  refresh_token: Type.String({ description: 'Opaque refresh token; rotated on every refresh' }),
+  expires_in: Type.Integer({ description: 'Access token lifetime in seconds', examples: [900] }),
+};
+
+export const AuthResponse = envelope(Type.Object({ ...tokenFields, user: AccountUser }));
+export const RefreshResponse = envelope(
+  Type.Object({ auth_token: tokenFields.auth_token, refresh_token: Type.Optional(tokenFields.refresh_token), expires_in: tokenFields.expires_in }),
+);
+export const ResetTokenResponse = envelope(Type.Object({ reset_token: Type.String({ description: 'JWT of type forgot_password; send it as Bearer to verify and change' }) }));

@@ -1,0 +1,77 @@
+// Seed 001's content browse, trending, new releases and search, in the seed 003 envelope and card style.
+import { Type } from '@sinclair/typebox';
+import { CERTIFICATIONS } from '../services/catalog/maturity.ts';
+import { Pagination, envelope, pageQuery } from './common.ts';
+import { cardProperties } from './movies.ts';
+
+const Kind = Type.Union([Type.Literal('movie'), Type.Literal('series')]);
+const Year = Type.Integer({ minimum: 1870, maximum: 2200 });
+
+export const ContentItem = Type.Object(
+  {
+    ...cardProperties,
+    type: Kind,
+    release_year: Type.Union([Type.Integer(), Type.Null()]),
+    seasons: Type.Union([Type.Integer(), Type.Null()], { description: 'Series only' }),
+    episodes: Type.Union([Type.Integer(), Type.Null()], { description: 'Series only' }),
+    cast: Type.Array(Type.String(), { description: 'Top-billed cast' }),
+    director: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'ContentItem', description: 'A title card with the seed 001 browse fields' },
+);
+
+export const ContentListResponse = envelope(
+  Type.Object({
+    content: Type.Array(Type.Unsafe<unknown>({ $ref: 'ContentItem#' })),
+    pagination: Type.Intersect([Pagination, Type.Object({ has_next: Type.Boolean() })]),
+  }),
+);
+
+export const BrowseQuery = Type.Object({
+  genre: Type.Optional(Type.Integer({ minimum: 1, maximum: 999_999_999, description: 'Genre id (GET /movies/genres)' })),
+  type: Type.Optional(Kind),
+  rating: Type.Optional(Type.Union(CERTIFICATIONS.map((c) => Type.Literal(c)), { description: 'Certification' })),
+  language: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}$', description: 'Original language, ISO 639-1', examples: ['en'] })),
+  year_from: Type.Optional(Year),
+  year_to: Type.Optional(Year),
+  sort: Type.Optional(Type.Union([Type.Literal('popularity'), Type.Literal('release_date'), Type.Literal('rating')], { default: 'popularity' })),
+  ...pageQuery(100),
+});
+
+export const ListQuery = Type.Object(pageQuery(100));
+
+export const NewReleasesQuery = Type.Object({
+  days: Type.Integer({ minimum: 1, maximum: 3650, default: 90, description: 'Released within this many days up to today' }),
+  ...pageQuery(100),
+});
+
+export const SearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 200 }),
+  type: Type.Optional(Kind),
+  limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+});
+
+export const SearchResponse = envelope(
+  Type.Object({
+    results: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        title: Type.String(),
+        type: Kind,
+        match_score: Type.Number({ minimum: 0, maximum: 1 }),
+        thumbnail_url: Type.Union([Type.String(), Type.Null()]),
+        poster: Type.Union([Type.String(), Type.Null()]),
+        release_date: Type.Union([Type.String(), Type.Null()]),
+        release_year: Type.Union([Type.Integer(), Type.Null()]),
+        genres: Type.Array(Type.String()),
+        rating: Type.Number(),
+        certification: Type.String(),
+        is_series: Type.Boolean(),
+      }),
+    ),
+    total_results: Type.Integer({ minimum: 0 }),
+    query: Type.String(),
+  }),
+);
+
+export const ContentDetailsResponse = envelope(Type.Object({ content: Type.Unsafe<unknown>({ $ref: 'MovieDetails#' }) }));

@@ -1,0 +1,29 @@
+// Starts the API: listens on HOST:PORT and, on SIGTERM/SIGINT, stops accepting, drains in-flight requests
+// (answering 503 to new ones meanwhile) and closes the database and Redis.
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './services/config.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const app = await buildApp({ config });
+app.server.keepAliveTimeout = 72_000;
+app.server.requestTimeout = 30_000;
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, 'shutting down after an error');
+  else app.log.info({ signal }, 'shutting down');
+  await app.close();
+});
+
+await app.listen({ host: config.HOST, port: config.PORT });
+app.log.info(`API docs at ${config.PUBLIC_BASE_URL}/api/docs`);

@@ -1,0 +1,99 @@
+// Runs the registered jobs: polls for due ones, runs each with its own concurrency, schedules the recurring
+// ones. Start-up fails when a recurring or known job has no handler.
+import type { Em } from '../db/orm.ts';
+import type { Logger } from '../deps.ts';
+import { claim, complete, enqueue, fail, prune, type ClaimedJob } from './queue.ts';
+
+export interface JobDefinition<P = any> {
+  handler: (payload: P, job: ClaimedJob) => Promise<void>;
+  /** Jobs of this kind running at once in one worker. */
+  concurrency?: number;
+  maxAttempts?: number;
+  /** Recurring: enqueued once per period (deduplicated across workers). */
+  everySeconds?: number;
+}
+
+export type JobRegistry = Record<string, JobDefinition>;
+
+export interface Runner {
+  /** Runs one polling round; resolves when the claimed jobs are done (tests call it directly). */
+  tick(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createRunner(options: { em: () => Em; jobs: JobRegistry; log: Logger; pollMs?: number }): Runner {
+  const { jobs, log } = options;
+  for (const [name, def] of Object.entries(jobs)) {
+    if (typeof def.handler !== 'function') throw new Error(`job "${name}" has no handler`);
+  }
+  const running = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let current: Promise<number> = Promise.resolve(0);
+  let lastPrune = 0;
+
+  async function schedule(em: Em) {
+    const now = Date.now();
+    for (const [name, def] of Object.entries(jobs)) {
+      if (!def.everySeconds) continue;
+      const slot = Math.floor(now / 1000 / def.everySeconds);
+      await enqueue(em, name, {}, { dedupeKey: `${name}:${slot}`, maxAttempts: 1 });
+    }
+    if (now - lastPrune > 3_600_000) {
+      lastPrune = now;
+      await prune(em, 7 * 86_400);
+    }
+  }
+
+  async function runOne(job: ClaimedJob) {
+    const def = jobs[job.name];
+    running.set(job.name, (running.get(job.name) ?? 0) + 1);
+    try {
+      await def.handler(job.payload, job);
+      await complete(options.em(), job.id);
+    } catch (err) {
+      log.error({ err, job: { id: job.id, name: job.name, attempts: job.attempts } }, 'job failed');
+      await fail(options.em(), job, err instanceof Error ? err.message : String(err));
+    } finally {
+      running.set(job.name, (running.get(job.name) ?? 1) - 1);
+    }
+  }
+
+  async function tick(): Promise<number> {
+    const em = options.em();
+    await schedule(em);
+    const free = Object.entries(jobs).filter(([name, def]) => (running.get(name) ?? 0) < (def.concurrency ?? 1));
+    if (free.length === 0) return 0;
+    const claimed = await claim(em, free.map(([name]) => name), 10);
+    await Promise.all(claimed.map(runOne));
+    return claimed.length;
+  }
+
+  const loop = async () => {
+    if (stopped) return;
+    try {
+      current = tick();
+      const n = await current;
+      timer = setTimeout(loop, n > 0 ? 0 : (options.pollMs ?? 1000));
+    } catch (err) {
+      log.error({ err }, 'job polling failed');
+      timer = setTimeout(loop, 5000);
+    }
+    timer?.unref?.();
+  };
+
+  return {
+    tick,
+    start() {
+      stopped = false;
+      timer = setTimeout(loop, 0);
+      timer.unref();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current.catch(() => 0);
+    },
+  };
+}

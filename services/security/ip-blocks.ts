@@ -1,0 +1,38 @@
+// Timed IP blocks (seed 003's ip_blacklist): repeated failed logins from one IP block it for a while.
+// Lookups are cached so the check costs one cache read per request.
+import type { Cache } from '../cache/types.ts';
+import type { Em } from '../db/orm.ts';
+
+interface Deps {
+  em: Em;
+  cache: Cache;
+}
+
+const blockKey = (ip: string) => `ipblock:${ip}`;
+
+export async function isIpBlocked(deps: Deps, ip: string): Promise<boolean> {
+  const cached = await deps.cache.get(blockKey(ip));
+  if (cached !== null) return Number(cached) > Date.now();
+  const rows = await deps.em.execute<{ until: string | Date }[]>(
+    'select max(blocked_until) as until from ip_blacklist where ip_address = ? and blocked_until > now()',
+    [ip],
+  );
+  const until = rows[0]?.until ? new Date(rows[0].until).getTime() : 0;
+  await deps.cache.set(blockKey(ip), String(until), until > Date.now() ? Math.ceil((until - Date.now()) / 1000) : 60);
+  return until > Date.now();
+}
+
+export async function blockIp(deps: Deps, ip: string, seconds: number, reason: string): Promise<void> {
+  const until = new Date(Date.now() + seconds * 1000);
+  await deps.em.execute('insert into ip_blacklist (id, ip_address, reason, blocked_until) values (?, ?, ?, ?)', [crypto.randomUUID(), ip, reason, until]);
+  await deps.cache.set(blockKey(ip), String(until.getTime()), seconds);
+}
+
+/** Counts a failed login; returns true when this failure blocked the IP. */
+export async function recordFailedLogin(deps: Deps & { threshold: number; blockSeconds: number }, ip: string): Promise<boolean> {
+  const failures = await deps.cache.incr(`loginfail:${ip}`, deps.blockSeconds);
+  if (failures < deps.threshold) return false;
+  await deps.cache.del(`loginfail:${ip}`);
+  await blockIp(deps, ip, deps.blockSeconds, `${failures} failed logins`);
+  return true;
+}
