@@ -1,0 +1,144 @@
+// Admin changes to titles: create local originals (movies and series with their seasons), replace or patch
+// the editable fields of any title (a TMDb copy too), soft delete, and the media processing status.
+import type { Actor, Deps } from '../deps.ts';
+import type { Em } from '../db/orm.ts';
+import { AppError } from '../errors.ts';
+import { maturityLevel } from './maturity.ts';
+import type { ContentCreateInput, ContentEditInput } from '../../schemas/admin-content.ts';
+import { applyChange, checkCast, checkGenres, lockTitle, newContentId, recount, refreshSearch, replaceCredits, syncTitleGenres } from './admin-store.ts';
+import { checkSeasonNumbers, insertSeason } from './admin-seasons.ts';
+import { getContentView, type ContentView } from './admin-view.ts';
+
+/** The editable columns of a title, as written. */
+interface TitleFields {
+  title: string;
+  original_title: string | null;
+  original_language: string | null;
+  overview: string | null;
+  release_date: string | null;
+  runtime: number | null;
+  genre_ids: number[];
+  certification: string;
+  popularity: number;
+  poster_path: string | null;
+  backdrop_path: string | null;
+  homepage: string | null;
+}
+
+const EMPTY: Omit<TitleFields, 'title'> = {
+  original_title: null, original_language: null, overview: null, release_date: null, runtime: null, genre_ids: [],
+  certification: 'NR', popularity: 0, poster_path: null, backdrop_path: null, homepage: null,
+};
+
+/** Body field → column, for the fields whose names differ. */
+const COLUMN: Record<string, keyof TitleFields> = { poster_url: 'poster_path', backdrop_url: 'backdrop_path' };
+
+function overlay(base: TitleFields, input: ContentEditInput, genreIds: number[] | undefined): TitleFields {
+  const next: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined || key === 'cast' || key === 'directors' || key === 'genre_ids') continue;
+    next[COLUMN[key] ?? key] = value;
+  }
+  if (genreIds) next.genre_ids = genreIds;
+  return next as unknown as TitleFields;
+}
+
+async function writeTitle(tx: Em, id: string, fields: TitleFields): Promise<void> {
+  const level = maturityLevel(fields.certification);
+  await tx.execute(
+    `update titles set title = ?, original_title = ?, original_language = ?, overview = ?, release_date = ?, runtime = ?, genre_ids = ?::integer[],
+       certification = ?, maturity_level = ?, popularity = ?, poster_path = ?, backdrop_path = ?, homepage = ?, updated_at = now()
+     where id = ?`,
+    [fields.title, fields.original_title, fields.original_language, fields.overview, fields.release_date, fields.runtime, `{${fields.genre_ids.join(',')}}`,
+      fields.certification, level, fields.popularity, fields.poster_path, fields.backdrop_path, fields.homepage, id],
+  );
+  await syncTitleGenres(tx, id, fields.genre_ids, fields.popularity, level);
+}
+
+async function writeCredits(tx: Em, id: string, input: ContentEditInput): Promise<void> {
+  if (input.cast) await replaceCredits(tx, id, 'cast', input.cast);
+  if (input.directors) await replaceCredits(tx, id, 'director', input.directors.map((name) => ({ name })));
+}
+
+export async function createContent(deps: Deps, actor: Actor, input: ContentCreateInput): Promise<ContentView> {
+  if (input.type === 'movie' && input.seasons?.length) {
+    throw new AppError('INVALID_REQUEST', 'Only series have seasons', { fields: [{ field: 'seasons', in: 'body', message: 'is only allowed when type is series' }] });
+  }
+  checkCast(input.cast);
+  checkSeasonNumbers(input.seasons ?? []);
+  const genreIds = await checkGenres(deps.em, input.genre_ids ?? []);
+  const { type, seasons = [], ...editable } = input;
+  const fields = overlay({ title: input.title, ...EMPTY }, editable, genreIds);
+  const id = newContentId();
+  await applyChange(deps, actor, async (tx) => {
+    await tx.execute(`insert into titles (id, kind, source, title, season_count, episode_count) values (?, ?, 'local', ?, ?, ?)`, [id, type, fields.title, type === 'series' ? 0 : null, type === 'series' ? 0 : null]);
+    await writeTitle(tx, id, fields);
+    await writeCredits(tx, id, editable);
+    await refreshSearch(tx, id);
+    for (const season of seasons) await insertSeason(tx, id, season);
+    if (type === 'series') await recount(tx, id);
+    return { result: undefined, change: { action: 'admin.content_created', titleId: id, details: { type, title: fields.title, seasons: seasons.length } } };
+  });
+  return getContentView(deps.em, id);
+}
+
+type TitleRow = Omit<TitleFields, 'release_date'> & { release_date: unknown };
+
+/** PUT (`replace`: omitted optional fields are cleared) and PATCH (`merge`: only the fields sent change). */
+export async function editContent(deps: Deps, actor: Actor, id: string, input: ContentEditInput, mode: 'replace' | 'merge'): Promise<ContentView> {
+  checkCast(input.cast);
+  const genreIds = input.genre_ids ? await checkGenres(deps.em, input.genre_ids) : undefined;
+  const effective: ContentEditInput = mode === 'replace' ? { cast: [], directors: [], ...input } : input;
+  await applyChange(deps, actor, async (tx) => {
+    await lockTitle(tx, id);
+    const rows = await tx.execute<TitleRow[]>(
+      `select title, original_title, original_language, overview, to_char(release_date, 'YYYY-MM-DD') as release_date, runtime, genre_ids, certification,
+         popularity, poster_path, backdrop_path, homepage from titles where id = ?`,
+      [id],
+    );
+    const current: TitleFields = { ...rows[0], release_date: (rows[0].release_date as string | null) ?? null, genre_ids: (rows[0].genre_ids ?? []).map(Number), popularity: Number(rows[0].popularity) };
+    const base = mode === 'replace' ? { title: current.title, ...EMPTY } : current;
+    await writeTitle(tx, id, overlay(base, effective, genreIds ?? (mode === 'replace' ? [] : undefined)));
+    await writeCredits(tx, id, effective);
+    await refreshSearch(tx, id);
+    return { result: undefined, change: { action: 'admin.content_updated', titleId: id, details: { mode, fields: Object.keys(input).sort() } } };
+  });
+  return getContentView(deps.em, id);
+}
+
+/**
+ * Soft delete: the row stays (history, ratings and favourites keep pointing at it) but leaves every list.
+ * Its title_genres rows go, because genre pages read that table alone.
+ */
+export async function deleteContent(deps: Deps, actor: Actor, id: string): Promise<void> {
+  await applyChange(deps, actor, async (tx) => {
+    const title = await lockTitle(tx, id);
+    await tx.execute('update titles set deleted_at = now(), updated_at = now() where id = ?', [id]);
+    await tx.execute('delete from title_genres where title_id = ?', [id]);
+    return { result: undefined, change: { action: 'admin.content_deleted', titleId: id, details: { source: title.source } } };
+  });
+}
+
+export interface ProcessingStatus {
+  content_id: string;
+  status: 'no_media' | 'uploading' | 'processing' | 'ready' | 'failed';
+  progress: number;
+  stages: Record<'upload' | 'encoding' | 'thumbnail_generation' | 'cdn_distribution', 'pending' | 'in_progress' | 'completed' | 'failed'>;
+  estimated_completion: string | null;
+}
+
+/**
+ * Media processing state of a title. No media pipeline exists yet, so every title honestly reports
+ * `no_media` with all stages pending rather than a made-up progress.
+ */
+export async function processingStatus(deps: Pick<Deps, 'em'>, id: string): Promise<ProcessingStatus> {
+  const rows = await deps.em.execute<{ id: string }[]>('select id from titles where id = ? and deleted_at is null', [id]);
+  if (!rows[0]) throw new AppError('NOT_FOUND', 'Content not found');
+  return {
+    content_id: id,
+    status: 'no_media',
+    progress: 0,
+    stages: { upload: 'pending', encoding: 'pending', thumbnail_generation: 'pending', cdn_distribution: 'pending' },
+    estimated_completion: null,
+  };
+}
