@@ -1,0 +1,46 @@
+// What an account may do, read from its subscription's state: the one function every other part
+// (playback, profiles, stream slots) asks, and the guard that turns "no" into 402 SUBSCRIPTION_REQUIRED.
+import type { Em } from '../db/orm.ts';
+import { AppError } from '../errors.ts';
+import { findPlan } from './plans.ts';
+import type { SubscriptionStatus } from './provider.ts';
+
+export interface Entitlements {
+  active: boolean;
+  plan: string | null;
+  max_streams: number;
+  max_resolution: string | null;
+  max_profiles: number;
+  status: SubscriptionStatus | 'none';
+}
+
+// past_due keeps access while the provider retries the payment (Stripe's dunning period); access ends
+// when the subscription is finally canceled. incomplete never had a successful first payment.
+const ENTITLED: ReadonlySet<string> = new Set(['trialing', 'active', 'past_due']);
+
+/** Profiles an account without a subscription may keep (browsing needs one). */
+const FREE_PROFILES = 1;
+
+export async function entitlements(em: Em, userId: string): Promise<Entitlements> {
+  const rows = await em.execute<{ plan_code: string; status: SubscriptionStatus }[]>(
+    `select plan_code, status from subscriptions where user_id = ?
+     order by (status in ('trialing', 'active', 'past_due')) desc, created_at desc limit 1`,
+    [userId],
+  );
+  const row = rows[0];
+  if (!row || !ENTITLED.has(row.status)) {
+    return { active: false, plan: null, max_streams: 0, max_resolution: null, max_profiles: FREE_PROFILES, status: row?.status ?? 'none' };
+  }
+  const plan = await findPlan(em, row.plan_code);
+  if (!plan) throw new Error(`subscription refers to a missing plan ${row.plan_code}`);
+  return { active: true, plan: plan.code, max_streams: plan.max_streams, max_resolution: plan.max_resolution, max_profiles: plan.max_profiles, status: row.status };
+}
+
+/** The entitlements of an account that may play, or 402 SUBSCRIPTION_REQUIRED. */
+export async function requireEntitlement(em: Em, userId: string): Promise<Entitlements> {
+  const current = await entitlements(em, userId);
+  if (!current.active) {
+    throw new AppError('SUBSCRIPTION_REQUIRED', 'An active subscription is needed to play this', { status: current.status });
+  }
+  return current;
+}

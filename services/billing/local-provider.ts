@@ -1,0 +1,309 @@
+// The built-in provider: Stripe's subscription semantics on the app's own database (its books live in
+// billing_local_*), test cards like Stripe's, a clock tests can advance, and webhook events signed exactly
+// like Stripe's, delivered in order to the same webhook route the stripe provider uses.
+import { randomBytes } from 'node:crypto';
+import Stripe from 'stripe';
+import type { Em } from '../db/orm.ts';
+import type { Logger } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { cardOutcome, resolveCard } from './local-cards.ts';
+import type { BillingProvider, Interval, PlanPrice, SubscriptionResult } from './provider.ts';
+import { fromStripeInvoice, fromStripeSubscription, lookupKey } from './stripe-objects.ts';
+
+export interface LocalProviderOptions {
+  em: () => Em;
+  webhookSecret: string;
+  /** Posts a signed event to the webhook route; throws when it was not accepted. */
+  deliver: (payload: string, signature: string) => Promise<void>;
+  /** The price of a plan, read with the given entity manager (the caller's transaction). */
+  price: (em: Em, plan: string, interval: Interval) => Promise<PlanPrice>;
+  log: Logger;
+}
+
+export interface LocalProvider extends BillingProvider {
+  clock: { now(): Date; advance(days: number): Promise<void> };
+  /** Runs every renewal, payment retry and scheduled cancel due by now (the provider clock). */
+  runRenewals(now?: Date): Promise<number>;
+  /** Resolves once every emitted webhook event has been delivered. */
+  settle(): Promise<void>;
+}
+
+interface Row {
+  id: string; customer_id: string; plan_code: string; interval: Interval; status: string;
+  current_period_start: string; current_period_end: string; cancel_at_period_end: boolean;
+  trial_end: string | null; canceled_at: string | null; ended_at: string | null;
+  pending_plan_code: string | null; pending_interval: Interval | null;
+  open_invoice_id: string | null; open_invoice_amount: number | null; retry_count: number; next_retry_at: string | null;
+  metadata: Record<string, string> | string; updated_at: string;
+}
+
+const DAY = 86_400_000;
+const RETRY_EVERY_DAYS = 3;
+const MAX_RETRIES = 3;
+const sec = (d: Date | string | null) => (d == null ? null : Math.floor(new Date(d).getTime() / 1000));
+const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+const addInterval = (from: Date, interval: Interval) => {
+  const d = new Date(from);
+  if (interval === 'year') d.setUTCFullYear(d.getUTCFullYear() + 1);
+  else d.setUTCMonth(d.getUTCMonth() + 1);
+  return d;
+};
+
+function stripeSubscription(row: Row): Record<string, unknown> {
+  const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : { ...row.metadata };
+  const pending = row.pending_plan_code != null;
+  if (pending) Object.assign(metadata, { plan: row.plan_code, interval: row.interval, pending_plan: row.pending_plan_code, pending_interval: row.pending_interval, pending_anchor: String(sec(row.current_period_end)) });
+  const plan = row.pending_plan_code ?? row.plan_code;
+  const interval = row.pending_interval ?? row.interval;
+  const period = { current_period_start: sec(row.current_period_start), current_period_end: sec(row.current_period_end) };
+  return {
+    id: row.id, object: 'subscription', customer: row.customer_id, status: row.status, livemode: false,
+    cancel_at_period_end: row.cancel_at_period_end, canceled_at: sec(row.canceled_at), ended_at: sec(row.ended_at), trial_end: sec(row.trial_end),
+    created: sec(row.updated_at), metadata,
+    items: { object: 'list', data: [{ id: `si_${row.id.slice(4)}`, object: 'subscription_item', price: { id: `price_${plan}_${interval}`, object: 'price', lookup_key: lookupKey(plan, interval), recurring: { interval } }, ...period }] },
+    ...period,
+  };
+}
+
+export function createLocalProvider(options: LocalProviderOptions): LocalProvider {
+  let offset = 0;
+  const now = () => new Date(Date.now() + offset);
+  let queue: Promise<void> = Promise.resolve();
+
+  /** Queues events for delivery after the change that made them is committed, in order. */
+  function emit(events: { type: string; object: Record<string, unknown>; at: Date }[]) {
+    for (const e of events) {
+      const payload = JSON.stringify({ id: id('evt'), object: 'event', api_version: '2025-09-30.clover', created: sec(e.at), livemode: false, pending_webhooks: 1, type: e.type, data: { object: e.object } });
+      queue = queue.then(async () => {
+        for (let attempt = 1; ; attempt++) {
+          // Signed at delivery time with the real clock: the signature tolerance is about transport, not billing time.
+          const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: options.webhookSecret });
+          try {
+            return await options.deliver(payload, signature);
+          } catch (err) {
+            if (attempt >= 3) return options.log.error({ err, type: e.type }, 'local billing webhook not accepted');
+          }
+        }
+      });
+    }
+  }
+
+  const load = async (em: Em, subId: string, lock = true) => {
+    const rows = await em.execute<Row[]>(`select * from billing_local_subscriptions where id = ?${lock ? ' for update' : ''}`, [subId]);
+    if (!rows[0]) throw new AppError('NOT_FOUND', 'Subscription not found at the provider');
+    return rows[0];
+  };
+  const cardOf = async (em: Em, customer: string) => {
+    const rows = await em.execute<{ card_number: string | null; email: string }[]>('select card_number, email from billing_local_customers where id = ?', [customer]);
+    return rows[0]?.card_number ?? null;
+  };
+  /** Charges the customer's default card; the decline reason, or null when paid. */
+  const charge = (card: string | null, amount: number): string | null => {
+    if (amount <= 0) return null;
+    if (!card) return 'The customer has no payment method.';
+    return cardOutcome(card).declineOnCharge;
+  };
+  const invoice = (row: Row, amount: number, status: 'paid' | 'open', reason: string, at: Date, failure: string | null, invoiceId = id('in')) => ({
+    id: invoiceId, object: 'invoice', customer: row.customer_id, parent: { type: 'subscription_details', subscription_details: { subscription: row.id } },
+    amount_due: amount, amount_paid: status === 'paid' ? amount : 0, currency: 'usd', status, billing_reason: reason, created: sec(at),
+    lines: { object: 'list', data: [{ period: { start: sec(row.current_period_start), end: sec(row.current_period_end) } }] },
+    metadata: failure ? { failure_reason: failure } : {},
+  });
+  const update = async (em: Em, subId: string, fields: Record<string, unknown>, at: Date) => {
+    const keys = Object.keys(fields);
+    await em.execute(`update billing_local_subscriptions set ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? where id = ?`, [...keys.map((k) => fields[k]), at, subId]);
+    return load(em, subId, false);
+  };
+  const result = (row: Row, inv: Record<string, unknown> | null): SubscriptionResult => ({
+    subscription: fromStripeSubscription(stripeSubscription(row), new Date(sec(row.updated_at)! * 1000)),
+    invoice: inv ? fromStripeInvoice(inv) : null,
+  });
+  const declined = (reason: string) => new AppError('PAYMENT_FAILED', reason, { decline_code: reason.includes('insufficient') ? 'insufficient_funds' : 'card_declined' });
+
+  async function renewOne(em: Em, row: Row, at: Date) {
+    const events: { type: string; object: Record<string, unknown>; at: Date }[] = [];
+    if (row.status !== 'past_due' && row.cancel_at_period_end) {
+      const done = await update(em, row.id, { status: 'canceled', canceled_at: at, ended_at: at }, at);
+      events.push({ type: 'customer.subscription.deleted', object: stripeSubscription(done), at });
+      return events;
+    }
+    const card = await cardOf(em, row.customer_id);
+    if (row.status === 'past_due') {
+      const failure = charge(card, row.open_invoice_amount ?? 0);
+      if (!failure) {
+        const done = await update(em, row.id, { status: 'active', open_invoice_id: null, open_invoice_amount: null, retry_count: 0, next_retry_at: null }, at);
+        events.push({ type: 'invoice.paid', object: invoice(done, row.open_invoice_amount ?? 0, 'paid', 'subscription_cycle', at, null, row.open_invoice_id!), at });
+        events.push({ type: 'customer.subscription.updated', object: stripeSubscription(done), at });
+        return events;
+      }
+      const retries = row.retry_count + 1;
+      events.push({ type: 'invoice.payment_failed', object: invoice(row, row.open_invoice_amount ?? 0, 'open', 'subscription_cycle', at, failure, row.open_invoice_id!), at });
+      const done = retries >= MAX_RETRIES
+        ? await update(em, row.id, { status: 'canceled', canceled_at: at, ended_at: at, retry_count: retries, next_retry_at: null }, at)
+        : await update(em, row.id, { retry_count: retries, next_retry_at: new Date(at.getTime() + RETRY_EVERY_DAYS * DAY) }, at);
+      events.push({ type: done.status === 'canceled' ? 'customer.subscription.deleted' : 'customer.subscription.updated', object: stripeSubscription(done), at });
+      return events;
+    }
+    const plan = row.pending_plan_code ?? row.plan_code;
+    const interval = row.pending_interval ?? row.interval;
+    const start = new Date(row.current_period_end);
+    const price = await options.price(em, plan, interval);
+    const failure = charge(card, price.amount);
+    const invoiceId = id('in');
+    const fields: Record<string, unknown> = { plan_code: plan, interval, pending_plan_code: null, pending_interval: null, current_period_start: start, current_period_end: addInterval(start, interval) };
+    const done = failure
+      ? await update(em, row.id, { ...fields, status: 'past_due', open_invoice_id: invoiceId, open_invoice_amount: price.amount, retry_count: 0, next_retry_at: new Date(at.getTime() + RETRY_EVERY_DAYS * DAY) }, at)
+      : await update(em, row.id, { ...fields, status: 'active' }, at);
+    events.push({ type: failure ? 'invoice.payment_failed' : 'invoice.paid', object: invoice(done, price.amount, failure ? 'open' : 'paid', 'subscription_cycle', at, failure, invoiceId), at });
+    events.push({ type: 'customer.subscription.updated', object: stripeSubscription(done), at });
+    return events;
+  }
+
+  async function runRenewals(until = now()): Promise<number> {
+    let processed = 0;
+    // Each pass handles what was due; a long clock jump takes several passes (one renewal each).
+    for (let pass = 0; pass < 500; pass++) {
+      const events = await options.em().transactional(async (tx) => {
+        const due = await tx.execute<(Row & { due_at: string })[]>(
+          `select *, case when status = 'past_due' then next_retry_at else current_period_end end as due_at
+           from billing_local_subscriptions
+           where (status in ('trialing', 'active') and current_period_end <= ?) or (status = 'past_due' and next_retry_at <= ?)
+           order by due_at limit 50 for update skip locked`,
+          [until, until],
+        );
+        const out = [];
+        for (const row of due) out.push(...(await renewOne(tx as Em, row, new Date(row.due_at))));
+        processed += due.length;
+        return out;
+      });
+      if (events.length === 0) break;
+      emit(events);
+    }
+    await queue;
+    return processed;
+  }
+
+  return {
+    name: 'local',
+    now,
+    clock: {
+      now,
+      async advance(days: number) {
+        offset += days * DAY;
+        await runRenewals(now());
+      },
+    },
+    runRenewals,
+    settle: async () => {
+      await queue;
+    },
+
+    async createCustomer({ userId, email }) {
+      const customer = id('cus');
+      await options.em().execute('insert into billing_local_customers (id, email, created_at) values (?, ?, ?)', [customer, email, now()]);
+      options.log.info({ customer, user_id: userId }, 'local billing customer created');
+      return customer;
+    },
+
+    async attachPaymentMethod(customer, paymentMethod) {
+      const card = resolveCard(paymentMethod);
+      const failure = cardOutcome(card).declineOnAttach;
+      if (failure) throw declined(failure);
+      await options.em().execute('update billing_local_customers set card_number = ? where id = ?', [card, customer]);
+    },
+
+    async createSubscription({ customer, price, trialDays, metadata }) {
+      const at = new Date(sec(now())! * 1000);
+      const { row, inv } = await options.em().transactional(async (tx) => {
+        const trial = (trialDays ?? 0) > 0;
+        const end = trial ? new Date(at.getTime() + trialDays! * DAY) : addInterval(at, price.interval);
+        const amount = trial ? 0 : price.amount;
+        const failure = charge(await cardOf(tx as Em, customer), amount);
+        // error_if_incomplete: a declined first payment leaves no subscription behind.
+        if (failure) throw declined(failure);
+        const subId = id('sub');
+        await tx.execute(
+          `insert into billing_local_subscriptions (id, customer_id, plan_code, interval, status, current_period_start, current_period_end, trial_end, metadata, created_at, updated_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [subId, customer, price.code, price.interval, trial ? 'trialing' : 'active', at, end, trial ? end : null, JSON.stringify(metadata), at, at],
+        );
+        const row = await load(tx as Em, subId, false);
+        return { row, inv: invoice(row, amount, 'paid', 'subscription_create', at, null) };
+      });
+      emit([{ type: 'customer.subscription.created', object: stripeSubscription(row), at }, { type: 'invoice.paid', object: inv, at }]);
+      return result(row, inv);
+    },
+
+    async changePlan(subId, { price, immediate }) {
+      const at = new Date(sec(now())! * 1000);
+      const { row, inv } = await options.em().transactional(async (tx) => {
+        const cur = await load(tx as Em, subId);
+        if (cur.status === 'canceled') throw new AppError('CONFLICT', 'The subscription has ended');
+        if (!immediate) {
+          // Asking for the plan already in force withdraws a scheduled change.
+          const same = price.code === cur.plan_code && price.interval === cur.interval;
+          return { row: await update(tx as Em, subId, { pending_plan_code: same ? null : price.code, pending_interval: same ? null : price.interval }, at), inv: null };
+        }
+        const fields: Record<string, unknown> = { plan_code: price.code, interval: price.interval, pending_plan_code: null, pending_interval: null };
+        if (cur.status === 'trialing') return { row: await update(tx as Em, subId, fields, at), inv: null };
+        const start = new Date(cur.current_period_start).getTime();
+        const end = new Date(cur.current_period_end).getTime();
+        const unused = Math.max(0, Math.min(1, (end - at.getTime()) / Math.max(1, end - start)));
+        const old = (await options.price(tx as Em, cur.plan_code, cur.interval)).amount;
+        // Same interval: the difference for the rest of the period. New interval: a new period, less the unused time.
+        const sameInterval = price.interval === cur.interval;
+        const amount = Math.max(0, Math.round(sameInterval ? (price.amount - old) * unused : price.amount - old * unused));
+        if (!sameInterval) Object.assign(fields, { current_period_start: at, current_period_end: addInterval(at, price.interval) });
+        const failure = charge(await cardOf(tx as Em, cur.customer_id), amount);
+        if (failure) throw declined(failure);
+        const row = await update(tx as Em, subId, fields, at);
+        return { row, inv: invoice(row, amount, 'paid', 'subscription_update', at, null) };
+      });
+      emit([{ type: 'customer.subscription.updated', object: stripeSubscription(row), at }, ...(inv ? [{ type: 'invoice.paid', object: inv, at }] : [])]);
+      return result(row, inv);
+    },
+
+    async setCancelAtPeriodEnd(subId, cancel) {
+      const at = new Date(sec(now())! * 1000);
+      const row = await options.em().transactional(async (tx) => {
+        const cur = await load(tx as Em, subId);
+        if (cur.status === 'canceled') throw new AppError('CONFLICT', 'The subscription has ended');
+        return update(tx as Em, subId, { cancel_at_period_end: cancel }, at);
+      });
+      emit([{ type: 'customer.subscription.updated', object: stripeSubscription(row), at }]);
+      return result(row, null);
+    },
+
+    async cancelNow(subId) {
+      const at = new Date(sec(now())! * 1000);
+      const row = await options.em().transactional(async (tx) => {
+        const cur = await load(tx as Em, subId);
+        if (cur.status === 'canceled') return cur;
+        return update(tx as Em, subId, { status: 'canceled', canceled_at: at, ended_at: at, next_retry_at: null }, at);
+      });
+      emit([{ type: 'customer.subscription.deleted', object: stripeSubscription(row), at }]);
+      return result(row, null);
+    },
+
+    async retryOpenInvoice(subId) {
+      const at = new Date(sec(now())! * 1000);
+      const { row, inv } = await options.em().transactional(async (tx) => {
+        const cur = await load(tx as Em, subId);
+        if (cur.status !== 'past_due' || !cur.open_invoice_id) return { row: cur, inv: null };
+        const failure = charge(await cardOf(tx as Em, cur.customer_id), cur.open_invoice_amount ?? 0);
+        if (failure) throw declined(failure);
+        const row = await update(tx as Em, subId, { status: 'active', open_invoice_id: null, open_invoice_amount: null, retry_count: 0, next_retry_at: null }, at);
+        return { row, inv: invoice(row, cur.open_invoice_amount ?? 0, 'paid', 'subscription_cycle', at, null, cur.open_invoice_id) };
+      });
+      if (inv) emit([{ type: 'invoice.paid', object: inv, at }, { type: 'customer.subscription.updated', object: stripeSubscription(row), at }]);
+      return result(row, inv);
+    },
+
+    async checkoutSession() {
+      throw new AppError('UNPROCESSABLE', 'The built-in provider has no hosted checkout: subscribe with POST /subscriptions');
+    },
+    async portalSession() {
+      throw new AppError('UNPROCESSABLE', 'The built-in provider has no customer portal: use the /subscriptions endpoints');
+    },
+  };
+}
