@@ -76,7 +76,7 @@ t.test('declined renewals end in cancel after the retries; access ends', async (
   const view = await current(user);
   t.equal(view.subscription.status, 'canceled', 'canceled after the last retry');
   t.ok(view.subscription.ended_at);
-  t.same(view.entitlements, { active: false, plan: null, max_streams: 0, max_resolution: null, max_profiles: 1, status: 'canceled' });
+  t.same(view.entitlements, { active: false, plan: null, max_streams: 0, max_resolution: null, max_profiles: 5, status: 'canceled' });
   t.equal(await count('select count(*) as n from user_notifications where user_id = ?', [user.id]), 4, 'one notification per failed attempt (the renewal and three retries)');
   // A new subscription is possible once the old one ended.
   t.equal((await subscribe(user, { plan: 'basic', payment_method: 'pm_card_visa' })).status, 201);

@@ -25,7 +25,7 @@ t.test('GET /plans is public and lists the three seeded plans', async (t) => {
 t.test('entitlements: none without a subscription, the plan limits with one, 402 from requireEntitlement', async (t) => {
   const user = await newUser(app);
   const none = await entitlements(app.em(), user.id);
-  t.same(none, { active: false, plan: null, max_streams: 0, max_resolution: null, max_profiles: 1, status: 'none' });
+  t.same(none, { active: false, plan: null, max_streams: 0, max_resolution: null, max_profiles: 5, status: 'none' });
   await t.rejects(requireEntitlement(app.em(), user.id), { code: 'SUBSCRIPTION_REQUIRED', status: 402 });
 
   const res = await call(app, { method: 'POST', url: '/api/v1/subscriptions', headers: user.headers, payload: { plan: 'standard', interval: 'month', payment_method: 'pm_card_visa' } });
@@ -76,4 +76,16 @@ t.test('a user only sees and changes their own subscription', async (t) => {
   t.equal((await call(app, { method: 'GET', url: '/api/v1/billing/invoices', headers: bob.headers })).body.data.invoices.length, 0);
   const aliceView = await call(app, { method: 'GET', url: '/api/v1/subscriptions/current', headers: alice.headers });
   t.equal(aliceView.body.data.subscription.status, 'active', 'alice is untouched');
+});
+
+t.test('the profile cap comes from the plan through entitlements', async (t) => {
+  const user = await newUser(app);
+  await app.em().execute(`update plans set max_profiles = 2 where code = 'basic'`);
+  t.teardown(() => app.em().execute(`update plans set max_profiles = 5 where code = 'basic'`));
+  const sub = await call(app, { method: 'POST', url: '/api/v1/subscriptions', headers: user.headers, payload: { plan: 'basic', interval: 'month', payment_method: 'pm_card_visa' } });
+  t.equal(sub.status, 201);
+  t.equal((await call(app, { method: 'POST', url: '/api/v1/profiles', headers: user.headers, payload: { name: 'Second' } })).status, 201);
+  const third = await call(app, { method: 'POST', url: '/api/v1/profiles', headers: user.headers, payload: { name: 'Third' } });
+  t.equal(third.status, 409);
+  t.match(third.body.error, { code: 'PROFILE_LIMIT_REACHED', details: { max: 2 } });
 });

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newAdmin, newUser } from './helpers/factories.ts';
-import { notifyNewEpisode, notifyNewTitle, runFavoriteUpdate } from '../services/notifications/generators.ts';
+import { notifyNewTitle } from '../services/notifications/generators.ts';
 
 // Batches of 2 so that a handful of accounts already spans several batches.
 const app = await buildTestApp(t, { NOTIFICATIONS_BATCH_SIZE: '2', NOTIFICATIONS_DIGEST_EVERY_S: '0' });
@@ -92,24 +92,35 @@ t.test('the digest names the most popular titles in followed genres', async (t) 
   t.equal((await ofType(action.id, 'movie_recommendation')).length, 1, 'one digest per user per day');
 });
 
-t.test('favorite_update reaches the profiles that favourited the series (guarded on the table)', async (t) => {
-  await app.em().execute(`insert into titles (id, kind, source, title, genre_ids) values ('stest1', 'series', 'local', 'Long Show', '{35}')`);
-  const [{ exists }] = await app.em().execute(`select to_regclass('user_favourites') is not null as exists`);
-  if (!exists) {
-    t.equal(await runFavoriteUpdate({ em: app.em() }, { title_id: 'stest1', season_number: 2 }), 0, 'no favourites table: nothing to do, no error');
-    await notifyNewEpisode({ em: app.em() }, { title_id: 'stest1', season_number: 2, episode_number: 1 });
-    await app.jobs.runner.tick();
-    const [job] = await app.em().execute(`select status from jobs where name = 'notifications.favorite-update'`);
-    t.equal(job.status, 'done');
-    return;
-  }
-  const [profile] = await app.em().execute(`select id from viewer_profiles where user_id = ? limit 1`, [comedy.id]);
-  if (!profile) return void t.pass('no viewer profile created at signup: nothing to favourite');
-  await app.em().execute(`insert into user_favourites (id, user_id, profile_id, title_id) values (?, ?, ?, 'stest1') on conflict do nothing`, [crypto.randomUUID(), comedy.id, profile.id]);
-  await notifyNewEpisode({ em: app.em() }, { title_id: 'stest1', season_number: 2, episode_number: 1 });
+t.test('admin content changes announce themselves: movie_added to followers, favorite_update to favourites', async (t) => {
+  const admin2 = await newAdmin(app);
+  const adminCall = (method: 'POST', url: string, payload: object) => call(app, { method, url: `/api/v1/admin/content${url}`, headers: admin2.headers, payload });
+
+  const movie = await adminCall('POST', '', { type: 'movie', title: 'Breakwater', certification: 'PG-13', genre_ids: [28] });
+  t.equal(movie.status, 201);
+  const movieId = movie.body.data.content.id;
+  t.same((await ofType(action.id, 'movie_added')).filter((n) => n.movie_id === movieId), [], 'nothing inside the request');
   await app.jobs.runner.tick();
-  const got = await ofType(comedy.id, 'favorite_update');
-  t.equal(got.length, 1);
-  t.match(got[0], { title: 'New Episode Available', movie_id: 'stest1' });
-  t.same(await ofType(action.id, 'favorite_update'), []);
+  t.equal((await ofType(action.id, 'movie_added')).filter((n) => n.movie_id === movieId).length, 1, 'a follower of Action is told');
+  t.equal((await ofType(teen.id, 'movie_added')).filter((n) => n.movie_id === movieId).length, 1, 'PG-13 passes a teen filter');
+  t.same((await ofType(comedy.id, 'movie_added')).filter((n) => n.movie_id === movieId), [], 'other genres are not told');
+
+  const series = await adminCall('POST', '', { type: 'series', title: 'Long Show', certification: 'TV-14', genre_ids: [35], seasons: [{ season_number: 1, episodes: [{ episode_number: 1 }] }] });
+  t.equal(series.status, 201);
+  const seriesId = series.body.data.content.id;
+  await app.jobs.runner.tick();
+  const fav = await call(app, { method: 'POST', url: '/api/v1/movies/favourites', headers: comedy.headers, payload: { movie_id: seriesId } });
+  t.ok(fav.status === 200 || fav.status === 201, `favourited (${fav.status})`);
+
+  t.equal((await adminCall('POST', `/${seriesId}/seasons`, { season_number: 2, episodes: [{ episode_number: 1 }] })).status, 201);
+  await app.jobs.runner.tick();
+  const seasonNews = await ofType(comedy.id, 'favorite_update');
+  t.equal(seasonNews.length, 1, 'a new season reaches the profile that favourited the series');
+  t.match(seasonNews[0], { movie_id: seriesId });
+  t.match(seasonNews[0].message, /Long Show/);
+
+  t.equal((await adminCall('POST', `/${seriesId}/seasons/2/episodes`, { episode_number: 2 })).status, 201);
+  await app.jobs.runner.tick();
+  t.equal((await ofType(comedy.id, 'favorite_update')).length, 2, 'so does a new episode');
+  t.same(await ofType(action.id, 'favorite_update'), [], 'accounts without the favourite hear nothing');
 });

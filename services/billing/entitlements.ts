@@ -2,7 +2,7 @@
 // (playback, profiles, stream slots) asks, and the guard that turns "no" into 402 SUBSCRIPTION_REQUIRED.
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
-import { findPlan } from './plans.ts';
+import { findPlan, profilesWithoutPlan } from './plans.ts';
 import type { SubscriptionStatus } from './provider.ts';
 
 export interface Entitlements {
@@ -18,9 +18,6 @@ export interface Entitlements {
 // when the subscription is finally canceled. incomplete never had a successful first payment.
 const ENTITLED: ReadonlySet<string> = new Set(['trialing', 'active', 'past_due']);
 
-/** Profiles an account without a subscription may keep (browsing needs one). */
-const FREE_PROFILES = 1;
-
 export async function entitlements(em: Em, userId: string): Promise<Entitlements> {
   const rows = await em.execute<{ plan_code: string; status: SubscriptionStatus }[]>(
     `select plan_code, status from subscriptions where user_id = ?
@@ -29,7 +26,7 @@ export async function entitlements(em: Em, userId: string): Promise<Entitlements
   );
   const row = rows[0];
   if (!row || !ENTITLED.has(row.status)) {
-    return { active: false, plan: null, max_streams: 0, max_resolution: null, max_profiles: FREE_PROFILES, status: row?.status ?? 'none' };
+    return { active: false, plan: null, max_streams: 0, max_resolution: null, max_profiles: profilesWithoutPlan(), status: row?.status ?? 'none' };
   }
   const plan = await findPlan(em, row.plan_code);
   if (!plan) throw new Error(`subscription refers to a missing plan ${row.plan_code}`);

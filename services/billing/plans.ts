@@ -23,6 +23,10 @@ export function configurePlans(options: { profilesPerPlan?: number }): void {
   profilesOverride = options.profilesPerPlan;
 }
 
+/** Profiles an account keeps without a subscription: as many as a plan gives (5, as Netflix does), so
+ * that signing up, creating profiles and browsing never depend on paying first. */
+export const profilesWithoutPlan = (): number => profilesOverride ?? 5;
+
 const shape = (row: PlanRow): Plan => ({
   code: row.code,
   name: row.name,

@@ -8,6 +8,7 @@ import type { ContentCreateInput, ContentEditInput } from '../../schemas/admin-c
 import { applyChange, checkCast, checkGenres, lockTitle, newContentId, recount, refreshSearch, replaceCredits, syncTitleGenres } from './admin-store.ts';
 import { checkSeasonNumbers, insertSeason } from './admin-seasons.ts';
 import { getContentView, type ContentView } from './admin-view.ts';
+import { notifyNewTitle } from '../notifications/generators.ts';
 
 /** The editable columns of a title, as written. */
 interface TitleFields {
@@ -77,6 +78,8 @@ export async function createContent(deps: Deps, actor: Actor, input: ContentCrea
     await refreshSearch(tx, id);
     for (const season of seasons) await insertSeason(tx, id, season);
     if (type === 'series') await recount(tx, id);
+    // The job row commits with the title, so followers are told about it exactly when it exists.
+    await notifyNewTitle({ em: tx }, id);
     return { result: undefined, change: { action: 'admin.content_created', titleId: id, details: { type, title: fields.title, seasons: seasons.length } } };
   });
   return getContentView(deps.em, id);

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import type { EpisodeCreateInput, EpisodeEditInput, SeasonCreateInput, SeasonEditInput } from '../../schemas/admin-content.ts';
 import { applyChange, lockSeries, newEpisodeId, newSeasonId, recount } from './admin-store.ts';
 import { getEpisode, getSeason, type EpisodeView, type SeasonView } from './admin-view.ts';
+import { notifyNewEpisode } from '../notifications/generators.ts';
 
 const conflict = (message: string, field: string): AppError => new AppError('CONFLICT', message, { fields: [{ field, in: 'body', message: 'is already taken' }] });
 
@@ -103,6 +104,7 @@ export async function createSeason(deps: Deps, actor: Actor, titleId: string, in
     await lockSeries(tx, titleId);
     await insertSeason(tx, titleId, input);
     await recount(tx, titleId);
+    await notifyNewEpisode({ em: tx }, { title_id: titleId, season_number: input.season_number });
     return { result: undefined, change: { action: 'admin.season_created', titleId, details: { season_number: input.season_number, episodes: input.episodes?.length ?? 0 } } };
   });
   return getSeason(deps.em, titleId, input.season_number);
@@ -138,6 +140,7 @@ export async function createEpisode(deps: Deps, actor: Actor, titleId: string, s
     await requireSeason(tx, titleId, seasonNumber);
     await insertEpisode(tx, titleId, seasonNumber, input);
     await recount(tx, titleId);
+    await notifyNewEpisode({ em: tx }, { title_id: titleId, season_number: seasonNumber, episode_number: input.episode_number });
     return { result: undefined, change: { action: 'admin.episode_created', titleId, details: { season_number: seasonNumber, episode_number: input.episode_number } } };
   });
   return getEpisode(deps.em, titleId, seasonNumber, input.episode_number);

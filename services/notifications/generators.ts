@@ -79,29 +79,12 @@ export async function runNewTitle(deps: NotifyDeps, titleId: string, batchSize?:
   });
 }
 
-async function tableExists(em: Em, name: string): Promise<boolean> {
-  const [row] = await em.execute<{ ok: boolean }[]>(`select to_regclass(?) is not null as ok`, [name]);
-  return row?.ok === true;
-}
-
-/** The library's favourites table: user_favourites (migration 0003), or favourites in older layouts; null if none. */
-async function favouritesTable(em: Em): Promise<string | null> {
-  for (const name of ['user_favourites', 'favourites']) if (await tableExists(em, name)) return name;
-  return null;
-}
-
 export async function runFavoriteUpdate(deps: NotifyDeps, input: FavoriteUpdatePayload, batchSize?: number): Promise<number> {
-  // The favourites table belongs to the library feature; without it there is no audience (and no error).
-  const table = await favouritesTable(deps.em);
-  if (!table) {
-    deps.log?.warn({ title_id: input.title_id }, 'favourites table missing: favorite_update skipped');
-    return 0;
-  }
   const title = await loadTitle(deps.em, input.title_id);
   if (!title) return 0;
-  // The table name comes from the fixed list above, never from input.
+  // Several profiles of one account may favourite the series: fanOut keeps each account once.
   const audience: Sql = {
-    sql: `select vp.user_id as id from ${table} f join viewer_profiles vp on vp.id = f.profile_id where f.title_id = ?`,
+    sql: `select vp.user_id as id from user_favourites f join viewer_profiles vp on vp.id = f.profile_id where f.title_id = ?`,
     params: [title.id],
   };
   const episode = input.episode_number ?? null;

@@ -4,8 +4,8 @@ import type { Deps } from '../deps.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { hashSecret, verifySecret } from '../auth/passwords.ts';
+import { entitlements } from '../billing/entitlements.ts';
 
-export const MAX_PROFILES = 5;
 export const MAX_PIN_ATTEMPTS = 5;
 const LOCK_MINUTES = 15;
 /** How long an entered PIN keeps the profile unlocked for the login session (at most the session itself). */
@@ -66,7 +66,9 @@ export async function createProfile(deps: Pick<Deps, 'em'>, caller: Caller, inpu
       'select count(*) as n, coalesce(max(position), -1) + 1 as next from viewer_profiles where user_id = ?',
       [caller.userId],
     );
-    if (Number(n) >= MAX_PROFILES) throw new AppError('PROFILE_LIMIT_REACHED', `An account has at most ${MAX_PROFILES} profiles`, { max: MAX_PROFILES });
+    // The cap is the plan's (entitlements), the same number every other part reads.
+    const { max_profiles: max } = await entitlements(tx, caller.userId);
+    if (Number(n) >= max) throw new AppError('PROFILE_LIMIT_REACHED', `This account has at most ${max} profiles`, { max });
     const isKids = input.is_kids ?? false;
     await tx.execute(
       `insert into viewer_profiles (id, user_id, name, avatar_url, is_kids, maturity_rating, language, pin_hash, position)
