@@ -1,6 +1,6 @@
 // Background notification fan-outs: an admin broadcast goes through its job in batches and reaches every
 // account exactly once (a normal user gets 403); new titles notify followers of their genres within their
-// maturity filter; the digest names popular titles in followed genres; favourites are guarded.
+// maturity filter; the digest names popular titles in followed genres; admin content changes reach followers and favourites.
 import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newAdmin, newUser } from './helpers/factories.ts';

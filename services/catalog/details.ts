@@ -81,10 +81,8 @@ interface TitleRow extends CardRow {
   network_logo_path: string | null;
 }
 
-/** Up/down ratings of the title; zero while the library's ratings table does not exist. */
+/** Up/down ratings of the title. */
 async function voteCounts(em: Em, id: string): Promise<{ up: number; down: number }> {
-  const [table] = await em.execute<{ ok: boolean }[]>(`select to_regclass('ratings') is not null as ok`);
-  if (!table?.ok) return { up: 0, down: 0 };
   const [row] = await em.execute<{ up: string | number; down: string | number }[]>(
     `select count(*) filter (where rating = 'up') as up, count(*) filter (where rating = 'down') as down from ratings where title_id = ?`,
     [id],

@@ -179,23 +179,13 @@ export async function newReleases(deps: ListDeps, viewer: Viewer | null, p: Page
 // nobody played follow in popularity order, so the list is never empty.
 const DECAY_SECONDS = 3 * 86_400;
 
-async function hasWatchHistory(em: Em): Promise<boolean> {
-  const rows = await em.execute<{ n: string | number }[]>(
-    `select count(*) as n from information_schema.columns
-     where table_schema = current_schema() and table_name = 'watch_history' and column_name in ('title_id', 'watched_at')`,
-  );
-  return Number(rows[0]?.n) === 2;
-}
-
 export async function trending(deps: ListDeps, viewer: Viewer | null, p: Page): Promise<Served<ContentList>> {
   const level = levelOf(viewer);
   const entry = await cachedRead(deps.cache, listKey('trending', { l: level, p: p.page, n: p.limit }), TTL.list, async () => {
     const q = visible(level);
-    if (await hasWatchHistory(deps.em)) {
-      q.join = `left join (select title_id, sum(exp(-extract(epoch from (now() - watched_at)) / ${DECAY_SECONDS})) as score
-        from watch_history where watched_at > now() - interval '30 days' group by title_id) w on w.title_id = t.id`;
-      q.order = 'coalesce(w.score, 0) desc, t.popularity desc, t.id';
-    }
+    q.join = `left join (select title_id, sum(exp(-extract(epoch from (now() - watched_at)) / ${DECAY_SECONDS})) as score
+      from watch_history where watched_at > now() - interval '30 days' group by title_id) w on w.title_id = t.id`;
+    q.order = 'coalesce(w.score, 0) desc, t.popularity desc, t.id';
     const { rows, total } = await runCards(deps, q, p, `all:l${level}`);
     return { content: await toContentItems(deps.em, rows), pagination: { ...pageInfo(p, total), has_next: p.page * p.limit < total } };
   });
