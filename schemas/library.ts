@@ -68,7 +68,7 @@ export const ProgressBody = Type.Object(
     position: Seconds,
     duration: Type.Number({ exclusiveMinimum: 0, maximum: 604_800, description: 'Seconds' }),
     episode_id: Type.Optional(EpisodeId),
-    session_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$', description: 'The playback session (informational)' })),
+    session_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$', description: 'The playback session from POST /streaming/{content_id}/start: each heartbeat keeps its stream slot alive' })),
     profile_id: Type.Optional(Uuid),
     client_time: Type.Optional(Type.String({ format: 'date-time', description: 'When the client took this position; an older heartbeat than the stored one is ignored' })),
   },
