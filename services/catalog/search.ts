@@ -25,11 +25,15 @@ export function prefixQuery(q: string): string | null {
 
 export const normalise = (q: string): string => q.trim().replace(/\s+/g, ' ').toLowerCase();
 
-/** Candidates per branch (full-text, trigram): bounds the ranking work; total_results counts up to 2× this. */
-export const CANDIDATES = 200;
+/**
+ * Candidates per branch (full-text, trigram): enough to fill the requested page four times over, at
+ * least 40 and at most 200. This bounds the ranking work, so a first page of a common word costs a
+ * fraction of a deep page; total_results counts up to 2× this.
+ */
+export const candidatesFor = (o: Pick<SearchOptions, 'limit' | 'offset'>): number => Math.min(200, Math.max(40, 4 * (o.offset + o.limit)));
 
 /**
- * Candidates come from two index-driven branches: full-text matches (the most popular CANDIDATES of
+ * Candidates come from two index-driven branches: full-text matches (the most popular candidatesFor() of
  * them) and trigram title matches (queries of 4+ characters, where typos are worth tolerating). Only the
  * candidates are scored, so a short, common query costs the same as a rare one.
  */
@@ -49,15 +53,16 @@ export async function searchTitles(em: Em, o: SearchOptions): Promise<{ rows: Sc
 async function rankCandidates(em: Em, o: SearchOptions, raw: string, tsq: string | null, trigram: boolean): Promise<{ rows: ScoredRow[]; total: number }> {
   const filter = `t.deleted_at is null and t.maturity_level <= ? ${o.type ? 'and t.kind = ?' : ''}`;
   const filterParams = [o.level, ...(o.type ? [o.type] : [])];
+  const candidates = candidatesFor(o);
   // The exact title is always a candidate, however many more popular titles share its words.
   const branches: string[] = [`(select t.id from titles t where lower(t.title) = ? and ${filter})`];
   const params: unknown[] = [raw, ...filterParams];
   if (tsq) {
-    branches.push(`(select t.id from titles t where t.search_vector @@ to_tsquery('simple', ?) and ${filter} order by t.popularity desc limit ${CANDIDATES})`);
+    branches.push(`(select t.id from titles t where t.search_vector @@ to_tsquery('simple', ?) and ${filter} order by t.popularity desc limit ${candidates})`);
     params.push(tsq, ...filterParams);
   }
   if (trigram) {
-    branches.push(`(select t.id from titles t where ? <% lower(t.title) and ${filter} limit ${CANDIDATES})`);
+    branches.push(`(select t.id from titles t where ? <% lower(t.title) and ${filter} limit ${candidates})`);
     params.push(raw, ...filterParams);
   }
   // Scores: 1 for an exact title; else the better of the title's trigram closeness and the full-text rank
