@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import autoload from '@fastify/autoload';
 import { loadConfig, listOf, type Config } from './services/config.ts';
 import { createValidatorCompiler } from './services/validation.ts';
+import { nextRequestId } from './services/request-id.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -27,7 +28,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
         censor: '[redacted]',
       },
     },
-    genReqId: () => `req_${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`,
+    genReqId: nextRequestId,
     trustProxy: trusted.length > 0 ? trusted : false,
     bodyLimit: config.BODY_LIMIT,
     return503OnClosing: true,

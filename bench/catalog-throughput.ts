@@ -12,8 +12,8 @@ const RUNS = Number(process.argv[3] ?? 2);
 const CONNECTIONS = Number(process.argv[4] ?? 50);
 const client = new URL('./load-client.ts', import.meta.url).pathname;
 
-async function load(url: string): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, [client, JSON.stringify({ url, connections: CONNECTIONS, duration: SECONDS })], { maxBuffer: 1 << 20 });
+async function load(url: string, duration = SECONDS): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [client, JSON.stringify({ url, connections: CONNECTIONS, duration })], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
 
@@ -38,6 +38,9 @@ for (const path of ['/api/v1/movies/popular', '/api/v1/content/browse?genre=18']
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+  // Both servers get the same short warm-up (JIT, connection set-up) before anything is counted.
+  await load(base + path, 2);
+  await load(bareUrl, 2);
   const ratios: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
     const a = await load(base + path);

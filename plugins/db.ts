@@ -1,6 +1,7 @@
 // MikroORM on PostgreSQL or PGlite: runs pending migrations at start-up (unless DB_AUTO_MIGRATE=false),
 // gives each request a forked entity manager, and closes the pool when the app closes.
 import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 import { migrate, openOrm, type Em, type Orm } from '../services/db/orm.ts';
 
 declare module 'fastify' {
@@ -10,7 +11,7 @@ declare module 'fastify' {
     em(): Em;
   }
   interface FastifyRequest {
-    em: Em;
+    readonly em: Em;
   }
 }
 
@@ -31,9 +32,14 @@ export default fp(
     }
     app.decorate('orm', orm);
     app.decorate('em', () => orm.em.fork() as Em);
-    app.decorateRequest('em', null as unknown as Em);
-    app.addHook('onRequest', async (request) => {
-      request.em = orm.em.fork() as Em;
+    // Forked on first use: a request answered from the cache never pays for an entity manager.
+    const forked = Symbol('em');
+    app.decorateRequest(forked as unknown as string, null);
+    app.decorateRequest('em', {
+      getter(this: FastifyRequest) {
+        const request = this as FastifyRequest & { [forked]: Em | null };
+        return (request[forked] ??= orm.em.fork() as Em);
+      },
     });
   },
   { name: 'db', dependencies: ['config'] },

@@ -41,12 +41,14 @@ export default fp(
       auth: { max: config.RATE_LIMIT_AUTH_MAX, timeWindow, keyGenerator: byIp },
       search: { max: config.RATE_LIMIT_SEARCH_MAX, timeWindow, keyGenerator: byUser },
     });
-    app.addHook('onSend', async (_request, reply) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       const limit = reply.getHeader('x-ratelimit-limit');
-      if (limit === undefined) return;
-      reply.header('ratelimit-limit', limit);
-      reply.header('ratelimit-remaining', reply.getHeader('x-ratelimit-remaining'));
-      reply.header('ratelimit-reset', reply.getHeader('x-ratelimit-reset'));
+      if (limit !== undefined) {
+        reply.header('ratelimit-limit', limit);
+        reply.header('ratelimit-remaining', reply.getHeader('x-ratelimit-remaining'));
+        reply.header('ratelimit-reset', reply.getHeader('x-ratelimit-reset'));
+      }
+      done(null, payload);
     });
   },
   { name: 'rate-limit', dependencies: ['config', 'cache', 'auth'] },

@@ -1,19 +1,19 @@
 // Hardening: security headers, the CORS allow-list, JSON bodies with size and depth limits, request ids in
 // responses, and the IP block list.
 import fp from 'fastify-plugin';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { listOf } from '../services/config.ts';
 import { jsonDepthExceeds } from '../services/security/json-depth.ts';
 import { isIpBlocked } from '../services/security/ip-blocks.ts';
+import { securityHeaders } from '../services/security/headers.ts';
 import { AppError } from '../services/errors.ts';
 
 const MAX_JSON_DEPTH = 32;
 
 export default fp(
   async (app) => {
-    // The API answers JSON; the docs pages set their own CSP (swagger-ui staticCSP).
-    await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
+    // helmet's headers; the API answers JSON and the docs pages set their own CSP (swagger-ui staticCSP).
+    const headers = securityHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
     const origins = listOf(app.config.CORS_ORIGINS);
     await app.register(cors, {
       origin: origins.length > 0 ? origins : false,
@@ -38,8 +38,11 @@ export default fp(
     });
 
     app.addHook('onRequest', async (request, reply) => {
+      reply.headers(headers);
       reply.header('x-request-id', request.id);
-      if (await isIpBlocked({ em: request.em, cache: app.cache }, request.ip)) {
+      // em is only forked when the cache does not know the address (plugins/db.ts).
+      const deps = { get em() { return request.em; }, cache: app.cache };
+      if (await isIpBlocked(deps, request.ip)) {
         throw new AppError('IP_BLOCKED', 'Requests from this address are temporarily blocked');
       }
     });

@@ -12,7 +12,14 @@ export default fp(
   async (app) => {
     app.decorateRequest('deps', {
       getter() {
-        return { em: this.em, cache: app.cache, config: app.config, tokens: app.tokens, mailer: app.mailer, log: this.log };
+        const request = this;
+        // em stays lazy (plugins/db.ts): a cached answer never forks one.
+        return {
+          get em() {
+            return request.em;
+          },
+          cache: app.cache, config: app.config, tokens: app.tokens, mailer: app.mailer, log: this.log,
+        };
       },
     });
   },

@@ -45,6 +45,20 @@ t.test('security headers and the CORS allow-list', async (t) => {
   const res = await call(app, { method: 'GET', url: '/api/v1/system/health' });
   t.equal(res.headers['x-content-type-options'], 'nosniff');
   t.ok(res.headers['strict-transport-security']);
+  // helmet's headers go on every answer, errors and unknown routes included.
+  for (const [url, status] of [['/api/v1/profile', 401], ['/api/v1/no-such-thing', 404], ['/api/v1/movies/popular', 200]] as const) {
+    const r = await call(app, { method: 'GET', url });
+    t.equal(r.status, status, url);
+    t.match(r.headers, {
+      'x-frame-options': 'SAMEORIGIN',
+      'x-content-type-options': 'nosniff',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-site',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': /max-age=\d+/,
+    }, `${url} carries the security headers`);
+    t.notOk(r.headers['content-security-policy'], 'the JSON API sets no CSP');
+  }
 });
 
 t.test('auth rate limit: 5 per window per IP, headers and Retry-After', async (t) => {

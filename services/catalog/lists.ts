@@ -30,10 +30,10 @@ export const today = (): string => new Date().toISOString().slice(0, 10);
 
 export const pageInfo = (p: Page, total: number): PageInfo => ({ page: p.page, limit: p.limit, total, total_pages: Math.ceil(total / p.limit) });
 
-/** Personalises a cached entry whose data holds one card array under `field`. */
-export async function serve<K extends string, D extends Record<K, Array<{ id: string }>>>(em: Em, viewer: Viewer | null, entry: Entry<D>, field: K): Promise<Served<D>> {
+/** Personalises a cached entry whose data holds one card array under `field` (an anonymous read never touches em). */
+export async function serve<K extends string, D extends Record<K, Array<{ id: string }>>>(deps: { readonly em: Em }, viewer: Viewer | null, entry: Entry<D>, field: K): Promise<Served<D>> {
   if (!viewer) return { json: envelopeJson(entry) };
-  return { data: { ...entry.data, [field]: await withFlags(em, viewer.profileId, entry.data[field]) } };
+  return { data: { ...entry.data, [field]: await withFlags(deps.em, viewer.profileId, entry.data[field]) } };
 }
 
 interface Query {
@@ -69,7 +69,7 @@ export async function popular(deps: ListDeps, viewer: Viewer | null, p: Page): P
     const { rows, total } = await runCards(deps, visible(level), p, `all:l${level}`);
     return { movies: rows.map(toCard), pagination: pageInfo(p, total) };
   });
-  return serve(deps.em, viewer, entry, 'movies');
+  return serve(deps, viewer, entry, 'movies');
 }
 
 export async function comingSoon(deps: ListDeps, viewer: Viewer | null, p: Page): Promise<Served<MovieList>> {
@@ -83,7 +83,7 @@ export async function comingSoon(deps: ListDeps, viewer: Viewer | null, p: Page)
     const { rows, total } = await runCards(deps, q, p, `after:${day}:l${level}`);
     return { movies: rows.map(toCard), pagination: pageInfo(p, total) };
   });
-  return serve(deps.em, viewer, entry, 'movies');
+  return serve(deps, viewer, entry, 'movies');
 }
 
 export interface BrowseFilters extends Page {
@@ -131,7 +131,7 @@ export async function browse(deps: ListDeps, viewer: Viewer | null, f: BrowseFil
   };
   const key = listKey('browse', { l: level, g: f.genre, t: f.type, r: f.rating, lang: f.language, yf: f.year_from, yt: f.year_to, s: sort, p: f.page, n: f.limit });
   const entry: Entry<ContentList> = bypassCache ? { data: await load() } : await cachedRead(deps.cache, key, TTL.list, load);
-  return serve(deps.em, viewer, entry, 'content');
+  return serve(deps, viewer, entry, 'content');
 }
 
 const GENRE_ORDER = {
@@ -172,7 +172,7 @@ export async function newReleases(deps: ListDeps, viewer: Viewer | null, p: Page
     const { rows, total } = await runCards(deps, q, p, `released:${from}:${day}:l${level}`);
     return { content: await toContentItems(deps.em, rows), pagination: { ...pageInfo(p, total), has_next: p.page * p.limit < total } };
   });
-  return serve(deps.em, viewer, entry, 'content');
+  return serve(deps, viewer, entry, 'content');
 }
 
 // Trending: plays on this platform, each weighted by exp(-age / 3 days), over the last 30 days; titles
@@ -189,5 +189,5 @@ export async function trending(deps: ListDeps, viewer: Viewer | null, p: Page): 
     const { rows, total } = await runCards(deps, q, p, `all:l${level}`);
     return { content: await toContentItems(deps.em, rows), pagination: { ...pageInfo(p, total), has_next: p.page * p.limit < total } };
   });
-  return serve(deps.em, viewer, entry, 'content');
+  return serve(deps, viewer, entry, 'content');
 }

@@ -93,7 +93,7 @@ export async function searchMovies(deps: ListDeps, viewer: Viewer | null, q: str
     const { rows, total } = await searchTitles(deps.em, { q, level, limit: p.limit, offset: (p.page - 1) * p.limit });
     return { movies: rows.map(toCard), pagination: pageInfo(p, total) };
   });
-  return serve(deps.em, viewer, entry, 'movies');
+  return serve(deps, viewer, entry, 'movies');
 }
 
 export interface SearchResult {

@@ -49,5 +49,5 @@ export async function tmdbMovieList(deps: ListDeps, tmdb: TmdbClient, viewer: Vi
       .filter((c) => maturityLevel(c.certification) <= level && (kind !== 'upcoming' || (c.release_date ?? '') > day));
     return { movies, pagination: pageInfo(p, total) };
   });
-  return serve(deps.em, viewer, entry, 'movies');
+  return serve(deps, viewer, entry, 'movies');
 }

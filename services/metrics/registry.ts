@@ -28,10 +28,11 @@ export function createMetrics(): MetricsRegistry {
 
   return {
     observe(method, route, status, seconds) {
-      const labels = { method, route, status: `${Math.floor(status / 100)}xx` };
-      const key = labelText(labels);
+      // A plain key on the hot path; the label text is built once per series.
+      const statusClass = `${Math.floor(status / 100)}xx`;
+      const key = `${method} ${statusClass} ${route}`;
       let series = http.get(key);
-      if (!series) http.set(key, (series = { labels, count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
+      if (!series) http.set(key, (series = { labels: { method, route, status: statusClass }, count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
       series.count++;
       series.sum += seconds;
       for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) series.buckets[i]++;
