@@ -7,6 +7,7 @@ import { Engagement } from './0005-engagement.ts';
 import { Jobs } from './0006-jobs.ts';
 import { Recommendations } from './0007-recommendations.ts';
 import { Playback } from './0008-playback.ts';
+import { BrowseCovering } from './0009-browse-covering.ts';
 
 export const migrationsList = [
   { name: '0001-accounts', class: Accounts },
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: '0006-jobs', class: Jobs },
   { name: '0007-recommendations', class: Recommendations },
   { name: '0008-playback', class: Playback },
+  { name: '0009-browse-covering', class: BrowseCovering },
 ];

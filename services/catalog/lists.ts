@@ -52,8 +52,13 @@ const COUNT_TTL = 60;
 async function runCards(deps: ListDeps, q: Query, p: Page, countKey: string): Promise<{ rows: CardRow[]; total: number }> {
   const from = `from titles t ${q.join ?? ''} where ${q.where.join(' and ')}`;
   const count = async () => Number((await deps.em.execute<{ n: string | number }[]>(`select count(*) as n ${from}`, q.params))[0]?.n ?? 0);
+  // Without a join, filters and order name titles columns only: the page's ids come from an index-only
+  // walk (the sort indexes carry maturity_level), and only those rows are read in full.
+  const page = q.join
+    ? `select ${CARD_COLUMNS} ${from} order by ${q.order} limit ? offset ?`
+    : `select ${CARD_COLUMNS} from (select t.id ${from} order by ${q.order} limit ? offset ?) p join titles t on t.id = p.id order by ${q.order}`;
   const [rows, total] = await Promise.all([
-    deps.em.execute<CardRow[]>(`select ${CARD_COLUMNS} ${from} order by ${q.order} limit ? offset ?`, [...q.params, p.limit, (p.page - 1) * p.limit]),
+    deps.em.execute<CardRow[]>(page, [...q.params, p.limit, (p.page - 1) * p.limit]),
     deps.cache.wrap(`catalog:count:${countKey}`, COUNT_TTL, count).catch(count),
   ]);
   return { rows, total };
