@@ -40,12 +40,11 @@ export default fp(
     app.addHook('onRequest', async (request, reply) => {
       reply.headers(headers);
       reply.header('x-request-id', request.id);
-      // em is only forked when the cache does not know the address (plugins/db.ts).
-      const deps = { get em() { return request.em; }, cache: app.cache };
-      if (await isIpBlocked(deps, request.ip)) {
+      // request.deps forks em only when the cache does not know the address (plugins/db.ts).
+      if (await isIpBlocked(request.deps, request.ip)) {
         throw new AppError('IP_BLOCKED', 'Requests from this address are temporarily blocked');
       }
     });
   },
-  { name: 'security', dependencies: ['config', 'db', 'cache'] },
+  { name: 'security', dependencies: ['config', 'db', 'cache', 'services'] },
 );
