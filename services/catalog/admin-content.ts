@@ -8,23 +8,11 @@ import type { ContentCreateInput, ContentEditInput } from '../../schemas/admin-c
 import { applyChange, checkCast, checkGenres, lockTitle, newContentId, recount, refreshSearch, replaceCredits, syncTitleGenres } from './admin-store.ts';
 import { checkSeasonNumbers, insertSeason } from './admin-seasons.ts';
 import { getContentView, type ContentView } from './admin-view.ts';
+import type { TitleInput } from './store.ts';
 import { notifyNewTitle } from '../notifications/generators.ts';
 
 /** The editable columns of a title, as written. */
-interface TitleFields {
-  title: string;
-  original_title: string | null;
-  original_language: string | null;
-  overview: string | null;
-  release_date: string | null;
-  runtime: number | null;
-  genre_ids: number[];
-  certification: string;
-  popularity: number;
-  poster_path: string | null;
-  backdrop_path: string | null;
-  homepage: string | null;
-}
+type TitleFields = Pick<TitleInput, 'title' | 'original_title' | 'original_language' | 'overview' | 'release_date' | 'runtime' | 'genre_ids' | 'certification' | 'popularity' | 'poster_path' | 'backdrop_path' | 'homepage'>;
 
 const EMPTY: Omit<TitleFields, 'title'> = {
   original_title: null, original_language: null, overview: null, release_date: null, runtime: null, genre_ids: [],
