@@ -1,14 +1,14 @@
 // The built-in provider: Stripe's subscription semantics on the app's own database (its books live in
 // billing_local_*), test cards like Stripe's, a clock tests can advance, and webhook events signed exactly
 // like Stripe's, delivered in order to the same webhook route the stripe provider uses.
-import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { cardOutcome, resolveCard } from './local-cards.ts';
 import type { BillingProvider, Interval, PlanPrice, SubscriptionResult } from './provider.ts';
-import { fromStripeInvoice, fromStripeSubscription, lookupKey } from './stripe-objects.ts';
+import { fromStripeInvoice, fromStripeSubscription } from './stripe-objects.ts';
+import { id, invoice, sec, stripeSubscription, type Row } from './local-objects.ts';
 
 export interface LocalProviderOptions {
   em: () => Em;
@@ -28,42 +28,15 @@ export interface LocalProvider extends BillingProvider {
   settle(): Promise<void>;
 }
 
-interface Row {
-  id: string; customer_id: string; plan_code: string; interval: Interval; status: string;
-  current_period_start: string; current_period_end: string; cancel_at_period_end: boolean;
-  trial_end: string | null; canceled_at: string | null; ended_at: string | null;
-  pending_plan_code: string | null; pending_interval: Interval | null;
-  open_invoice_id: string | null; open_invoice_amount: number | null; retry_count: number; next_retry_at: string | null;
-  metadata: Record<string, string> | string; updated_at: string;
-}
-
 const DAY = 86_400_000;
 const RETRY_EVERY_DAYS = 3;
 const MAX_RETRIES = 3;
-const sec = (d: Date | string | null) => (d == null ? null : Math.floor(new Date(d).getTime() / 1000));
-const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 const addInterval = (from: Date, interval: Interval) => {
   const d = new Date(from);
   if (interval === 'year') d.setUTCFullYear(d.getUTCFullYear() + 1);
   else d.setUTCMonth(d.getUTCMonth() + 1);
   return d;
 };
-
-function stripeSubscription(row: Row): Record<string, unknown> {
-  const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : { ...row.metadata };
-  const pending = row.pending_plan_code != null;
-  if (pending) Object.assign(metadata, { plan: row.plan_code, interval: row.interval, pending_plan: row.pending_plan_code, pending_interval: row.pending_interval, pending_anchor: String(sec(row.current_period_end)) });
-  const plan = row.pending_plan_code ?? row.plan_code;
-  const interval = row.pending_interval ?? row.interval;
-  const period = { current_period_start: sec(row.current_period_start), current_period_end: sec(row.current_period_end) };
-  return {
-    id: row.id, object: 'subscription', customer: row.customer_id, status: row.status, livemode: false,
-    cancel_at_period_end: row.cancel_at_period_end, canceled_at: sec(row.canceled_at), ended_at: sec(row.ended_at), trial_end: sec(row.trial_end),
-    created: sec(row.updated_at), metadata,
-    items: { object: 'list', data: [{ id: `si_${row.id.slice(4)}`, object: 'subscription_item', price: { id: `price_${plan}_${interval}`, object: 'price', lookup_key: lookupKey(plan, interval), recurring: { interval } }, ...period }] },
-    ...period,
-  };
-}
 
 export function createLocalProvider(options: LocalProviderOptions): LocalProvider {
   let offset = 0;
@@ -103,12 +76,6 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
     if (!card) return 'The customer has no payment method.';
     return cardOutcome(card).declineOnCharge;
   };
-  const invoice = (row: Row, amount: number, status: 'paid' | 'open', reason: string, at: Date, failure: string | null, invoiceId = id('in')) => ({
-    id: invoiceId, object: 'invoice', customer: row.customer_id, parent: { type: 'subscription_details', subscription_details: { subscription: row.id } },
-    amount_due: amount, amount_paid: status === 'paid' ? amount : 0, currency: 'usd', status, billing_reason: reason, created: sec(at),
-    lines: { object: 'list', data: [{ period: { start: sec(row.current_period_start), end: sec(row.current_period_end) } }] },
-    metadata: failure ? { failure_reason: failure } : {},
-  });
   const update = async (em: Em, subId: string, fields: Record<string, unknown>, at: Date) => {
     const keys = Object.keys(fields);
     await em.execute(`update billing_local_subscriptions set ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? where id = ?`, [...keys.map((k) => fields[k]), at, subId]);
