@@ -9,6 +9,7 @@ import { catalogEntities } from './catalog/index.ts';
 import { libraryEntities } from './library/index.ts';
 import { billingEntities } from './billing/index.ts';
 import { engagementEntities } from './engagement/index.ts';
+import { Job, JobSchedule } from './jobs.ts';
 
-export const entities = [User, LoginSession, PasswordReset, IpBlock, Genre, UserGenre, ViewerProfile, ...catalogEntities, ...libraryEntities, ...billingEntities, ...engagementEntities];
+export const entities = [User, LoginSession, PasswordReset, IpBlock, Genre, UserGenre, ViewerProfile, ...catalogEntities, ...libraryEntities, ...billingEntities, ...engagementEntities, Job, JobSchedule];
 export { User, LoginSession, PasswordReset, IpBlock, Genre, UserGenre, ViewerProfile };

@@ -8,6 +8,7 @@ import { Jobs } from './0006-jobs.ts';
 import { Recommendations } from './0007-recommendations.ts';
 import { Playback } from './0008-playback.ts';
 import { BrowseCovering } from './0009-browse-covering.ts';
+import { JobSchedules } from './0010-job-schedules.ts';
 
 export const migrationsList = [
   { name: '0001-accounts', class: Accounts },
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: '0007-recommendations', class: Recommendations },
   { name: '0008-playback', class: Playback },
   { name: '0009-browse-covering', class: BrowseCovering },
+  { name: '0010-job-schedules', class: JobSchedules },
 ];

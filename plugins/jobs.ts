@@ -1,7 +1,7 @@
 // Background jobs: app.jobs.enqueue() from any request; the runner runs in worker.ts, or inside the API
 // process itself when JOBS_INLINE says so (the default on the embedded database, which one process owns).
 import fp from 'fastify-plugin';
-import { enqueue, type EnqueueOptions } from '../services/jobs/queue.ts';
+import { enqueue, type EnqueueOptions } from '../repositories/jobs.ts';
 import { createRunner, type Runner } from '../services/jobs/runner.ts';
 import { jobRegistry } from '../jobs/index.ts';
 

@@ -2,7 +2,7 @@
 // and two runners never take the same job.
 import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
-import { claim, enqueue } from '../services/jobs/queue.ts';
+import { claim, enqueue } from '../repositories/jobs.ts';
 import { createRunner } from '../services/jobs/runner.ts';
 
 const app = await buildTestApp(t);
@@ -51,4 +51,19 @@ t.test('the app registers its jobs', async (t) => {
   await app.jobs.enqueue('auth.expire-stale', {});
   await t.rejects(app.jobs.enqueue('no.such.job', {}), /unknown job/);
   t.ok((await app.jobs.runner.tick()) >= 1);
+});
+
+t.test('a recurring job runs once per period, however many workers tick', async (t) => {
+  let runs = 0;
+  let clock = Date.UTC(2030, 0, 1, 0, 0, 0);
+  const jobs = { 'test.hourly': { everySeconds: 3600, handler: async () => void runs++ } };
+  const workers = [1, 2].map(() => createRunner({ em: () => app.em(), log: silent, jobs, now: () => new Date(clock) }));
+  for (let i = 0; i < 40; i++) await Promise.all(workers.map((w) => w.tick()));
+  t.equal(runs, 1, '80 ticks inside one period run the job once');
+  clock += 3_600_000;
+  for (let i = 0; i < 40; i++) await Promise.all(workers.map((w) => w.tick()));
+  t.equal(runs, 2, 'the next period runs it once more');
+  clock += 3 * 3_600_000;
+  for (let i = 0; i < 10; i++) await Promise.all(workers.map((w) => w.tick()));
+  t.equal(runs, 3, 'missed periods are not replayed one by one');
 });

@@ -2,7 +2,7 @@
 // ones. Start-up fails when a recurring or known job has no handler.
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
-import { claim, complete, enqueue, fail, prune, type ClaimedJob } from './queue.ts';
+import { claim, claimPeriod, complete, enqueue, fail, prune, type ClaimedJob } from '../../repositories/jobs.ts';
 
 export interface JobDefinition<P = any> {
   handler: (payload: P, job: ClaimedJob) => Promise<void>;
@@ -22,7 +22,16 @@ export interface Runner {
   stop(): Promise<void>;
 }
 
-export function createRunner(options: { em: () => Em; jobs: JobRegistry; log: Logger; pollMs?: number }): Runner {
+export interface RunnerOptions {
+  em: () => Em;
+  jobs: JobRegistry;
+  log: Logger;
+  pollMs?: number;
+  /** The clock periods are counted by (tests pass a fake one). */
+  now?: () => Date;
+}
+
+export function createRunner(options: RunnerOptions): Runner {
   const { jobs, log } = options;
   for (const [name, def] of Object.entries(jobs)) {
     if (typeof def.handler !== 'function') throw new Error(`job "${name}" has no handler`);
@@ -33,12 +42,22 @@ export function createRunner(options: { em: () => Em; jobs: JobRegistry; log: Lo
   let current: Promise<number> = Promise.resolve(0);
   let lastPrune = 0;
 
+  const clock = options.now ?? (() => new Date());
+
+  // A recurring job is enqueued once per period: the worker that wins the period's compare-and-set
+  // enqueues it, in one transaction, so a crash between the two never loses or doubles a period.
   async function schedule(em: Em) {
-    const now = Date.now();
+    const at = clock();
+    const now = at.getTime();
     for (const [name, def] of Object.entries(jobs)) {
       if (!def.everySeconds) continue;
-      const slot = Math.floor(now / 1000 / def.everySeconds);
-      await enqueue(em, name, {}, { dedupeKey: `${name}:${slot}`, maxAttempts: 1 });
+      const period = def.everySeconds * 1000;
+      const slot = Math.floor(now / period);
+      await em.transactional(async (tx) => {
+        if (await claimPeriod(tx, name, at, new Date((slot + 1) * period))) {
+          await enqueue(tx, name, {}, { dedupeKey: `${name}:${slot}`, maxAttempts: 1 });
+        }
+      });
     }
     if (now - lastPrune > 3_600_000) {
       lastPrune = now;

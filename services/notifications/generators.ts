@@ -3,7 +3,7 @@
 // functions only enqueue a job, so the admin request that adds a title stays fast; the run* functions are the
 // job bodies and fan out in batches.
 import type { Em } from '../db/orm.ts';
-import { enqueue } from '../jobs/queue.ts';
+import { enqueue } from '../../repositories/jobs.ts';
 import { TMDB_IMAGE_BASE } from '../tmdb/client.ts';
 import { fanOut, RETURNING, type Sql } from './fan-out.ts';
 import { NOTIFICATION_JOBS, type FavoriteUpdatePayload } from './jobs.ts';
