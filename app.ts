@@ -24,7 +24,16 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     logger: {
       level: config.LOG_LEVEL,
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-profile-pin"]', '*.password', '*.new_password', '*.old_password', '*.otp_code', '*.refresh_token'],
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["x-profile-pin"]',
+          '*.password',
+          '*.new_password',
+          '*.old_password',
+          '*.otp_code',
+          '*.refresh_token',
+        ],
         censor: '[redacted]',
       },
     },

@@ -2,9 +2,9 @@
 // (answering 503 to new ones meanwhile) and closes the database and Redis.
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './services/config.ts';
+import { type Config, ConfigError, loadConfig } from './services/config.ts';
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (err) {

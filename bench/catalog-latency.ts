@@ -34,7 +34,38 @@ async function admin(sql: string) {
   }
 }
 
-const WORDS = ['shadow', 'river', 'empire', 'garden', 'crimson', 'silent', 'frozen', 'golden', 'last', 'hidden', 'broken', 'midnight', 'storm', 'echo', 'iron', 'glass', 'wild', 'lost', 'bright', 'hollow', 'northern', 'secret', 'burning', 'paper', 'velvet', 'distant', 'electric', 'quiet', 'savage', 'lunar'];
+const WORDS = [
+  'shadow',
+  'river',
+  'empire',
+  'garden',
+  'crimson',
+  'silent',
+  'frozen',
+  'golden',
+  'last',
+  'hidden',
+  'broken',
+  'midnight',
+  'storm',
+  'echo',
+  'iron',
+  'glass',
+  'wild',
+  'lost',
+  'bright',
+  'hollow',
+  'northern',
+  'secret',
+  'burning',
+  'paper',
+  'velvet',
+  'distant',
+  'electric',
+  'quiet',
+  'savage',
+  'lunar',
+];
 const GENRES = [28, 12, 16, 35, 80, 99, 18, 10751, 14, 36, 27, 10402, 9648, 10749, 878, 53, 10752, 37];
 const CERTS = ['G', 'PG', 'PG-13', 'R', 'NR', 'TV-14', 'TV-MA'];
 
@@ -53,7 +84,9 @@ async function seed(em: Em) {
     from generate_series(1, ${TITLES}) as i`);
   await em.execute(`insert into title_genres (genre_id, title_id, popularity, maturity_level)
     select distinct g, t.id, t.popularity, t.maturity_level from titles t, unnest(t.genre_ids) g where t.source = 'local'`);
-  await em.execute(`insert into people (id, name) select 'q' || i, initcap((${words})[1 + i % 30]) || ' Actor' || i from generate_series(1, 5000) i`);
+  await em.execute(
+    `insert into people (id, name) select 'q' || i, initcap((${words})[1 + i % 30]) || ' Actor' || i from generate_series(1, 5000) i`,
+  );
   await em.execute(`insert into credits (title_id, person_id, role, ord)
     select t.id, 'q' || (1 + (abs(hashtext(t.id)) + k * 977) % 5000), case when k = 0 then 'director' else 'cast' end, k
     from titles t, generate_series(0, 3) k where t.source = 'local' on conflict do nothing`);
@@ -68,8 +101,18 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'cinemate-bench-'));
 async function load(url: string, paths: string[], connections = CONNECTIONS) {
   const pathsFile = path.join(scratch, 'paths.json');
   writeFileSync(pathsFile, JSON.stringify(paths));
-  const { stdout } = await promisify(execFile)(process.execPath, [client, JSON.stringify({ url, connections, duration: SECONDS, pathsFile })], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as { rps: number; p50: number; p99: number; non2xx: number; total: number };
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [client, JSON.stringify({ url, connections, duration: SECONDS, pathsFile })],
+    { maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout.trim().split('\n').pop()!) as {
+    rps: number;
+    p50: number;
+    p99: number;
+    non2xx: number;
+    total: number;
+  };
 }
 
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
@@ -77,7 +120,16 @@ const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 await admin('drop database if exists cinemate_bench with (force)');
 await admin('create database cinemate_bench');
 const app = await buildApp({
-  env: { NODE_ENV: 'development', LOG_LEVEL: 'warn', DATABASE_URL: benchUrl.toString(), DB_POOL_MAX: '20', RATE_LIMIT_GENERAL_MAX: '1000000', RATE_LIMIT_SEARCH_MAX: '100000', RATE_LIMIT_WINDOW_MS: '1000', JOBS_INLINE: 'false' },
+  env: {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: benchUrl.toString(),
+    DB_POOL_MAX: '20',
+    RATE_LIMIT_GENERAL_MAX: '1000000',
+    RATE_LIMIT_SEARCH_MAX: '100000',
+    RATE_LIMIT_WINDOW_MS: '1000',
+    JOBS_INLINE: 'false',
+  },
 });
 try {
   await app.ready();
@@ -90,16 +142,24 @@ try {
     return `/api/v1/content/browse?${genre}sort=${pick(['popularity', 'release_date', 'rating'])}&page=${1 + Math.floor(Math.random() * 50)}&limit=${10 + Math.floor(Math.random() * 41)}`;
   });
   const search = Array.from({ length: 20_000 }, () => {
-    const q = Math.random() < 0.5 ? `${pick(WORDS)} ${pick(WORDS)}` : pick(WORDS).slice(0, 3 + Math.floor(Math.random() * 4)) + pick(['', 'x', 'e']);
+    const q =
+      Math.random() < 0.5
+        ? `${pick(WORDS)} ${pick(WORDS)}`
+        : pick(WORDS).slice(0, 3 + Math.floor(Math.random() * 4)) + pick(['', 'x', 'e']);
     return `/api/v1/search?q=${encodeURIComponent(q)}&limit=${5 + Math.floor(Math.random() * 20)}`;
   });
-  for (const [name, paths, target] of [['browse', browse, 50], ['search', search, 100]] as const) {
+  for (const [name, paths, target] of [
+    ['browse', browse, 50],
+    ['search', search, 100],
+  ] as const) {
     const route = name === 'browse' ? 'content/browse' : 'search';
     // One connection first: the service time of a request with no queueing, the baseline for the 32.
     const one = await load(base, [...paths].reverse(), 1);
     console.log(`uncached /${route}, 1 connection: ${one.rps.toFixed(0)} req/s, p50 ${one.p50} ms, p99 ${one.p99} ms`);
     const r = await load(base, [...paths]);
-    console.log(`uncached /${route}, ${CONNECTIONS} connections: ${r.rps.toFixed(0)} req/s (${(r.rps / one.rps).toFixed(2)}× one connection), p50 ${r.p50} ms, p99 ${r.p99} ms (target < ${target} ms), non-2xx ${r.non2xx}, ${r.total} requests`);
+    console.log(
+      `uncached /${route}, ${CONNECTIONS} connections: ${r.rps.toFixed(0)} req/s (${(r.rps / one.rps).toFixed(2)}× one connection), p50 ${r.p50} ms, p99 ${r.p99} ms (target < ${target} ms), non-2xx ${r.non2xx}, ${r.total} requests`,
+    );
   }
 } finally {
   await app.close();

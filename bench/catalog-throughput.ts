@@ -12,28 +12,46 @@ const RUNS = Number(process.argv[3] ?? 2);
 const CONNECTIONS = Number(process.argv[4] ?? 50);
 const client = new URL('./load-client.ts', import.meta.url).pathname;
 
-async function load(url: string, duration = SECONDS): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, [client, JSON.stringify({ url, connections: CONNECTIONS, duration })], { maxBuffer: 1 << 20 });
+async function load(
+  url: string,
+  duration = SECONDS,
+): Promise<{ rps: number; p99: number; non2xx: number; errors: number }> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [client, JSON.stringify({ url, connections: CONNECTIONS, duration })],
+    { maxBuffer: 1 << 20 },
+  );
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
 
 const app = await buildApp({
   env: {
-    NODE_ENV: 'development', LOG_LEVEL: 'warn', DATA_DIR: 'memory://', DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: 'memory://',
+    DATABASE_URL: process.env.DATABASE_URL,
+    REDIS_URL: process.env.REDIS_URL,
     // The bench measures the catalog path: no limiter refusals, no background jobs in this process.
-    RATE_LIMIT_GENERAL_MAX: '1000000', RATE_LIMIT_WINDOW_MS: '1000', JOBS_INLINE: 'false',
+    RATE_LIMIT_GENERAL_MAX: '1000000',
+    RATE_LIMIT_WINDOW_MS: '1000',
+    JOBS_INLINE: 'false',
   },
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-console.log(`app on ${base} (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, ${process.env.REDIS_URL ? 'Redis' : 'in-process cache'}); ${SECONDS}s × ${RUNS} runs, ${CONNECTIONS} connections`);
+console.log(
+  `app on ${base} (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, ${process.env.REDIS_URL ? 'Redis' : 'in-process cache'}); ${SECONDS}s × ${RUNS} runs, ${CONNECTIONS} connections`,
+);
 
 for (const path of ['/api/v1/movies/popular', '/api/v1/content/browse?genre=18']) {
   const warm = await fetch(base + path);
   const body = await warm.text();
   if (warm.status !== 200) throw new Error(`${path}: ${warm.status} ${body}`);
   const bare = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
@@ -47,9 +65,13 @@ for (const path of ['/api/v1/movies/popular', '/api/v1/content/browse?genre=18']
     const b = await load(bareUrl);
     const ratio = a.rps / b.rps;
     ratios.push(ratio);
-    console.log(`${path} run ${run}: app ${a.rps.toFixed(0)} req/s (p99 ${a.p99} ms, non-2xx ${a.non2xx}), bare ${b.rps.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}`);
+    console.log(
+      `${path} run ${run}: app ${a.rps.toFixed(0)} req/s (p99 ${a.p99} ms, non-2xx ${a.non2xx}), bare ${b.rps.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}`,
+    );
   }
-  console.log(`${path}: mean ratio ${(ratios.reduce((s, r) => s + r, 0) / ratios.length).toFixed(2)} (target ≥ 0.5), body ${Buffer.byteLength(body)} bytes`);
+  console.log(
+    `${path}: mean ratio ${(ratios.reduce((s, r) => s + r, 0) / ratios.length).toFixed(2)} (target ≥ 0.5), body ${Buffer.byteLength(body)} bytes`,
+  );
   await new Promise((resolve) => bare.close(resolve));
 }
 await app.close();

@@ -31,7 +31,8 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function seed(em: Em): Promise<void> {
@@ -93,18 +94,25 @@ try {
     `select (select count(*) from titles) as titles, (select count(*) from watch_history) as history,
             (select count(*) from user_favourites) as favourites, (select count(*) from ratings) as ratings`,
   );
-  console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${counts!.titles} titles, ${counts!.history} history rows, ${counts!.favourites} favourites, ${counts!.ratings} ratings, ${PROFILES} profiles`);
+  console.log(
+    `seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${counts!.titles} titles, ${counts!.history} history rows, ${counts!.favourites} favourites, ${counts!.ratings} ratings, ${PROFILES} profiles`,
+  );
 
   const cache = createMemoryCache();
   t0 = performance.now();
   const rebuilt = await rebuildNeighbours({ em, cache });
-  console.log(`rebuild job: ${((performance.now() - t0) / 1000).toFixed(1)} s total, compute ${(rebuilt.durationMs / 1000).toFixed(1)} s incl. reading ${rebuilt.interactions} interactions; ${rebuilt.neighbourRows} neighbour rows (${rebuilt.source})`);
+  console.log(
+    `rebuild job: ${((performance.now() - t0) / 1000).toFixed(1)} s total, compute ${(rebuilt.durationMs / 1000).toFixed(1)} s incl. reading ${rebuilt.interactions} interactions; ${rebuilt.neighbourRows} neighbour rows (${rebuilt.source})`,
+  );
   t0 = performance.now();
   const snapshot = await currentSnapshot({ em, cache });
   console.log(`catalog snapshot load (once per rebuild per process): ${ms(performance.now() - t0)}`);
 
   const viewer = (p: number) => ({ userId: '', profileId: '', isKids: false, maxLevel: 3, p });
-  const ids = await em.execute<Array<{ id: string; user_id: string }>>('select id, user_id from viewer_profiles order by md5(id::text) limit ?', [TIMED + 20]);
+  const ids = await em.execute<Array<{ id: string; user_id: string }>>(
+    'select id, user_id from viewer_profiles order by md5(id::text) limit ?',
+    [TIMED + 20],
+  );
   const run = async (list: typeof ids) => {
     const times: number[] = [];
     for (const r of list) {
@@ -117,7 +125,9 @@ try {
   };
   await run(ids.slice(TIMED)); // warm-up: JIT and connection pool, not measured
   const times = await run(ids.slice(0, TIMED));
-  console.log(`uncached profile computation (${TIMED} profiles): p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}, max ${ms(times[times.length - 1]!)}`);
+  console.log(
+    `uncached profile computation (${TIMED} profiles): p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}, max ${ms(times[times.length - 1]!)}`,
+  );
 
   const cachedTimes: number[] = [];
   for (const r of ids.slice(0, TIMED)) {
@@ -128,7 +138,9 @@ try {
     cachedTimes.push(performance.now() - s);
   }
   cachedTimes.sort((a, b) => a - b);
-  console.log(`cached request (fingerprint probe + cache read): p50 ${ms(percentile(cachedTimes, 50))}, p99 ${ms(percentile(cachedTimes, 99))}`);
+  console.log(
+    `cached request (fingerprint probe + cache read): p50 ${ms(percentile(cachedTimes, 50))}, p99 ${ms(percentile(cachedTimes, 99))}`,
+  );
   await cache.close();
 } finally {
   await orm.close(true);

@@ -37,10 +37,13 @@ function readMovies(dir: string): { index: Map<number, number>; genres: number[]
     const movieId = Number(line.slice(0, line.indexOf(',')));
     // Titles may hold quoted commas; genres are always the last field.
     const field = line.slice(line.lastIndexOf(',') + 1).trim();
-    const ids = field === '(no genres listed)' ? [] : field.split('|').map((g) => {
-      if (!genreIds.has(g)) genreIds.set(g, genreIds.size);
-      return genreIds.get(g)!;
-    });
+    const ids =
+      field === '(no genres listed)'
+        ? []
+        : field.split('|').map((g) => {
+            if (!genreIds.has(g)) genreIds.set(g, genreIds.size);
+            return genreIds.get(g)!;
+          });
     index.set(movieId, genres.length);
     genres.push(ids);
   }
@@ -77,7 +80,10 @@ function readSplit(dir: string, index: Map<number, number>, validation: boolean)
 function topGenres(interactions: readonly Interaction[], genres: number[][]): number[] {
   const count = new Map<number, number>();
   for (const x of interactions) for (const g of genres[x.item] ?? []) count.set(g, (count.get(g) ?? 0) + 1);
-  return [...count].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, DECLARED_GENRES).map(([g]) => g);
+  return [...count]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, DECLARED_GENRES)
+    .map(([g]) => g);
 }
 
 function parseFlag(name: string): Record<string, number> {
@@ -153,15 +159,17 @@ function main(): void {
 
   const base = rows[0]!;
   console.log(`split: ${validation ? 'validation (second-to-last item)' : 'test (last item)'}`);
-  console.log(`users evaluated: ${test.length}, items: ${itemCount}, training interactions: ${train.reduce((n, l) => n + l.length, 0)}`);
+  console.log(
+    `users evaluated: ${test.length}, items: ${itemCount}, training interactions: ${train.reduce((n, l) => n + l.length, 0)}`,
+  );
   console.log(`neighbour build: ${buildMs.toFixed(0)} ms`);
   console.log('');
   console.log('| model            | HR@10  | NDCG@10 | NDCG / popularity | time    |');
   console.log('|------------------|--------|---------|-------------------|---------|');
   for (const r of rows) {
-    const ratio = base.ndcg > 0 ? (r.ndcg / base.ndcg).toFixed(2) + 'x' : 'n/a';
+    const ratio = base.ndcg > 0 ? `${(r.ndcg / base.ndcg).toFixed(2)}x` : 'n/a';
     console.log(
-      `| ${r.name.padEnd(16)} | ${r.hr.toFixed(4)} | ${r.ndcg.toFixed(4)}  | ${ratio.padStart(17)} | ${(r.ms.toFixed(0) + ' ms').padStart(7)} |`,
+      `| ${r.name.padEnd(16)} | ${r.hr.toFixed(4)} | ${r.ndcg.toFixed(4)}  | ${ratio.padStart(17)} | ${(`${r.ms.toFixed(0)} ms`).padStart(7)} |`,
     );
   }
   console.log('');

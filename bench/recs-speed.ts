@@ -2,7 +2,12 @@
 // 1,000,000 interactions / 50,000 items, then per-profile scoring latency (p50/p99).
 // Usage: node bench/recs-speed.ts [items=50000] [interactions=1000000] [profiles=200]
 import { performance } from 'node:perf_hooks';
-import { buildNeighbours, preparePopularity, scoreProfile, type Interaction } from '../services/recommendations/model.ts';
+import {
+  buildNeighbours,
+  preparePopularity,
+  scoreProfile,
+  type Interaction,
+} from '../services/recommendations/model.ts';
 
 const ITEMS = Number(process.argv[2] ?? 50_000);
 const INTERACTIONS = Number(process.argv[3] ?? 1_000_000);
@@ -28,7 +33,7 @@ const random = prng(42);
 function zipf(ids: readonly number[], s: number): () => number {
   const cdf = new Float64Array(ids.length);
   let total = 0;
-  for (let r = 0; r < ids.length; r++) cdf[r] = total += 1 / Math.pow(r + 1, s);
+  for (let r = 0; r < ids.length; r++) cdf[r] = total += 1 / (r + 1) ** s;
   return () => {
     const x = random() * total;
     let lo = 0;

@@ -8,7 +8,10 @@ const GenreSchema = defineEntity({
     id: p.string().length(50).primary(),
     name: p.string().length(100),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export class Genre extends GenreSchema.class {}
@@ -18,11 +21,17 @@ const UserGenreSchema = defineEntity({
   name: 'UserGenre',
   tableName: 'user_genres',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     userId: p.uuid(),
     genreId: p.string().length(50),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export class UserGenre extends UserGenreSchema.class {}

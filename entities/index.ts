@@ -11,5 +11,19 @@ import { billingEntities } from './billing/index.ts';
 import { engagementEntities } from './engagement/index.ts';
 import { Job, JobSchedule } from './jobs.ts';
 
-export const entities = [User, LoginSession, PasswordReset, IpBlock, Genre, UserGenre, ViewerProfile, ...catalogEntities, ...libraryEntities, ...billingEntities, ...engagementEntities, Job, JobSchedule];
+export const entities = [
+  User,
+  LoginSession,
+  PasswordReset,
+  IpBlock,
+  Genre,
+  UserGenre,
+  ViewerProfile,
+  ...catalogEntities,
+  ...libraryEntities,
+  ...billingEntities,
+  ...engagementEntities,
+  Job,
+  JobSchedule,
+];
 export { User, LoginSession, PasswordReset, IpBlock, Genre, UserGenre, ViewerProfile };

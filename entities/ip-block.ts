@@ -5,12 +5,18 @@ const IpBlockSchema = defineEntity({
   name: 'IpBlock',
   tableName: 'ip_blacklist',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     ipAddress: p.string().length(45),
     reason: p.text().nullable(),
     blockedUntil: p.datetime(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

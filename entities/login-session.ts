@@ -8,7 +8,10 @@ const LoginSessionSchema = defineEntity({
   name: 'LoginSession',
   tableName: 'login_sessions',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     userId: p.uuid(),
     ipAddress: p.string().length(45),
     platform: p.enum(PLATFORMS),
@@ -20,7 +23,10 @@ const LoginSessionSchema = defineEntity({
     refreshToken: p.string().length(255).hidden(),
     refreshTokenExpiresAt: p.datetime(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

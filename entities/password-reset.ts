@@ -5,7 +5,10 @@ const PasswordResetSchema = defineEntity({
   name: 'PasswordReset',
   tableName: 'password_resets',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     userId: p.uuid(),
     resetToken: p.string().length(255).nullable(),
     otpCodeHash: p.string().length(255).nullable().hidden(),
@@ -14,7 +17,10 @@ const PasswordResetSchema = defineEntity({
     ipAddress: p.string().length(45),
     attempts: p.integer().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

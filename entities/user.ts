@@ -9,7 +9,10 @@ const UserSchema = defineEntity({
   name: 'User',
   tableName: 'users',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     fullName: p.string().length(100),
     phoneNumber: p.string().length(25).nullable(),
     email: p.string().length(100).fieldName('email_address'),
@@ -20,7 +23,10 @@ const UserSchema = defineEntity({
     preferredLanguage: p.string().length(10).default('en'),
     maturityFilter: p.enum(MATURITY_FILTERS).default('all'),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -5,7 +5,10 @@ const ViewerProfileSchema = defineEntity({
   name: 'ViewerProfile',
   tableName: 'viewer_profiles',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     userId: p.uuid(),
     name: p.string().length(50),
     avatarUrl: p.string().length(500).nullable(),
@@ -17,7 +20,10 @@ const ViewerProfileSchema = defineEntity({
     lockedUntil: p.datetime().nullable(),
     position: p.integer().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

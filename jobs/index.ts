@@ -22,6 +22,9 @@ export function jobRegistry(app: FastifyInstance): JobRegistry {
       },
     },
     // Notification fan-outs push through the real-time hub (read when a job runs, not at registration).
-    ...notificationJobs({ config: app.config, deps: () => ({ em: app.em(), realtime: app.hasDecorator('realtime') ? app.realtime : null, log: app.log }) }),
+    ...notificationJobs({
+      config: app.config,
+      deps: () => ({ em: app.em(), realtime: app.hasDecorator('realtime') ? app.realtime : null, log: app.log }),
+    }),
   };
 }

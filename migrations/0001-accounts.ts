@@ -65,7 +65,8 @@ export class Accounts extends Migration {
       name varchar(100) not null,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now())`);
-    for (const [id, name] of GENRE_ROWS) this.addSql(`insert into genres (id, name) values ('${id}', '${name.replace(/'/g, "''")}')`);
+    for (const [id, name] of GENRE_ROWS)
+      this.addSql(`insert into genres (id, name) values ('${id}', '${name.replace(/'/g, "''")}')`);
 
     this.addSql(`create table user_genres (
       id uuid primary key,

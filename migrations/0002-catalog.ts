@@ -36,12 +36,16 @@ export class Catalog extends Migration {
       search_vector tsvector,
       unique (kind, tmdb_id))`);
     this.addSql(`create index titles_popularity_idx on titles (popularity desc, id) where deleted_at is null`);
-    this.addSql(`create index titles_release_idx on titles (release_date desc nulls last, id) where deleted_at is null`);
+    this.addSql(
+      `create index titles_release_idx on titles (release_date desc nulls last, id) where deleted_at is null`,
+    );
     this.addSql(`create index titles_title_trgm_idx on titles using gin (lower(title) gin_trgm_ops)`);
     // Browse and search: the sort keys of /content/browse, and full-text over title, original title, cast,
     // directors and genre names (search_vector is rebuilt by services/catalog/search-index.ts on every write).
     this.addSql(`create index titles_rating_idx on titles (vote_average desc, id) where deleted_at is null`);
-    this.addSql(`create index titles_kind_popularity_idx on titles (kind, popularity desc, id) where deleted_at is null`);
+    this.addSql(
+      `create index titles_kind_popularity_idx on titles (kind, popularity desc, id) where deleted_at is null`,
+    );
     this.addSql(`create index titles_search_idx on titles using gin (search_vector)`);
     this.addSql(`create index titles_original_trgm_idx on titles using gin (lower(original_title) gin_trgm_ops)`);
 
@@ -52,18 +56,28 @@ export class Catalog extends Migration {
       popularity real not null default 0,
       maturity_level smallint not null default 3,
       primary key (genre_id, title_id))`);
-    this.addSql(`create index title_genres_browse_idx on title_genres (genre_id, popularity desc, title_id) include (maturity_level)`);
+    this.addSql(
+      `create index title_genres_browse_idx on title_genres (genre_id, popularity desc, title_id) include (maturity_level)`,
+    );
     // The other two browse sort keys, copied from titles by triggers (whoever writes title_genres), so a
     // genre page in any sort order stays an index-only scan.
-    this.addSql(`alter table title_genres add column release_date date, add column vote_average real not null default 0`);
-    this.addSql(`create index title_genres_release_idx on title_genres (genre_id, release_date desc nulls last, title_id) include (maturity_level)`);
-    this.addSql(`create index title_genres_rating_idx on title_genres (genre_id, vote_average desc, title_id) include (maturity_level)`);
+    this.addSql(
+      `alter table title_genres add column release_date date, add column vote_average real not null default 0`,
+    );
+    this.addSql(
+      `create index title_genres_release_idx on title_genres (genre_id, release_date desc nulls last, title_id) include (maturity_level)`,
+    );
+    this.addSql(
+      `create index title_genres_rating_idx on title_genres (genre_id, vote_average desc, title_id) include (maturity_level)`,
+    );
     this.addSql(`create function title_genres_fill_keys() returns trigger language plpgsql as $$
       begin
         select t.release_date, t.vote_average into new.release_date, new.vote_average from titles t where t.id = new.title_id;
         return new;
       end $$`);
-    this.addSql(`create trigger title_genres_fill_keys before insert on title_genres for each row execute function title_genres_fill_keys()`);
+    this.addSql(
+      `create trigger title_genres_fill_keys before insert on title_genres for each row execute function title_genres_fill_keys()`,
+    );
     this.addSql(`create function titles_sync_genre_keys() returns trigger language plpgsql as $$
       begin
         update title_genres set release_date = new.release_date, vote_average = new.vote_average where title_id = new.id;

@@ -60,7 +60,9 @@ export class Billing extends Migration {
       state_at timestamptz not null,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now())`);
-    this.addSql(`create unique index subscriptions_one_live_uq on subscriptions (user_id) where status in ('trialing', 'active', 'past_due')`);
+    this.addSql(
+      `create unique index subscriptions_one_live_uq on subscriptions (user_id) where status in ('trialing', 'active', 'past_due')`,
+    );
     this.addSql(`create index subscriptions_user_idx on subscriptions (user_id, created_at desc)`);
 
     this.addSql(`create table invoices (
@@ -127,6 +129,8 @@ export class Billing extends Migration {
       metadata jsonb not null default '{}',
       created_at timestamptz not null,
       updated_at timestamptz not null)`);
-    this.addSql(`create index billing_local_subscriptions_due_idx on billing_local_subscriptions (status, current_period_end)`);
+    this.addSql(
+      `create index billing_local_subscriptions_due_idx on billing_local_subscriptions (status, current_period_end)`,
+    );
   }
 }

@@ -22,9 +22,15 @@ export class Engagement extends Migration {
       dedupe_key varchar(120),
       created_at timestamptz not null default now())`);
     // The list query (newest first, stable on ties) and the unread count, which only touches unread rows.
-    this.addSql(`create index user_notifications_user_created_idx on user_notifications (user_id, created_at desc, id desc)`);
-    this.addSql(`create index user_notifications_unread_idx on user_notifications (user_id, created_at desc) where not read`);
-    this.addSql(`create unique index user_notifications_dedupe_uq on user_notifications (user_id, dedupe_key) where dedupe_key is not null`);
+    this.addSql(
+      `create index user_notifications_user_created_idx on user_notifications (user_id, created_at desc, id desc)`,
+    );
+    this.addSql(
+      `create index user_notifications_unread_idx on user_notifications (user_id, created_at desc) where not read`,
+    );
+    this.addSql(
+      `create unique index user_notifications_dedupe_uq on user_notifications (user_id, dedupe_key) where dedupe_key is not null`,
+    );
 
     // One row per admin broadcast: the fan-out job walks the audience by user id and records where it got
     // to, so a crashed or retried job resumes instead of starting over.

@@ -17,6 +17,8 @@ export class Playback extends Migration {
       started_at timestamptz not null default now(),
       last_heartbeat_at timestamptz not null default now(),
       ended_at timestamptz)`);
-    this.addSql(`create index playback_sessions_active_idx on playback_sessions (user_id, last_heartbeat_at) where status = 'active'`);
+    this.addSql(
+      `create index playback_sessions_active_idx on playback_sessions (user_id, last_heartbeat_at) where status = 'active'`,
+    );
   }
 }

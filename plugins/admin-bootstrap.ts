@@ -10,7 +10,10 @@ export default fp(
     const em = app.em();
     const result = await ensureAdmin(em, ADMIN_EMAIL, ADMIN_PASSWORD);
     if (result.created || result.promoted) {
-      await audit({ em, log: app.log }, { action: result.created ? 'admin.created' : 'admin.role_granted', targetType: 'user', targetId: result.id });
+      await audit(
+        { em, log: app.log },
+        { action: result.created ? 'admin.created' : 'admin.role_granted', targetType: 'user', targetId: result.id },
+      );
     }
   },
   { name: 'admin-bootstrap', dependencies: ['db'] },

@@ -24,7 +24,10 @@ declare module 'fastify' {
     authenticate: Hook;
     optionalAuth: Hook;
     requireRole(role: 'admin'): Hook;
-    tokens: TokenSigner & { verifyReset(token: string): ResetClaims; verifyAccessIgnoringExpiry(token: string): AccessClaims };
+    tokens: TokenSigner & {
+      verifyReset(token: string): ResetClaims;
+      verifyAccessIgnoringExpiry(token: string): AccessClaims;
+    };
   }
   interface FastifyRequest {
     auth: AuthContext | null;
@@ -68,7 +71,12 @@ export default fp(
     await app.register(fastifyJwt, {
       secret: jwtSecret(config),
       sign: { algorithm: 'HS256', ...common, expiresIn: config.ACCESS_TOKEN_TTL },
-      verify: { algorithms: ['HS256'], allowedIss: config.JWT_ISSUER, allowedAud: config.JWT_AUDIENCE, requiredClaims: ['exp', 'iss', 'aud', 'iat'] },
+      verify: {
+        algorithms: ['HS256'],
+        allowedIss: config.JWT_ISSUER,
+        allowedAud: config.JWT_AUDIENCE,
+        requiredClaims: ['exp', 'iss', 'aud', 'iat'],
+      },
     });
 
     const verifier = app.jwt.verify.bind(app.jwt) as (token: string, options?: object) => AccessClaims | ResetClaims;
@@ -77,8 +85,12 @@ export default fp(
       try {
         claims = verifier(token, options);
       } catch (err) {
-        const expired = (err as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED' || /expired/i.test(String(err));
-        throw new AppError(expired ? 'TOKEN_EXPIRED' : 'UNAUTHORIZED', expired ? 'The token has expired' : 'Invalid token');
+        const expired =
+          (err as { code?: string }).code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED' || /expired/i.test(String(err));
+        throw new AppError(
+          expired ? 'TOKEN_EXPIRED' : 'UNAUTHORIZED',
+          expired ? 'The token has expired' : 'Invalid token',
+        );
       }
       if (claims.type !== type) throw new AppError('UNAUTHORIZED', 'Wrong token type');
       return claims as T;
@@ -111,7 +123,9 @@ export default fp(
     app.decorate('requireRole', (role: 'admin') => async (request: FastifyRequest, reply: FastifyReply) => {
       await authenticate(request, reply);
       // The role is read from the database, not the token, so a revoked admin loses access at once.
-      const rows = await request.em.execute<{ role: string }[]>('select role from users where id = ?', [request.auth!.userId]);
+      const rows = await request.em.execute<{ role: string }[]>('select role from users where id = ?', [
+        request.auth!.userId,
+      ]);
       if (rows[0]?.role !== role) throw new AppError('FORBIDDEN', 'This action needs the admin role');
     });
   },

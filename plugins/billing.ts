@@ -23,11 +23,22 @@ export interface Billing {
 }
 
 /** Sends fn's body with status, through the Idempotency-Key store (replays say so in Idempotent-Replayed). */
-export async function respondIdempotently(request: FastifyRequest, reply: FastifyReply, status: number, fn: () => Promise<unknown>) {
+export async function respondIdempotently(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  fn: () => Promise<unknown>,
+) {
   const key = request.headers['idempotency-key'];
   const out = await idempotent(
     request.em,
-    { userId: request.auth!.userId, key: Array.isArray(key) ? key[0] : key, method: request.method, path: request.routeOptions.url ?? request.url, body: request.body ?? {} },
+    {
+      userId: request.auth!.userId,
+      key: Array.isArray(key) ? key[0] : key,
+      method: request.method,
+      path: request.routeOptions.url ?? request.url,
+      body: request.body ?? {},
+    },
     async () => ({ status, body: await fn() }),
   );
   if (out.replayed) reply.header('idempotent-replayed', 'true');
@@ -46,12 +57,14 @@ export default fp(
   async (app) => {
     const { config } = app;
     configurePlans({ profilesPerPlan: config.BILLING_PROFILES_PER_PLAN });
-    const useStripe = config.BILLING_PROVIDER === 'stripe' || (config.BILLING_PROVIDER === 'auto' && Boolean(config.STRIPE_SECRET_KEY));
+    const useStripe =
+      config.BILLING_PROVIDER === 'stripe' || (config.BILLING_PROVIDER === 'auto' && Boolean(config.STRIPE_SECRET_KEY));
     const webhookSecret = config.STRIPE_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64url')}`;
 
     if (useStripe) {
       if (!config.STRIPE_SECRET_KEY) throw new Error('BILLING_PROVIDER=stripe needs STRIPE_SECRET_KEY');
-      if (!config.STRIPE_WEBHOOK_SECRET) app.log.warn('STRIPE_WEBHOOK_SECRET is unset: Stripe webhooks will be refused');
+      if (!config.STRIPE_WEBHOOK_SECRET)
+        app.log.warn('STRIPE_WEBHOOK_SECRET is unset: Stripe webhooks will be refused');
       const provider = createStripeProvider({ secretKey: config.STRIPE_SECRET_KEY, apiBase: config.STRIPE_API_BASE });
       app.decorate('billing', {
         provider,
@@ -72,11 +85,22 @@ export default fp(
         log: app.log,
         price: async (em, plan, interval) => priceOf(await requirePlan(em, plan), interval),
         deliver: async (payload, signature) => {
-          const res = await app.inject({ method: 'POST', url: WEBHOOK_PATH, payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+          const res = await app.inject({
+            method: 'POST',
+            url: WEBHOOK_PATH,
+            payload,
+            headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+          });
           if (res.statusCode >= 300) throw new Error(`webhook answered ${res.statusCode}: ${res.body}`);
         },
       });
-      app.decorate('billing', { provider: local, webhookSecret, clock: local.clock, runRenewals: local.runRenewals, settle: local.settle });
+      app.decorate('billing', {
+        provider: local,
+        webhookSecret,
+        clock: local.clock,
+        runRenewals: local.runRenewals,
+        settle: local.settle,
+      });
     }
 
     const every = config.BILLING_RENEWAL_INTERVAL_SECONDS;

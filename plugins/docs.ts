@@ -26,16 +26,47 @@ export default fp(
         },
         tags: [
           { name: 'auth', description: 'Sign-up, login, refresh, logout and password reset by emailed OTP' },
-          { name: 'profile', description: 'The account: details, password, sessions and notifications (also pushed live over the WebSocket at /api/v1/ws: see the README)' },
+          {
+            name: 'profile',
+            description:
+              'The account: details, password, sessions and notifications (also pushed live over the WebSocket at /api/v1/ws: see the README)',
+          },
           { name: 'movies', description: 'Catalog lists, search, details, genres and favourites (seed 003)' },
-          { name: 'content', description: 'Browse with filters, trending, new releases, one title and search with match scores (seed 001)' },
-          { name: 'profiles', description: 'Viewer profiles of the account (also at /users/profiles): at most 5, optional 4-digit PIN unlocked per login session' },
-          { name: 'library', description: 'A profile’s watchlist, history, continue watching and next up (/profiles/{id}/…)' },
-          { name: 'recommendations', description: 'Personalised rows, platform trending and similar titles (seed 001); GET /movies/recommendations is the MOVIE_LIST form' },
+          {
+            name: 'content',
+            description:
+              'Browse with filters, trending, new releases, one title and search with match scores (seed 001)',
+          },
+          {
+            name: 'profiles',
+            description:
+              'Viewer profiles of the account (also at /users/profiles): at most 5, optional 4-digit PIN unlocked per login session',
+          },
+          {
+            name: 'library',
+            description: 'A profile’s watchlist, history, continue watching and next up (/profiles/{id}/…)',
+          },
+          {
+            name: 'recommendations',
+            description:
+              'Personalised rows, platform trending and similar titles (seed 001); GET /movies/recommendations is the MOVIE_LIST form',
+          },
           { name: 'ratings', description: 'Up/down ratings, one per profile per title (seed 004)' },
-          { name: 'streaming', description: 'Playback: signed manifests, sessions within the plan’s stream limit, progress heartbeats, resume points and history' },
-          { name: 'billing', description: 'Plans, the subscription lifecycle, invoices, Stripe Checkout and portal links, and the provider webhook' },
-          { name: 'admin', description: 'Admin only: titles, seasons and episodes (create, edit, soft delete), media processing status and notification broadcasts' },
+          {
+            name: 'streaming',
+            description:
+              'Playback: signed manifests, sessions within the plan’s stream limit, progress heartbeats, resume points and history',
+          },
+          {
+            name: 'billing',
+            description:
+              'Plans, the subscription lifecycle, invoices, Stripe Checkout and portal links, and the provider webhook',
+          },
+          {
+            name: 'admin',
+            description:
+              'Admin only: titles, seasons and episodes (create, edit, soft delete), media processing status and notification broadcasts',
+          },
           { name: 'system', description: 'Health and readiness' },
         ],
       },
@@ -43,7 +74,11 @@ export default fp(
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true }, staticCSP: true });
+    await app.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      uiConfig: { docExpansion: 'list', deepLinking: true },
+      staticCSP: true,
+    });
   },
   { name: 'docs', dependencies: ['config'] },
 );

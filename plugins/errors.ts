@@ -18,7 +18,14 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, details: unknown = {}) {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  details: unknown = {},
+) {
   return reply.code(status).send({ success: false, error: { code, message, details }, request_id: request.id });
 }
 
@@ -60,7 +67,8 @@ export default fp(
         return sendError(request, reply, status, code, err.message || code, {});
       }
       request.log.error({ err }, 'unhandled error');
-      if (status === 503) return sendError(request, reply, 503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable');
+      if (status === 503)
+        return sendError(request, reply, 503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable');
       return sendError(request, reply, 500, 'INTERNAL_ERROR', 'Something went wrong');
     });
 

@@ -14,7 +14,12 @@ export default fp(
   async (app) => {
     const { config } = app;
     const base = config.DATA_DIR === 'memory://' ? path.join(os.tmpdir(), 'cinemate') : config.DATA_DIR;
-    const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: path.join(base, 'outbox'), log: app.log });
+    const mailer = createMailer({
+      smtpUrl: config.SMTP_URL,
+      from: config.MAIL_FROM,
+      outboxDir: path.join(base, 'outbox'),
+      log: app.log,
+    });
     app.decorate('mailer', mailer);
     app.addHook('onClose', async () => mailer.close());
   },

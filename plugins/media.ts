@@ -14,8 +14,15 @@ export default fp(
   async (app) => {
     const { config } = app;
     const signingSecret =
-      config.MEDIA_SIGNING_SECRET ?? (config.JWT_SECRET ? createHmac('sha256', config.JWT_SECRET).update('media-urls').digest('hex') : randomBytes(32).toString('hex'));
-    app.decorate('media', { signingSecret, baseUrl: config.PUBLIC_BASE_URL, segmentBaseUrl: config.MEDIA_BASE_URL ?? `${config.PUBLIC_BASE_URL}/media` });
+      config.MEDIA_SIGNING_SECRET ??
+      (config.JWT_SECRET
+        ? createHmac('sha256', config.JWT_SECRET).update('media-urls').digest('hex')
+        : randomBytes(32).toString('hex'));
+    app.decorate('media', {
+      signingSecret,
+      baseUrl: config.PUBLIC_BASE_URL,
+      segmentBaseUrl: config.MEDIA_BASE_URL ?? `${config.PUBLIC_BASE_URL}/media`,
+    });
   },
   { name: 'media', dependencies: ['config'] },
 );

@@ -36,15 +36,25 @@ export default fp(
       app.get('/metrics', { config: { rateLimit: false }, schema: { hide: true } }, async (request, reply) => {
         const given = Buffer.from(request.headers.authorization ?? '');
         const expected = Buffer.from(`Bearer ${token}`);
-        if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('UNAUTHORIZED', 'Metrics need the metrics token');
+        if (given.length !== expected.length || !timingSafeEqual(given, expected))
+          throw new AppError('UNAUTHORIZED', 'Metrics need the metrics token');
         return reply.type('text/plain; version=0.0.4').send(metrics.render());
       });
     }
 
-    app.get('/api/v1/admin/metrics', {
-      onRequest: app.requireRole('admin'),
-      schema: { tags: ['admin'], summary: 'Request counts and mean latency per route (this instance)', security: bearer, response: { 200: Summary, ...errors(401, 403) } },
-    }, async () => ({ success: true as const, data: metrics.snapshot() }));
+    app.get(
+      '/api/v1/admin/metrics',
+      {
+        onRequest: app.requireRole('admin'),
+        schema: {
+          tags: ['admin'],
+          summary: 'Request counts and mean latency per route (this instance)',
+          security: bearer,
+          response: { 200: Summary, ...errors(401, 403) },
+        },
+      },
+      async () => ({ success: true as const, data: metrics.snapshot() }),
+    );
   },
   { name: 'metrics', dependencies: ['config', 'auth'] },
 );

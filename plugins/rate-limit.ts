@@ -35,7 +35,10 @@ export default fp(
       ...(config.REDIS_URL ? { redis: app.redis } : {}),
       skipOnError: true,
       errorResponseBuilder: (_request, context) =>
-        new AppError('RATE_LIMITED', `Too many requests: retry in ${Math.ceil(context.ttl / 1000)} s`, { limit: context.max, retry_after: Math.ceil(context.ttl / 1000) }),
+        new AppError('RATE_LIMITED', `Too many requests: retry in ${Math.ceil(context.ttl / 1000)} s`, {
+          limit: context.max,
+          retry_after: Math.ceil(context.ttl / 1000),
+        }),
     });
     app.decorate('rateLimits', {
       auth: { max: config.RATE_LIMIT_AUTH_MAX, timeWindow, keyGenerator: byIp },

@@ -24,7 +24,9 @@ const TOKEN = /^[A-Za-z0-9_.-]{10,4096}$/;
 function upgradeToken(request: FastifyRequest): string | null {
   const query = (request.query as { token?: string }).token;
   if (query) return query;
-  const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+  const offered = String(request.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((s) => s.trim());
   const at = offered.indexOf('bearer');
   return at >= 0 && offered[at + 1] ? offered[at + 1] : null;
 }
@@ -34,11 +36,11 @@ export default fp(
     const { config } = app;
     const hub = config.REDIS_URL
       ? createRedisHub({
-        publisher: app.redis,
-        subscriber: app.redis.duplicate(),
-        prefix: config.REDIS_KEY_PREFIX,
-        onError: (err) => app.log.warn({ err }, 'redis subscriber error'),
-      })
+          publisher: app.redis,
+          subscriber: app.redis.duplicate(),
+          prefix: config.REDIS_KEY_PREFIX,
+          onError: (err) => app.log.warn({ err }, 'redis subscriber error'),
+        })
       : createMemoryHub();
 
     const authenticate = async (token: string): Promise<SocketIdentity> => {
@@ -46,7 +48,8 @@ export default fp(
       // Expiry is checked here rather than by the verifier so the socket can also learn when to close.
       const claims = app.tokens.verifyAccessIgnoringExpiry(token) as AccessClaims & { exp: number };
       if (claims.exp * 1000 <= Date.now()) throw new AppError('TOKEN_EXPIRED', 'The token has expired');
-      if (!(await isSessionActive({ em: app.em(), cache: app.cache }, claims.session_id))) throw new AppError('UNAUTHORIZED', 'The session has ended');
+      if (!(await isSessionActive({ em: app.em(), cache: app.cache }, claims.session_id)))
+        throw new AppError('UNAUTHORIZED', 'The session has ended');
       return { userId: claims.user_id, sessionId: claims.session_id, expiresAt: claims.exp * 1000 };
     };
 
@@ -76,17 +79,21 @@ export default fp(
     });
 
     const identities = new WeakMap<object, SocketIdentity>();
-    app.get('/api/v1/ws', {
-      websocket: true,
-      schema: { querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 4096 })) }) },
-      // A token sent with the upgrade is checked before it: a bad one gets a plain 401, no socket.
-      preValidation: async (request) => {
-        const token = upgradeToken(request);
-        if (token) identities.set(request.raw, await authenticate(token));
+    app.get(
+      '/api/v1/ws',
+      {
+        websocket: true,
+        schema: { querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 4096 })) }) },
+        // A token sent with the upgrade is checked before it: a bad one gets a plain 401, no socket.
+        preValidation: async (request) => {
+          const token = upgradeToken(request);
+          if (token) identities.set(request.raw, await authenticate(token));
+        },
       },
-    }, (socket, request) => {
-      gateway.accept(socket, identities.get(request.raw) ?? null);
-    });
+      (socket, request) => {
+        gateway.accept(socket, identities.get(request.raw) ?? null);
+      },
+    );
   },
   { name: 'realtime', dependencies: ['config', 'db', 'cache', 'auth'] },
 );

@@ -13,14 +13,23 @@ const MAX_JSON_DEPTH = 32;
 export default fp(
   async (app) => {
     // helmet's headers; the API answers JSON and the docs pages set their own CSP (swagger-ui staticCSP).
-    const headers = securityHeaders({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } });
+    const headers = securityHeaders({
+      contentSecurityPolicy: false,
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    });
     const origins = listOf(app.config.CORS_ORIGINS);
     await app.register(cors, {
       origin: origins.length > 0 ? origins : false,
       credentials: false,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Profile-Id', 'X-Profile-Pin'],
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'Retry-After',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+      ],
       maxAge: 600,
     });
 
@@ -28,10 +37,14 @@ export default fp(
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
       const text = body as string;
       if (text.length === 0) return done(null, undefined);
-      if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return done(new AppError('INVALID_REQUEST', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      if (jsonDepthExceeds(text, MAX_JSON_DEPTH))
+        return done(new AppError('INVALID_REQUEST', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       try {
         // Refuse prototype-polluting keys outright rather than trusting every consumer to ignore them.
-        done(null, JSON.parse(text, (key, value) => (key === '__proto__' || key === 'constructor' ? undefined : value)));
+        done(
+          null,
+          JSON.parse(text, (key, value) => (key === '__proto__' || key === 'constructor' ? undefined : value)),
+        );
       } catch {
         done(new AppError('INVALID_REQUEST', 'The body is not valid JSON'), undefined);
       }

@@ -18,7 +18,11 @@ export default fp(
           get em() {
             return request.em;
           },
-          cache: app.cache, config: app.config, tokens: app.tokens, mailer: app.mailer, log: this.log,
+          cache: app.cache,
+          config: app.config,
+          tokens: app.tokens,
+          mailer: app.mailer,
+          log: this.log,
         };
       },
     });

@@ -5,22 +5,40 @@ import { GenreIds, Pagination, envelope, pageQuery } from './common.ts';
 import { CERTIFICATIONS } from '../services/catalog/maturity.ts';
 
 /** TMDb copies (`m<n>` movies, `s<n>` series) and local originals (`o…`; created here as `o` + 10 base36 characters). */
-export const ContentId = Type.String({ pattern: '^(?:[ms][1-9][0-9]{0,8}|o[A-Za-z0-9_-]{8,32})$', description: 'Content id', examples: ['m603', 's1399', 'o3k9x0a7q2b'] });
+export const ContentId = Type.String({
+  pattern: '^(?:[ms][1-9][0-9]{0,8}|o[A-Za-z0-9_-]{8,32})$',
+  description: 'Content id',
+  examples: ['m603', 's1399', 'o3k9x0a7q2b'],
+});
 export const ContentParams = Type.Object({ id: ContentId });
 export const SeasonParams = Type.Object({ id: ContentId, season_number: Type.Integer({ minimum: 0, maximum: 999 }) });
-export const EpisodeParams = Type.Object({ ...SeasonParams.properties, episode_number: Type.Integer({ minimum: 1, maximum: 9999 }) });
+export const EpisodeParams = Type.Object({
+  ...SeasonParams.properties,
+  episode_number: Type.Integer({ minimum: 1, maximum: 9999 }),
+});
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-const HttpsUrl = Type.String({ format: 'uri', pattern: '^https://', maxLength: 500, examples: ['https://cdn.example.com/posters/o3k9x0a7q2b.jpg'] });
+const HttpsUrl = Type.String({
+  format: 'uri',
+  pattern: '^https://',
+  maxLength: 500,
+  examples: ['https://cdn.example.com/posters/o3k9x0a7q2b.jpg'],
+});
 const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD', examples: ['2024-05-17'] });
 const Overview = Type.String({ maxLength: 5000 });
 const Minutes = Type.Integer({ minimum: 1, maximum: 1000, description: 'Minutes' });
 
 export const Kind = Type.Union([Type.Literal('movie'), Type.Literal('series')]);
-export const Certification = Type.Union(CERTIFICATIONS.map((c) => Type.Literal(c)), { description: 'Sets the maturity level lists filter on' });
+export const Certification = Type.Union(
+  CERTIFICATIONS.map((c) => Type.Literal(c)),
+  { description: 'Sets the maturity level lists filter on' },
+);
 
 export const CastInput = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }), character: Type.Optional(nullable(Type.String({ maxLength: 300 }))) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    character: Type.Optional(nullable(Type.String({ maxLength: 300 }))),
+  },
   { additionalProperties: false },
 );
 
@@ -43,7 +61,13 @@ export const EpisodeCreateBody = Type.Object(
   { additionalProperties: false },
 );
 export const EpisodePutBody = Type.Object(
-  { name: EpisodeFields.name, overview: Type.Optional(EpisodeFields.overview), air_date: Type.Optional(EpisodeFields.air_date), runtime: Type.Optional(EpisodeFields.runtime), still_url: Type.Optional(EpisodeFields.still_url) },
+  {
+    name: EpisodeFields.name,
+    overview: Type.Optional(EpisodeFields.overview),
+    air_date: Type.Optional(EpisodeFields.air_date),
+    runtime: Type.Optional(EpisodeFields.runtime),
+    still_url: Type.Optional(EpisodeFields.still_url),
+  },
   { additionalProperties: false },
 );
 export const EpisodePatchBody = Type.Partial(EpisodePutBody, { additionalProperties: false, minProperties: 1 });
@@ -56,7 +80,11 @@ export const SeasonFields = {
 };
 export const SeasonCreateBody = Type.Object(
   {
-    season_number: Type.Integer({ minimum: 0, maximum: 999, description: '0 holds specials (not counted in season_count)' }),
+    season_number: Type.Integer({
+      minimum: 0,
+      maximum: 999,
+      description: '0 holds specials (not counted in season_count)',
+    }),
     name: Type.Optional(SeasonFields.name),
     overview: Type.Optional(SeasonFields.overview),
     air_date: Type.Optional(SeasonFields.air_date),
@@ -66,7 +94,12 @@ export const SeasonCreateBody = Type.Object(
   { additionalProperties: false },
 );
 export const SeasonPutBody = Type.Object(
-  { name: SeasonFields.name, overview: Type.Optional(SeasonFields.overview), air_date: Type.Optional(SeasonFields.air_date), poster_url: Type.Optional(SeasonFields.poster_url) },
+  {
+    name: SeasonFields.name,
+    overview: Type.Optional(SeasonFields.overview),
+    air_date: Type.Optional(SeasonFields.air_date),
+    poster_url: Type.Optional(SeasonFields.poster_url),
+  },
   { additionalProperties: false },
 );
 export const SeasonPatchBody = Type.Partial(SeasonPutBody, { additionalProperties: false, minProperties: 1 });
@@ -75,7 +108,9 @@ export const SeasonPatchBody = Type.Partial(SeasonPutBody, { additionalPropertie
 const editable = {
   title: Type.String({ minLength: 1, maxLength: 300, examples: ['The Quiet Harbour'] }),
   original_title: Type.Optional(nullable(Type.String({ minLength: 1, maxLength: 300 }))),
-  original_language: Type.Optional(nullable(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 10, examples: ['en'] }))),
+  original_language: Type.Optional(
+    nullable(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', maxLength: 10, examples: ['en'] })),
+  ),
   overview: Type.Optional(nullable(Overview)),
   release_date: Type.Optional(nullable(Day)),
   runtime: Type.Optional(nullable(Minutes)),
@@ -86,11 +121,17 @@ const editable = {
   backdrop_url: Type.Optional(nullable(HttpsUrl)),
   homepage: Type.Optional(nullable(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500 }))),
   cast: Type.Optional(Type.Array(CastInput, { maxItems: 100, description: 'In billing order' })),
-  directors: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20, uniqueItems: true })),
+  directors: Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20, uniqueItems: true }),
+  ),
 };
 
 export const ContentCreateBody = Type.Object(
-  { type: Kind, ...editable, seasons: Type.Optional(Type.Array(SeasonCreateBody, { maxItems: 100, description: 'Series only' })) },
+  {
+    type: Kind,
+    ...editable,
+    seasons: Type.Optional(Type.Array(SeasonCreateBody, { maxItems: 100, description: 'Series only' })),
+  },
   { additionalProperties: false },
 );
 export const ContentPutBody = Type.Object(editable, { additionalProperties: false });
@@ -174,16 +215,21 @@ export const AdminContent = Type.Object({
 });
 
 export const AdminContentResponse = envelope(Type.Object({ content: AdminContent }));
-export const AdminContentListResponse = envelope(Type.Object({ content: Type.Array(AdminContentSummary), pagination: Pagination }));
+export const AdminContentListResponse = envelope(
+  Type.Object({ content: Type.Array(AdminContentSummary), pagination: Pagination }),
+);
 export const AdminSeasonResponse = envelope(Type.Object({ season: AdminSeason }));
 export const AdminEpisodeResponse = envelope(Type.Object({ episode: AdminEpisode }));
 
 const Stage = Type.Union(['pending', 'in_progress', 'completed', 'failed'].map((s) => Type.Literal(s)));
 export const ProcessingStatus = Type.Object({
   content_id: Type.String(),
-  status: Type.Union(['no_media', 'uploading', 'processing', 'ready', 'failed'].map((s) => Type.Literal(s)), {
-    description: '`no_media` until a video is uploaded for the title',
-  }),
+  status: Type.Union(
+    ['no_media', 'uploading', 'processing', 'ready', 'failed'].map((s) => Type.Literal(s)),
+    {
+      description: '`no_media` until a video is uploaded for the title',
+    },
+  ),
   progress: Type.Integer({ minimum: 0, maximum: 100 }),
   stages: Type.Object({ upload: Stage, encoding: Stage, thumbnail_generation: Stage, cdn_distribution: Stage }),
   estimated_completion: nullable(Type.String({ format: 'date-time' })),

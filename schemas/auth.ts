@@ -3,7 +3,9 @@ import { Type } from '@sinclair/typebox';
 import { Email, GenreIds, Password, envelope } from './common.ts';
 
 const ClientFields = {
-  platform: Type.Optional(Type.Union([Type.Literal('mobile-app'), Type.Literal('web')], { description: 'Defaults from the User-Agent' })),
+  platform: Type.Optional(
+    Type.Union([Type.Literal('mobile-app'), Type.Literal('web')], { description: 'Defaults from the User-Agent' }),
+  ),
   device_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255, examples: ['Pixel 9'] })),
 };
 
@@ -24,12 +26,23 @@ export const LoginBody = Type.Object(
 );
 
 export const RefreshBody = Type.Object(
-  { refresh_token: Type.Optional(Type.String({ minLength: 10, maxLength: 200, description: 'The refresh token from login, signup or the last refresh' })) },
+  {
+    refresh_token: Type.Optional(
+      Type.String({
+        minLength: 10,
+        maxLength: 200,
+        description: 'The refresh token from login, signup or the last refresh',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
 export const ForgotBody = Type.Object({ email: Email }, { additionalProperties: false });
-export const VerifyOtpBody = Type.Object({ otp_code: Type.String({ pattern: '^[0-9]{6}$', examples: ['123456'] }) }, { additionalProperties: false });
+export const VerifyOtpBody = Type.Object(
+  { otp_code: Type.String({ pattern: '^[0-9]{6}$', examples: ['123456'] }) },
+  { additionalProperties: false },
+);
 export const NewPasswordBody = Type.Object({ new_password: Password }, { additionalProperties: false });
 
 export const AccountUser = Type.Object({
@@ -46,6 +59,14 @@ const tokenFields = {
 
 export const AuthResponse = envelope(Type.Object({ ...tokenFields, user: AccountUser }));
 export const RefreshResponse = envelope(
-  Type.Object({ auth_token: tokenFields.auth_token, refresh_token: Type.Optional(tokenFields.refresh_token), expires_in: tokenFields.expires_in }),
+  Type.Object({
+    auth_token: tokenFields.auth_token,
+    refresh_token: Type.Optional(tokenFields.refresh_token),
+    expires_in: tokenFields.expires_in,
+  }),
 );
-export const ResetTokenResponse = envelope(Type.Object({ reset_token: Type.String({ description: 'JWT of type forgot_password; send it as Bearer to verify and change' }) }));
+export const ResetTokenResponse = envelope(
+  Type.Object({
+    reset_token: Type.String({ description: 'JWT of type forgot_password; send it as Bearer to verify and change' }),
+  }),
+);

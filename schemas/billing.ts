@@ -3,8 +3,15 @@ import { Type } from '@sinclair/typebox';
 import { Pagination, envelope } from './common.ts';
 
 const Interval = Type.Union([Type.Literal('month'), Type.Literal('year')], { description: 'Billing interval' });
-const PlanCode = Type.String({ pattern: '^[a-z0-9-]{1,20}$', examples: ['standard'], description: 'Plan code (see GET /plans)' });
-const Status = Type.Union(['trialing', 'active', 'past_due', 'canceled', 'incomplete'].map((s) => Type.Literal(s)), { description: 'Stripe subscription status' });
+const PlanCode = Type.String({
+  pattern: '^[a-z0-9-]{1,20}$',
+  examples: ['standard'],
+  description: 'Plan code (see GET /plans)',
+});
+const Status = Type.Union(
+  ['trialing', 'active', 'past_due', 'canceled', 'incomplete'].map((s) => Type.Literal(s)),
+  { description: 'Stripe subscription status' },
+);
 const DateTime = Type.String({ format: 'date-time' });
 const NullableDate = Type.Union([DateTime, Type.Null()]);
 
@@ -41,10 +48,15 @@ export const Subscription = Type.Object({
   trial_end: NullableDate,
   canceled_at: NullableDate,
   ended_at: NullableDate,
-  pending_change: Type.Union([Type.Object({ plan: Type.String(), interval: Type.String(), effective_at: DateTime }), Type.Null()], { description: 'A downgrade waiting for the period end' }),
+  pending_change: Type.Union(
+    [Type.Object({ plan: Type.String(), interval: Type.String(), effective_at: DateTime }), Type.Null()],
+    { description: 'A downgrade waiting for the period end' },
+  ),
   created_at: DateTime,
 });
-export const SubscriptionResponse = envelope(Type.Object({ subscription: Type.Union([Subscription, Type.Null()]), entitlements: Entitlements }));
+export const SubscriptionResponse = envelope(
+  Type.Object({ subscription: Type.Union([Subscription, Type.Null()]), entitlements: Entitlements }),
+);
 
 const PaymentMethod = Type.String({
   minLength: 3,
@@ -56,7 +68,12 @@ const PaymentMethod = Type.String({
 });
 
 export const CreateSubscriptionBody = Type.Object(
-  { plan: PlanCode, interval: Type.Optional(Interval), payment_method: PaymentMethod, trial_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) },
+  {
+    plan: PlanCode,
+    interval: Type.Optional(Interval),
+    payment_method: PaymentMethod,
+    trial_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })),
+  },
   { additionalProperties: false },
 );
 export const ChangeSubscriptionBody = Type.Object(
@@ -84,10 +101,19 @@ export const Invoice = Type.Object({
 });
 export const InvoicesResponse = envelope(Type.Object({ invoices: Type.Array(Invoice), pagination: Pagination }));
 
-export const CheckoutBody = Type.Object({ plan: PlanCode, interval: Type.Optional(Interval) }, { additionalProperties: false });
+export const CheckoutBody = Type.Object(
+  { plan: PlanCode, interval: Type.Optional(Interval) },
+  { additionalProperties: false },
+);
 export const SessionResponse = envelope(Type.Object({ id: Type.String(), url: Type.String() }));
 export const WebhookResponse = Type.Object({ received: Type.Boolean(), applied: Type.Boolean() });
 
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Retry-safe key: the same key and body return the stored answer for 24 h' })),
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Retry-safe key: the same key and body return the stored answer for 24 h',
+    }),
+  ),
 });

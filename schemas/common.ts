@@ -25,7 +25,10 @@ export function errors(...statuses: number[]): Record<number, TSchema> {
 
 /** `{ success: true, message?, data }` around a data schema. */
 export function envelope<T extends TSchema>(data: T, description?: string) {
-  return Type.Object({ success: Type.Literal(true), message: Type.Optional(Type.String()), data }, description ? { description } : {});
+  return Type.Object(
+    { success: Type.Literal(true), message: Type.Optional(Type.String()), data },
+    description ? { description } : {},
+  );
 }
 
 export const MessageResponse = Type.Object({ success: Type.Literal(true), message: Type.String() });
@@ -40,7 +43,12 @@ export const Pagination = Type.Object({
 export function pageQuery(maxLimit: number, defaultLimit = 20) {
   return {
     page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1, description: 'Page number, from 1' }),
-    limit: Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit, description: `Items per page (max ${maxLimit})` }),
+    limit: Type.Integer({
+      minimum: 1,
+      maximum: maxLimit,
+      default: defaultLimit,
+      description: `Items per page (max ${maxLimit})`,
+    }),
   };
 }
 
@@ -50,12 +58,20 @@ export function pagination(page: number, limit: number, total: number) {
 
 export const Uuid = Type.String({ format: 'uuid', description: 'UUID' });
 export const Email = Type.String({ format: 'email', maxLength: 100, examples: ['example@mail.com'] });
-export const Password = Type.String({ minLength: 8, maxLength: 128, description: '8 to 128 characters', examples: ['PASS1234'] });
-export const GenreIds = Type.Array(Type.Union([Type.Integer({ minimum: 1, maximum: 999_999_999 }), Type.String({ pattern: '^[0-9]{1,9}$' })]), {
-  maxItems: 50,
-  uniqueItems: true,
-  description: 'Genre ids (see GET /movies/genres)',
-  examples: [[28, 35]],
+export const Password = Type.String({
+  minLength: 8,
+  maxLength: 128,
+  description: '8 to 128 characters',
+  examples: ['PASS1234'],
 });
+export const GenreIds = Type.Array(
+  Type.Union([Type.Integer({ minimum: 1, maximum: 999_999_999 }), Type.String({ pattern: '^[0-9]{1,9}$' })]),
+  {
+    maxItems: 50,
+    uniqueItems: true,
+    description: 'Genre ids (see GET /movies/genres)',
+    examples: [[28, 35]],
+  },
+);
 
 export const bearer = [{ bearerAuth: [] }];

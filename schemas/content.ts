@@ -28,20 +28,38 @@ export const ContentListResponse = envelope(
 );
 
 export const BrowseQuery = Type.Object({
-  genre: Type.Optional(Type.Integer({ minimum: 1, maximum: 999_999_999, description: 'Genre id (GET /movies/genres)' })),
+  genre: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 999_999_999, description: 'Genre id (GET /movies/genres)' }),
+  ),
   type: Type.Optional(Kind),
-  rating: Type.Optional(Type.Union(CERTIFICATIONS.map((c) => Type.Literal(c)), { description: 'Certification' })),
-  language: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}$', description: 'Original language, ISO 639-1', examples: ['en'] })),
+  rating: Type.Optional(
+    Type.Union(
+      CERTIFICATIONS.map((c) => Type.Literal(c)),
+      { description: 'Certification' },
+    ),
+  ),
+  language: Type.Optional(
+    Type.String({ pattern: '^[a-z]{2,3}$', description: 'Original language, ISO 639-1', examples: ['en'] }),
+  ),
   year_from: Type.Optional(Year),
   year_to: Type.Optional(Year),
-  sort: Type.Optional(Type.Union([Type.Literal('popularity'), Type.Literal('release_date'), Type.Literal('rating')], { default: 'popularity' })),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('popularity'), Type.Literal('release_date'), Type.Literal('rating')], {
+      default: 'popularity',
+    }),
+  ),
   ...pageQuery(100),
 });
 
 export const ListQuery = Type.Object(pageQuery(100));
 
 export const NewReleasesQuery = Type.Object({
-  days: Type.Integer({ minimum: 1, maximum: 3650, default: 90, description: 'Released within this many days up to today' }),
+  days: Type.Integer({
+    minimum: 1,
+    maximum: 3650,
+    default: 90,
+    description: 'Released within this many days up to today',
+  }),
   ...pageQuery(100),
 });
 
@@ -74,4 +92,6 @@ export const SearchResponse = envelope(
   }),
 );
 
-export const ContentDetailsResponse = envelope(Type.Object({ content: Type.Unsafe<unknown>({ $ref: 'MovieDetails#' }) }));
+export const ContentDetailsResponse = envelope(
+  Type.Object({ content: Type.Unsafe<unknown>({ $ref: 'MovieDetails#' }) }),
+);

@@ -4,14 +4,20 @@ import { Type } from '@sinclair/typebox';
 import { Pagination, Uuid, envelope, pageQuery } from './common.ts';
 import { ContentId, cardProperties } from './movies.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) =>
+  Type.Union([t, Type.Null()]);
 const Seconds = Type.Number({ minimum: 0, maximum: 604_800, description: 'Seconds' });
 const Vote = Type.Union([Type.Literal('up'), Type.Literal('down')], { description: 'Upvote or downvote' });
-export const EpisodeId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,60}$', description: 'Episode id (see the series details)', examples: ['ep-1'] });
+export const EpisodeId = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,60}$',
+  description: 'Episode id (see the series details)',
+  examples: ['ep-1'],
+});
 
 /** A MOVIE_LIST item (seed 003) with the viewer's flags, written out so extensions can add fields. */
 const Card = Type.Object(cardProperties);
-const cardWith = <P extends Parameters<typeof Type.Object>[0]>(extra: P) => Type.Object({ ...cardProperties, ...extra });
+const cardWith = <P extends Parameters<typeof Type.Object>[0]>(extra: P) =>
+  Type.Object({ ...cardProperties, ...extra });
 
 const Playback = Type.Object(
   { position: Seconds, duration: Seconds, completed: Type.Boolean({ description: 'Over 90 %: watched' }) },
@@ -36,7 +42,12 @@ export const ContentParams = Type.Object({ content_id: ContentId });
 export const FavouriteBody = Type.Object({ movie_id: ContentId }, { additionalProperties: false });
 export const FavouriteQuery = Type.Object({ movie_id: ContentId }, { additionalProperties: false });
 export const MovieList = envelope(Type.Object({ movies: Type.Array(Card), pagination: Pagination }), 'MOVIE_LIST');
-export const CollectionChange = envelope(Type.Object({ movie_id: Type.String(), changed: Type.Boolean({ description: 'False when the title was already in (add) or not in (remove) the list' }) }));
+export const CollectionChange = envelope(
+  Type.Object({
+    movie_id: Type.String(),
+    changed: Type.Boolean({ description: 'False when the title was already in (add) or not in (remove) the list' }),
+  }),
+);
 
 // Watchlist (seed 001)
 export const WatchlistBody = Type.Object({ content_id: ContentId }, { additionalProperties: false });
@@ -46,7 +57,13 @@ export const WatchlistResponse = envelope(Type.Object({ content: Type.Array(Card
 // History, continue watching, next up
 export const HistoryResponse = envelope(
   Type.Object({
-    history: Type.Array(cardWith({ watched_at: Type.String({ format: 'date-time' }), episode: Type.Union([Episode, Type.Null()]), progress: Playback })),
+    history: Type.Array(
+      cardWith({
+        watched_at: Type.String({ format: 'date-time' }),
+        episode: Type.Union([Episode, Type.Null()]),
+        progress: Playback,
+      }),
+    ),
     pagination: Pagination,
   }),
 );
@@ -54,12 +71,21 @@ export const HistoryRemoved = envelope(Type.Object({ content_id: Type.String(), 
 export const HistoryCleared = envelope(Type.Object({ removed: Type.Integer({ minimum: 0 }) }));
 export const ContinueResponse = envelope(
   Type.Object({
-    content: Type.Array(cardWith({ episode: Type.Union([Episode, Type.Null()]), progress: Playback, updated_at: Type.String({ format: 'date-time' }) })),
+    content: Type.Array(
+      cardWith({
+        episode: Type.Union([Episode, Type.Null()]),
+        progress: Playback,
+        updated_at: Type.String({ format: 'date-time' }),
+      }),
+    ),
     pagination: Pagination,
   }),
 );
 export const NextUpResponse = envelope(
-  Type.Object({ content: Type.Array(cardWith({ episode: Episode, last_watched_at: Type.String({ format: 'date-time' }) })), pagination: Pagination }),
+  Type.Object({
+    content: Type.Array(cardWith({ episode: Episode, last_watched_at: Type.String({ format: 'date-time' }) })),
+    pagination: Pagination,
+  }),
 );
 
 // Progress (seed 001)
@@ -68,9 +94,22 @@ export const ProgressBody = Type.Object(
     position: Seconds,
     duration: Type.Number({ exclusiveMinimum: 0, maximum: 604_800, description: 'Seconds' }),
     episode_id: Type.Optional(EpisodeId),
-    session_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$', description: 'The playback session from POST /streaming/{content_id}/start: each heartbeat keeps its stream slot alive' })),
+    session_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[A-Za-z0-9_.:-]+$',
+        description:
+          'The playback session from POST /streaming/{content_id}/start: each heartbeat keeps its stream slot alive',
+      }),
+    ),
     profile_id: Type.Optional(Uuid),
-    client_time: Type.Optional(Type.String({ format: 'date-time', description: 'When the client took this position; an older heartbeat than the stored one is ignored' })),
+    client_time: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'When the client took this position; an older heartbeat than the stored one is ignored',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -80,10 +119,14 @@ export const ProgressResponse = envelope(
     episode_id: Nullable(Type.String()),
     position: Type.Number(),
     duration: Type.Number(),
-    resume_position: Type.Union([Type.Number(), Type.Null()], { description: 'Null: not a resume point (under 5 %, watched, or under 5 minutes)' }),
+    resume_position: Type.Union([Type.Number(), Type.Null()], {
+      description: 'Null: not a resume point (under 5 %, watched, or under 5 minutes)',
+    }),
     completed: Type.Boolean({ description: 'Over 90 %: watched' }),
     updated_at: Type.String({ format: 'date-time' }),
-    applied: Type.Boolean({ description: 'False when the heartbeat was older than the stored one and changed nothing' }),
+    applied: Type.Boolean({
+      description: 'False when the heartbeat was older than the stored one and changed nothing',
+    }),
   }),
 );
 

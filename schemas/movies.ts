@@ -3,12 +3,17 @@ import { Type } from '@sinclair/typebox';
 import { CONTENT_ID_PATTERN } from '../services/catalog/ids.ts';
 import { Pagination, envelope, pageQuery } from './common.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer> | ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <
+  T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer> | ReturnType<typeof Type.Number>,
+>(
+  t: T,
+) => Type.Union([t, Type.Null()]);
 const Day = Type.String({ format: 'date', examples: ['1995-10-20'] });
 
 export const ContentId = Type.String({
   pattern: CONTENT_ID_PATTERN,
-  description: 'Content id: `m<tmdb id>` (movie), `s<tmdb id>` (series), `o…` (local original); a bare number is a TMDb movie id',
+  description:
+    'Content id: `m<tmdb id>` (movie), `s<tmdb id>` (series), `o…` (local original); a bare number is a TMDb movie id',
   examples: ['m238'],
 });
 export const IdParams = Type.Object({ id: ContentId });
@@ -17,7 +22,9 @@ export const Flags = {
   is_favorite: Type.Boolean(),
   in_watchlist: Type.Boolean(),
   user_rating: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Null()]),
-  resume_position: Type.Union([Type.Integer(), Type.Null()], { description: 'Seconds into the title where playback resumes' }),
+  resume_position: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Seconds into the title where playback resumes',
+  }),
 };
 
 export const cardProperties = {
@@ -35,15 +42,25 @@ export const cardProperties = {
   ...Flags,
 };
 
-export const MovieCard = Type.Object(cardProperties, { $id: 'MovieCard', description: 'A MOVIE_LIST item (seed 003) with the viewer’s flags' });
+export const MovieCard = Type.Object(cardProperties, {
+  $id: 'MovieCard',
+  description: 'A MOVIE_LIST item (seed 003) with the viewer’s flags',
+});
 const CardRef = Type.Unsafe<unknown>({ $ref: 'MovieCard#' });
 
-export const MovieListResponse = envelope(Type.Object({ movies: Type.Array(CardRef), pagination: Pagination }), 'MOVIE_LIST');
+export const MovieListResponse = envelope(
+  Type.Object({ movies: Type.Array(CardRef), pagination: Pagination }),
+  'MOVIE_LIST',
+);
 
 export const PageQuery = Type.Object(pageQuery(50));
 
 export const SearchMoviesQuery = Type.Object({
-  q: Type.String({ minLength: 1, maxLength: 200, description: 'Title, original title, cast, director or genre; typos tolerated' }),
+  q: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    description: 'Title, original title, cast, director or genre; typos tolerated',
+  }),
   ...pageQuery(50),
 });
 
@@ -93,8 +110,25 @@ export const MovieDetails = Type.Object(
     homepage: Nullable(Type.String()),
     directors: Type.Array(Type.String()),
     seasons: Type.Array(Season),
-    cast: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), profile_path: Nullable(Type.String()), character: Nullable(Type.String()), order: Type.Integer() })),
-    reviews: Type.Array(Type.Object({ id: Type.String(), author: Type.String(), avatar: Nullable(Type.String()), rating: Nullable(Type.Number()), content: Type.String(), created_at: Type.String() })),
+    cast: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        profile_path: Nullable(Type.String()),
+        character: Nullable(Type.String()),
+        order: Type.Integer(),
+      }),
+    ),
+    reviews: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        author: Type.String(),
+        avatar: Nullable(Type.String()),
+        rating: Nullable(Type.Number()),
+        content: Type.String(),
+        created_at: Type.String(),
+      }),
+    ),
     recommendations: Type.Array(CardRef),
     upvotes: Type.Integer({ minimum: 0 }),
     downvotes: Type.Integer({ minimum: 0 }),
@@ -103,4 +137,7 @@ export const MovieDetails = Type.Object(
   { $id: 'MovieDetails', description: 'MOVIE_DETAILS (seed 003)' },
 );
 
-export const MovieDetailsResponse = envelope(Type.Object({ movie: Type.Unsafe<unknown>({ $ref: 'MovieDetails#' }) }), 'MOVIE_DETAILS');
+export const MovieDetailsResponse = envelope(
+  Type.Object({ movie: Type.Unsafe<unknown>({ $ref: 'MovieDetails#' }) }),
+  'MOVIE_DETAILS',
+);

@@ -3,8 +3,16 @@ import { Type } from '@sinclair/typebox';
 import { Pagination, Uuid, envelope, pageQuery } from './common.ts';
 
 export const NotificationType = Type.Union(
-  [Type.Literal('movie_added'), Type.Literal('movie_recommendation'), Type.Literal('system_update'), Type.Literal('favorite_update')],
-  { description: '`movie_added`: a new title in a followed genre; `favorite_update`: a new season or episode of a favourite; `movie_recommendation`: the periodic digest; `system_update`: an admin broadcast' },
+  [
+    Type.Literal('movie_added'),
+    Type.Literal('movie_recommendation'),
+    Type.Literal('system_update'),
+    Type.Literal('favorite_update'),
+  ],
+  {
+    description:
+      '`movie_added`: a new title in a followed genre; `favorite_update`: a new season or episode of a favourite; `movie_recommendation`: the periodic digest; `system_update`: an admin broadcast',
+  },
 );
 
 export const Notification = Type.Object({
@@ -21,14 +29,19 @@ export const Notification = Type.Object({
 export const NotificationsQuery = Type.Object(
   {
     ...pageQuery(50),
-    unread_only: Type.Boolean({ default: false, description: 'Only unread notifications (then `total` counts unread ones)' }),
+    unread_only: Type.Boolean({
+      default: false,
+      description: 'Only unread notifications (then `total` counts unread ones)',
+    }),
   },
   { additionalProperties: false },
 );
 
 const UnreadCount = Type.Integer({ minimum: 0, description: 'Unread notifications of the account' });
 
-export const NotificationsResponse = envelope(Type.Object({ notifications: Type.Array(Notification), unread_count: UnreadCount, pagination: Pagination }));
+export const NotificationsResponse = envelope(
+  Type.Object({ notifications: Type.Array(Notification), unread_count: UnreadCount, pagination: Pagination }),
+);
 
 export const MarkReadBody = Type.Object(
   {
@@ -40,16 +53,27 @@ export const MarkReadBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const MarkReadResponse = envelope(Type.Object({
-  updated: Type.Integer({ minimum: 0, description: 'Notifications that changed from unread to read by this call' }),
-  unread_count: UnreadCount,
-}));
+export const MarkReadResponse = envelope(
+  Type.Object({
+    updated: Type.Integer({ minimum: 0, description: 'Notifications that changed from unread to read by this call' }),
+    unread_count: UnreadCount,
+  }),
+);
 
 export const BroadcastBody = Type.Object(
   {
     title: Type.String({ minLength: 1, maxLength: 200, examples: ['Scheduled maintenance'] }),
-    message: Type.String({ minLength: 1, maxLength: 2000, examples: ['Streaming pauses for 10 minutes at 02:00 UTC.'] }),
-    audience: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('users'), Type.Literal('admins')], { default: 'all', description: 'Every account, or only users, or only admins' })),
+    message: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      examples: ['Streaming pauses for 10 minutes at 02:00 UTC.'],
+    }),
+    audience: Type.Optional(
+      Type.Union([Type.Literal('all'), Type.Literal('users'), Type.Literal('admins')], {
+        default: 'all',
+        description: 'Every account, or only users, or only admins',
+      }),
+    ),
     image: Type.Optional(Type.String({ maxLength: 1000, pattern: '^https?://' })),
     movie_id: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   },

@@ -3,7 +3,10 @@ import { Type } from '@sinclair/typebox';
 import { envelope } from './common.ts';
 import { QUALITIES } from '../services/playback/renditions.ts';
 
-const Quality = Type.Union(QUALITIES.map((q) => Type.Literal(q)), { description: 'Lowered to the plan’s maximum resolution' });
+const Quality = Type.Union(
+  QUALITIES.map((q) => Type.Literal(q)),
+  { description: 'Lowered to the plan’s maximum resolution' },
+);
 const EpisodeId = Type.String({ minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9_-]+$' });
 
 export const ManifestQuery = Type.Object({ episode_id: Type.Optional(EpisodeId) }, { additionalProperties: false });
@@ -23,7 +26,9 @@ export const ManifestResponse = envelope(
 
 export const StartBody = Type.Object(
   {
-    profile_id: Type.Optional(Type.String({ format: 'uuid', description: 'Defaults to X-Profile-Id, then the first profile' })),
+    profile_id: Type.Optional(
+      Type.String({ format: 'uuid', description: 'Defaults to X-Profile-Id, then the first profile' }),
+    ),
     device_type: Type.Union([Type.Literal('web'), Type.Literal('mobile'), Type.Literal('tv'), Type.Literal('tablet')]),
     quality: Quality,
     episode_id: Type.Optional(EpisodeId),
@@ -39,12 +44,16 @@ export const StartResponse = envelope(
     quality: Type.String(),
     manifest_url: Type.String(),
     expires_at: Type.String({ format: 'date-time' }),
-    heartbeat_seconds: Type.Integer({ description: 'Send progress (with session_id) at least this often to keep the stream slot' }),
+    heartbeat_seconds: Type.Integer({
+      description: 'Send progress (with session_id) at least this often to keep the stream slot',
+    }),
   }),
 );
 
 export const StopBody = Type.Object({ session_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
-export const StopResponse = envelope(Type.Object({ session_id: Type.String(), status: Type.Literal('stopped'), duration_seconds: Type.Integer() }));
+export const StopResponse = envelope(
+  Type.Object({ session_id: Type.String(), status: Type.Literal('stopped'), duration_seconds: Type.Integer() }),
+);
 
 export const MediaQuery = Type.Object(
   {

@@ -31,7 +31,10 @@ export const ProfileUpdateBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const ChangePasswordBody = Type.Object({ old_password: Type.String({ minLength: 1, maxLength: 128 }), new_password: Password }, { additionalProperties: false });
+export const ChangePasswordBody = Type.Object(
+  { old_password: Type.String({ minLength: 1, maxLength: 128 }), new_password: Password },
+  { additionalProperties: false },
+);
 export const ChangePasswordResponse = envelope(Type.Object({ auth_token: Type.String(), expires_in: Type.Integer() }));
 
 export const SessionItem = Type.Object({

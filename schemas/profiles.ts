@@ -5,13 +5,25 @@ import { CERTIFICATIONS } from '../services/catalog/maturity.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 50, pattern: '\\S', examples: ['John Doe'] });
 // Stored and shown as given, never fetched by the server.
-const AvatarUrl = Type.Union([Type.String({ format: 'uri', pattern: '^https://', maxLength: 500, examples: ['https://cdn.example.com/avatars/1.png'] }), Type.Null()]);
+const AvatarUrl = Type.Union([
+  Type.String({
+    format: 'uri',
+    pattern: '^https://',
+    maxLength: 500,
+    examples: ['https://cdn.example.com/avatars/1.png'],
+  }),
+  Type.Null(),
+]);
 const Maturity = Type.Union(
   CERTIFICATIONS.map((c) => Type.Literal(c)),
   { description: 'Highest certification this profile may watch', examples: ['TV-MA'] },
 );
 // BCP-47 language tag, as seed 001 writes it (en-US, pt-BR, es, zh-Hant-TW).
-const Language = Type.String({ pattern: '^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$', maxLength: 10, examples: ['en-US'] });
+const Language = Type.String({
+  pattern: '^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$',
+  maxLength: 10,
+  examples: ['en-US'],
+});
 const Pin = Type.String({ pattern: '^[0-9]{4}$', description: '4 digits', examples: ['1234'] });
 
 export const Profile = Type.Object(

@@ -6,7 +6,12 @@ import { ContentId, cardProperties } from './movies.ts';
 export const RecommendedCard = Type.Object(
   {
     ...cardProperties,
-    confidence_score: Type.Number({ minimum: 0, maximum: 1, description: 'How strongly the model recommends it, 0..1', examples: [0.89] }),
+    confidence_score: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description: 'How strongly the model recommends it, 0..1',
+      examples: [0.89],
+    }),
     thumbnail_url: Type.Union([Type.String(), Type.Null()], { description: 'The poster, as seed 001 names it' }),
   },
   { description: 'A title card with its confidence score' },
@@ -18,7 +23,9 @@ export const RecommendationRowsResponse = envelope(
   Type.Object({
     recommendations: Type.Array(
       Type.Object({
-        category: Type.String({ examples: ['Because you watched Stranger Things', 'Top picks in Comedy', 'Popular on Cinemate'] }),
+        category: Type.String({
+          examples: ['Because you watched Stranger Things', 'Top picks in Comedy', 'Popular on Cinemate'],
+        }),
         content: Type.Array(RecommendedCard),
       }),
     ),
@@ -28,7 +35,9 @@ export const RecommendationRowsResponse = envelope(
 );
 
 export const SimilarParams = Type.Object({ content_id: ContentId });
-export const SimilarQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 50, default: 20, description: 'Titles returned (max 50)' }) });
+export const SimilarQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 50, default: 20, description: 'Titles returned (max 50)' }),
+});
 
 export const SimilarResponse = envelope(
   Type.Object({ content_id: Type.String({ examples: ['m238'] }), content: Type.Array(RecommendedCard) }),

@@ -16,8 +16,17 @@ try {
   await migrate(orm);
   const em = orm.em.fork();
   const result = await ensureAdmin(em as never, email, password);
-  await audit({ em: em as never, log: { info: () => {}, warn: () => {}, error: console.error } }, { action: result.created ? 'admin.created' : 'admin.role_granted', targetType: 'user', targetId: result.id });
-  console.log(result.created ? `admin ${email} created` : result.promoted ? `${email} is now an admin` : `${email} already is an admin`);
+  await audit(
+    { em: em as never, log: { info: () => {}, warn: () => {}, error: console.error } },
+    { action: result.created ? 'admin.created' : 'admin.role_granted', targetType: 'user', targetId: result.id },
+  );
+  console.log(
+    result.created
+      ? `admin ${email} created`
+      : result.promoted
+        ? `${email} is now an admin`
+        : `${email} already is an admin`,
+  );
 } finally {
   await orm.close(true);
 }

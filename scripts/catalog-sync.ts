@@ -9,7 +9,13 @@ import { createTmdbClient } from '../services/tmdb/client.ts';
 import { parseContentId } from '../services/catalog/ids.ts';
 import { importFromTmdb } from '../services/catalog/tmdb-read.ts';
 
-const { values } = parseArgs({ options: { pages: { type: 'string', default: '5' }, force: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '4' } } });
+const { values } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '5' },
+    force: { type: 'boolean', default: false },
+    concurrency: { type: 'string', default: '4' },
+  },
+});
 const pages = Math.max(1, Math.min(500, Number(values.pages) || 5));
 const concurrency = Math.max(1, Math.min(16, Number(values.concurrency) || 4));
 
@@ -20,7 +26,13 @@ if (!config.TMDB_ACCESS_TOKEN) {
 }
 
 const cache = createMemoryCache();
-const tmdb = createTmdbClient({ baseUrl: config.TMDB_BASE_URL, accessToken: config.TMDB_ACCESS_TOKEN, cache, timeoutMs: config.TMDB_TIMEOUT_MS, maxConcurrent: config.TMDB_MAX_CONCURRENT });
+const tmdb = createTmdbClient({
+  baseUrl: config.TMDB_BASE_URL,
+  accessToken: config.TMDB_ACCESS_TOKEN,
+  cache,
+  timeoutMs: config.TMDB_TIMEOUT_MS,
+  maxConcurrent: config.TMDB_MAX_CONCURRENT,
+});
 const orm = await openOrm({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
 
 function bar(done: number, total: number, label: string) {
@@ -35,7 +47,9 @@ try {
   await migrate(orm);
   const em = orm.em.fork() as Em;
   const ids = new Set<string>();
-  const lists: Array<[string, (page: number) => Promise<{ results: Array<{ id: number }>; total_pages: number }>, 'm' | 's']> = [
+  const lists: Array<
+    [string, (page: number) => Promise<{ results: Array<{ id: number }>; total_pages: number }>, 'm' | 's']
+  > = [
     ['popular movies', (p) => tmdb.popularMovies(p), 'm'],
     ['top-rated movies', (p) => tmdb.topRatedMovies(p), 'm'],
     ['upcoming movies', (p) => tmdb.upcomingMovies(p), 'm'],
@@ -50,7 +64,11 @@ try {
     console.log(`${name}: ${ids.size} titles listed so far`);
   }
   const synced = new Set(
-    values.force ? [] : (await em.execute<{ id: string }[]>('select id from titles where details_synced_at is not null')).map((r) => r.id),
+    values.force
+      ? []
+      : (await em.execute<{ id: string }[]>('select id from titles where details_synced_at is not null')).map(
+          (r) => r.id,
+        ),
   );
   const todo = [...ids].filter((id) => !synced.has(id));
   console.log(`${ids.size - todo.length} already synced, ${todo.length} to import`);

@@ -16,7 +16,14 @@ export async function audit(deps: Pick<Deps, 'em' | 'log'>, event: AuditEvent): 
   try {
     await deps.em.execute(
       'insert into audit_log (actor_id, action, target_type, target_id, ip_address, details) values (?, ?, ?, ?, ?, ?)',
-      [event.actorId ?? null, event.action, event.targetType ?? null, event.targetId ?? null, event.ip ?? null, JSON.stringify(event.details ?? {})],
+      [
+        event.actorId ?? null,
+        event.action,
+        event.targetType ?? null,
+        event.targetId ?? null,
+        event.ip ?? null,
+        JSON.stringify(event.details ?? {}),
+      ],
     );
   } catch (err) {
     // An audit write must never turn a finished action into an error for the client.

@@ -7,10 +7,15 @@ const Int = (min: number, max: number, def: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: def, description });
 
 export const ConfigSchema = Type.Object({
-  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
   HOST: Type.String({ default: '0.0.0.0', description: 'Interface to listen on' }),
   PORT: Int(0, 65535, 3000, 'TCP port to listen on'),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
   APP_VERSION: Type.String({ default: '1.0.0' }),
   PUBLIC_BASE_URL: Type.String({ default: 'http://localhost:3000', pattern: '^https?://' }),
   DATA_DIR: Type.String({ default: './data', description: 'Embedded database, outbox and media live here' }),
@@ -27,10 +32,16 @@ export const ConfigSchema = Type.Object({
   REFRESH_TOKEN_TTL: Int(3600, 31_536_000, 2_592_000, 'Refresh token lifetime, seconds'),
   OTP_TTL: Int(60, 3600, 600, 'Password-reset OTP lifetime, seconds'),
   OTP_MAX_ATTEMPTS: Int(1, 20, 5, 'Wrong OTPs allowed per reset request'),
-  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\s]+@[^@\s]+\.[^@\s]+$' })),
+  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@s]+@[^@s]+.[^@s]+$' })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
-  CORS_ORIGINS: Type.String({ default: '', description: 'Comma-separated allow-list; empty allows no cross-origin caller' }),
-  TRUST_PROXY: Type.String({ default: '', description: 'Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is trusted' }),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    description: 'Comma-separated allow-list; empty allows no cross-origin caller',
+  }),
+  TRUST_PROXY: Type.String({
+    default: '',
+    description: 'Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is trusted',
+  }),
   BODY_LIMIT: Int(1024, 50 * 1024 * 1024, 1_048_576, 'Maximum request body, bytes'),
   RATE_LIMIT_WINDOW_MS: Int(1000, 3_600_000, 60_000, 'Rate-limit window'),
   RATE_LIMIT_AUTH_MAX: Int(1, 100_000, 5, 'Auth requests per window per IP'),
@@ -47,20 +58,56 @@ export const ConfigSchema = Type.Object({
   STRIPE_SECRET_KEY: Type.Optional(Type.String({ pattern: '^(sk|rk)_' })),
   STRIPE_WEBHOOK_SECRET: Type.Optional(Type.String({ pattern: '^whsec_' })),
   STRIPE_API_BASE: Type.Optional(Type.String({ pattern: '^https?://' })),
-  BILLING_PROVIDER: Type.Union([Type.Literal('auto'), Type.Literal('local'), Type.Literal('stripe')], { default: 'auto', description: 'Payment provider (auto: stripe when STRIPE_SECRET_KEY is set, the built-in local provider otherwise)' }),
-  BILLING_PROFILES_PER_PLAN: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'Viewer profiles on every plan, overriding the stored plans (5 each)' })),
-  BILLING_RENEWAL_INTERVAL_SECONDS: Int(0, 86_400, 60, 'How often the built-in provider runs due renewals and expired idempotency keys are purged; 0 disables'),
-  JOBS_INLINE: Type.Union([Type.Literal('auto'), Type.Literal('true'), Type.Literal('false')], { default: 'auto', description: 'Run background jobs inside the API process (auto: when on the embedded database)' }),
-  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token that unlocks /metrics (Prometheus); unset disables it' })),
-  MEDIA_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Where HLS segments are served from (CDN or media store)' })),
+  BILLING_PROVIDER: Type.Union([Type.Literal('auto'), Type.Literal('local'), Type.Literal('stripe')], {
+    default: 'auto',
+    description: 'Payment provider (auto: stripe when STRIPE_SECRET_KEY is set, the built-in local provider otherwise)',
+  }),
+  BILLING_PROFILES_PER_PLAN: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 20,
+      description: 'Viewer profiles on every plan, overriding the stored plans (5 each)',
+    }),
+  ),
+  BILLING_RENEWAL_INTERVAL_SECONDS: Int(
+    0,
+    86_400,
+    60,
+    'How often the built-in provider runs due renewals and expired idempotency keys are purged; 0 disables',
+  ),
+  JOBS_INLINE: Type.Union([Type.Literal('auto'), Type.Literal('true'), Type.Literal('false')], {
+    default: 'auto',
+    description: 'Run background jobs inside the API process (auto: when on the embedded database)',
+  }),
+  METRICS_TOKEN: Type.Optional(
+    Type.String({ minLength: 16, description: 'Bearer token that unlocks /metrics (Prometheus); unset disables it' }),
+  ),
+  MEDIA_BASE_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'Where HLS segments are served from (CDN or media store)' }),
+  ),
   MEDIA_SIGNING_SECRET: Type.Optional(Type.String({ minLength: 32 })),
-  WS_HEARTBEAT_MS: Int(50, 600_000, 30_000, 'WebSocket ping interval; a socket that misses a pong, or whose session ended, is closed at the next beat'),
+  WS_HEARTBEAT_MS: Int(
+    50,
+    600_000,
+    30_000,
+    'WebSocket ping interval; a socket that misses a pong, or whose session ended, is closed at the next beat',
+  ),
   WS_AUTH_TIMEOUT_MS: Int(100, 60_000, 5000, 'Time a socket opened without a token has to send its auth message'),
-  WS_MAX_BUFFERED_BYTES: Int(1024, 64 * 1024 * 1024, 1_048_576, 'Unsent bytes a socket may hold before it is dropped as a slow reader'),
+  WS_MAX_BUFFERED_BYTES: Int(
+    1024,
+    64 * 1024 * 1024,
+    1_048_576,
+    'Unsent bytes a socket may hold before it is dropped as a slow reader',
+  ),
   WS_MAX_CONNECTIONS_PER_USER: Int(1, 1000, 10, 'Open sockets per account on one instance'),
   NOTIFICATIONS_BATCH_SIZE: Int(1, 10_000, 500, 'Users per batch when a notification fans out to many'),
   NOTIFICATIONS_DIGEST_EVERY_S: Int(0, 31_536_000, 604_800, 'Period of the recommendation digest, seconds (0: off)'),
-  NOTIFICATIONS_DIGEST_ACTIVE_DAYS: Int(1, 365, 30, 'A digest goes to accounts with a session used within this many days'),
+  NOTIFICATIONS_DIGEST_ACTIVE_DAYS: Int(
+    1,
+    365,
+    30,
+    'A digest goes to accounts with a session used within this many days',
+  ),
 });
 
 export type Config = Static<typeof ConfigSchema> & { DB_AUTO_MIGRATE: 'true' | 'false' };
@@ -85,7 +132,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const config = converted as Config;
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters of randomness)');
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters of randomness)',
+    );
   }
   return config;
 }

@@ -5,7 +5,11 @@ import type { Em } from './db/orm.ts';
 const within = <T>(ms: number, p: Promise<T>): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 
-export async function checkDependencies(em: Em, cache: Cache, redis: boolean): Promise<{ database: string; cache: string }> {
+export async function checkDependencies(
+  em: Em,
+  cache: Cache,
+  redis: boolean,
+): Promise<{ database: string; cache: string }> {
   const [db, kv] = await Promise.allSettled([
     within(2000, em.execute('select 1')),
     within(1000, cache.set('health:probe', '1', 5)),

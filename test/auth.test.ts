@@ -4,15 +4,30 @@ import { buildTestApp } from './helpers/app.ts';
 import { call, newUser } from './helpers/factories.ts';
 
 const app = await buildTestApp(t);
-const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) => call(app, { method: 'POST', url: `/api/v1${url}`, payload: payload as object, headers });
+const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
+  call(app, { method: 'POST', url: `/api/v1${url}`, payload: payload as object, headers });
 
 t.test('signup returns the seed 003 shape with refresh_token and expires_in', async (t) => {
-  const res = await post('/auth/signup', { name: 'Joe Doe', email: 'Joe@Example.com', password: 'PASS1234', genres: [28, '35'] });
+  const res = await post('/auth/signup', {
+    name: 'Joe Doe',
+    email: 'Joe@Example.com',
+    password: 'PASS1234',
+    genres: [28, '35'],
+  });
   t.equal(res.status, 201);
   t.equal(res.body.success, true);
   t.equal(res.body.message, 'Account created successfully');
-  t.match(res.body.data, { auth_token: String, refresh_token: String, expires_in: 900, user: { id: String, name: 'Joe Doe', email: 'joe@example.com' } });
-  const profile = await call(app, { method: 'GET', url: '/api/v1/profile', headers: { authorization: `Bearer ${res.body.data.auth_token}` } });
+  t.match(res.body.data, {
+    auth_token: String,
+    refresh_token: String,
+    expires_in: 900,
+    user: { id: String, name: 'Joe Doe', email: 'joe@example.com' },
+  });
+  const profile = await call(app, {
+    method: 'GET',
+    url: '/api/v1/profile',
+    headers: { authorization: `Bearer ${res.body.data.auth_token}` },
+  });
   t.same(profile.body.data.user.genres.sort(), ['Action', 'Comedy']);
 
   const again = await post('/auth/signup', { name: 'Joe', email: 'joe@example.COM', password: 'PASS1234' });
@@ -44,7 +59,9 @@ t.test('signup validation matrix', async (t) => {
   }
   const bad = await post('/auth/signup', { ...good, role: 'admin' });
   t.same(bad.body.error.details.fields, [{ field: 'role', in: 'body', message: 'is not allowed' }]);
-  const count = await app.em().execute(`select count(*)::int as n from users where email_address = 'a-matrix@example.com'`);
+  const count = await app
+    .em()
+    .execute(`select count(*)::int as n from users where email_address = 'a-matrix@example.com'`);
   t.equal(count[0].n, 0, 'nothing was written');
 });
 
@@ -53,7 +70,12 @@ t.test('login: seed 003 shape; wrong password and unknown email look the same', 
   const ok = await post('/auth/login', { email: user.email.toUpperCase(), password: user.password });
   t.equal(ok.status, 200);
   t.equal(ok.body.message, 'Login successful');
-  t.match(ok.body.data, { auth_token: String, refresh_token: String, expires_in: Number, user: { id: user.id, email: user.email } });
+  t.match(ok.body.data, {
+    auth_token: String,
+    refresh_token: String,
+    expires_in: Number,
+    user: { id: user.id, email: user.email },
+  });
 
   const wrong = await post('/auth/login', { email: user.email, password: 'WRONGPASS' });
   const unknown = await post('/auth/login', { email: 'nobody@example.com', password: 'WRONGPASS' });
@@ -77,13 +99,19 @@ t.test('refresh rotates; a reused refresh token ends the session', async (t) => 
 
   const afterReuse = await post('/auth/refresh-token', { refresh_token: first.body.data.refresh_token });
   t.equal(afterReuse.status, 401, 'the rotated token died with the session');
-  const profile = await call(app, { method: 'GET', url: '/api/v1/profile', headers: { authorization: `Bearer ${newAccess}` } });
+  const profile = await call(app, {
+    method: 'GET',
+    url: '/api/v1/profile',
+    headers: { authorization: `Bearer ${newAccess}` },
+  });
   t.equal(profile.status, 401, 'access tokens of the session stop working');
 });
 
 t.test('two parallel refreshes with one token: at most one succeeds', async (t) => {
   const user = await newUser(app);
-  const results = await Promise.all(Array.from({ length: 5 }, () => post('/auth/refresh-token', { refresh_token: user.refreshToken })));
+  const results = await Promise.all(
+    Array.from({ length: 5 }, () => post('/auth/refresh-token', { refresh_token: user.refreshToken })),
+  );
   t.equal(results.filter((r) => r.status === 200).length <= 1, true);
   t.ok(results.some((r) => r.status === 401));
 });
@@ -112,15 +140,29 @@ t.test('logout: the access token stops working at once', async (t) => {
 t.test('token checks: type, signature, algorithm', async (t) => {
   const user = await newUser(app);
   const reset = await post('/auth/forgot-password', { email: user.email });
-  const asAccess = await call(app, { method: 'GET', url: '/api/v1/profile', headers: { authorization: `Bearer ${reset.body.data.reset_token}` } });
+  const asAccess = await call(app, {
+    method: 'GET',
+    url: '/api/v1/profile',
+    headers: { authorization: `Bearer ${reset.body.data.reset_token}` },
+  });
   t.equal(asAccess.status, 401, 'a reset token is not an access token');
   const asReset = await post('/auth/forgot-password/verify', { otp_code: '123456' }, user.headers);
   t.equal(asReset.status, 401, 'an access token is not a reset token');
 
   const [h, p] = user.token.split('.');
   const tampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), role: 'admin' })).toString('base64url')}.${user.token.split('.')[2]}`;
-  t.equal((await call(app, { method: 'GET', url: '/api/v1/profile', headers: { authorization: `Bearer ${tampered}` } })).status, 401);
+  t.equal(
+    (await call(app, { method: 'GET', url: '/api/v1/profile', headers: { authorization: `Bearer ${tampered}` } }))
+      .status,
+    401,
+  );
   const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
-  t.equal((await call(app, { method: 'GET', url: '/api/v1/profile', headers: { authorization: `Bearer ${none}` } })).status, 401);
-  t.equal((await call(app, { method: 'GET', url: '/api/v1/profile', headers: { authorization: 'Basic abc' } })).status, 401);
+  t.equal(
+    (await call(app, { method: 'GET', url: '/api/v1/profile', headers: { authorization: `Bearer ${none}` } })).status,
+    401,
+  );
+  t.equal(
+    (await call(app, { method: 'GET', url: '/api/v1/profile', headers: { authorization: 'Basic abc' } })).status,
+    401,
+  );
 });

@@ -9,13 +9,20 @@ const S = '/api/v1/subscriptions';
 const body = { plan: 'standard', interval: 'month', payment_method: 'pm_card_visa' };
 
 const post = (user: TestUser, url: string, payload: unknown, key?: string) =>
-  call(app, { method: 'POST', url, payload: payload as Record<string, unknown>, headers: { ...user.headers, ...(key ? { 'idempotency-key': key } : {}) } });
+  call(app, {
+    method: 'POST',
+    url,
+    payload: payload as Record<string, unknown>,
+    headers: { ...user.headers, ...(key ? { 'idempotency-key': key } : {}) },
+  });
 const counts = async (user: TestUser) => {
   await app.billing.settle();
   const q = async (sql: string) => Number((await app.em().execute<{ n: string }[]>(sql, [user.id]))[0].n);
   return {
     subscriptions: await q('select count(*) as n from subscriptions where user_id = ?'),
-    charges: await q(`select count(*) as n from billing_local_subscriptions s join billing_customers c on c.customer_id = s.customer_id where c.user_id = ?`),
+    charges: await q(
+      `select count(*) as n from billing_local_subscriptions s join billing_customers c on c.customer_id = s.customer_id where c.user_id = ?`,
+    ),
     invoices: await q('select count(*) as n from invoices where user_id = ?'),
   };
 };
@@ -29,7 +36,12 @@ t.test('the same key and body: one subscription, one charge, the same answer', a
   t.same(second.body, first.body, 'the stored answer');
   t.equal(second.headers['idempotent-replayed'], 'true');
   t.same(await counts(user), { subscriptions: 1, charges: 1, invoices: 1 });
-  const reordered = await post(user, S, { payment_method: 'pm_card_visa', interval: 'month', plan: 'standard' }, 'key-1');
+  const reordered = await post(
+    user,
+    S,
+    { payment_method: 'pm_card_visa', interval: 'month', plan: 'standard' },
+    'key-1',
+  );
   t.equal(reordered.status, 201, 'key order in the body does not matter');
   const without = await post(user, S, body);
   t.equal(without.status, 409, 'without a key the second request really runs (and is refused)');
@@ -52,7 +64,11 @@ t.test('keys are per user', async (t) => {
   t.equal((await post(a, S, body, 'shared')).status, 201);
   const res = await post(b, S, body, 'shared');
   t.equal(res.status, 201);
-  t.not(res.body.data.subscription.id, (await post(a, S, body, 'shared')).body.data.subscription.id, 'each user gets their own subscription');
+  t.not(
+    res.body.data.subscription.id,
+    (await post(a, S, body, 'shared')).body.data.subscription.id,
+    'each user gets their own subscription',
+  );
 });
 
 t.test('a declined card is stored too: the retry with the same key does not charge again', async (t) => {
@@ -69,11 +85,19 @@ t.test('a declined card is stored too: the retry with the same key does not char
 t.test('concurrent duplicates: one 409 or the same answer, never two charges', async (t) => {
   for (let round = 0; round < 3; round++) {
     const user = await newUser(app);
-    const results = await Promise.all([post(user, S, body, 'race'), post(user, S, body, 'race'), post(user, S, body, 'race')]);
+    const results = await Promise.all([
+      post(user, S, body, 'race'),
+      post(user, S, body, 'race'),
+      post(user, S, body, 'race'),
+    ]);
     const ok = results.filter((r) => r.status === 201);
     const conflicts = results.filter((r) => r.status === 409);
     t.ok(ok.length >= 1, `round ${round}: one succeeded`);
-    t.equal(ok.length + conflicts.length, 3, `round ${round}: the others are 409 or replays (${results.map((r) => r.status)})`);
+    t.equal(
+      ok.length + conflicts.length,
+      3,
+      `round ${round}: the others are 409 or replays (${results.map((r) => r.status)})`,
+    );
     for (const c of conflicts) t.equal(c.body.error.code, 'IDEMPOTENCY_CONFLICT');
     for (const r of ok) t.same(r.body, ok[0].body, 'replays carry the same answer');
     t.same(await counts(user), { subscriptions: 1, charges: 1, invoices: 1 }, `round ${round}: one charge`);
@@ -88,10 +112,19 @@ t.test('cancel and resume replay too; keys expire after 24 h', async (t) => {
   t.equal((await post(user, `${S}/current/resume`, {}, 'resume-1')).status, 200);
   const replay = await post(user, `${S}/current/cancel`, {}, 'cancel-1');
   t.same(replay.body, cancel.body, 'the stored cancel answer, not a second cancel');
-  const [{ cancel_at_period_end }] = await app.em().execute<{ cancel_at_period_end: boolean }[]>('select cancel_at_period_end from subscriptions where user_id = ?', [user.id]);
+  const [{ cancel_at_period_end }] = await app
+    .em()
+    .execute<{ cancel_at_period_end: boolean }[]>('select cancel_at_period_end from subscriptions where user_id = ?', [
+      user.id,
+    ]);
   t.equal(cancel_at_period_end, false, 'the resume still holds');
 
-  await app.em().execute(`update idempotency_keys set expires_at = now() - interval '1 second' where user_id = ? and key = 'cancel-1'`, [user.id]);
+  await app
+    .em()
+    .execute(
+      `update idempotency_keys set expires_at = now() - interval '1 second' where user_id = ? and key = 'cancel-1'`,
+      [user.id],
+    );
   const later = await post(user, `${S}/current/cancel`, { immediately: true }, 'cancel-1');
   t.equal(later.status, 200, 'an expired key is free again, even for another body');
   t.equal(later.body.data.subscription.status, 'canceled');

@@ -9,26 +9,41 @@ import { entitlements } from '../services/billing/entitlements.ts';
 const app = await buildTestApp(t, { BILLING_RENEWAL_INTERVAL_SECONDS: '0' });
 const S = '/api/v1/subscriptions';
 
-const subscribe = (user: TestUser, payload: Record<string, unknown>) => call(app, { method: 'POST', url: S, headers: user.headers, payload });
-const current = async (user: TestUser) => (await call(app, { method: 'GET', url: `${S}/current`, headers: user.headers })).body.data;
-const patch = (user: TestUser, payload: Record<string, unknown>) => call(app, { method: 'PATCH', url: `${S}/current`, headers: user.headers, payload });
-const invoices = async (user: TestUser) => (await call(app, { method: 'GET', url: '/api/v1/billing/invoices?limit=50', headers: user.headers })).body.data.invoices;
+const subscribe = (user: TestUser, payload: Record<string, unknown>) =>
+  call(app, { method: 'POST', url: S, headers: user.headers, payload });
+const current = async (user: TestUser) =>
+  (await call(app, { method: 'GET', url: `${S}/current`, headers: user.headers })).body.data;
+const patch = (user: TestUser, payload: Record<string, unknown>) =>
+  call(app, { method: 'PATCH', url: `${S}/current`, headers: user.headers, payload });
+const invoices = async (user: TestUser) =>
+  (await call(app, { method: 'GET', url: '/api/v1/billing/invoices?limit=50', headers: user.headers })).body.data
+    .invoices;
 const advance = async (days: number) => {
   await app.billing.clock.advance(days);
   await app.billing.settle();
 };
-const count = async (sql: string, params: unknown[]) => Number((await app.em().execute<{ n: string }[]>(sql, params))[0].n);
+const count = async (sql: string, params: unknown[]) =>
+  Number((await app.em().execute<{ n: string }[]>(sql, params))[0].n);
 
 t.test('trial → active → renewal → declined renewal → past_due → recovery', async (t) => {
   const user = await newUser(app);
-  const res = await subscribe(user, { plan: 'standard', interval: 'month', payment_method: '4242 4242 4242 4242', trial_days: 7 });
+  const res = await subscribe(user, {
+    plan: 'standard',
+    interval: 'month',
+    payment_method: '4242 4242 4242 4242',
+    trial_days: 7,
+  });
   t.equal(res.status, 201, JSON.stringify(res.body));
   t.equal(res.body.data.subscription.status, 'trialing');
   t.ok(res.body.data.subscription.trial_end);
   t.same((await entitlements(app.em(), user.id)).status, 'trialing');
   t.equal((await entitlements(app.em(), user.id)).active, true, 'a trial gives access');
   await app.billing.settle();
-  t.same((await invoices(user)).map((i: any) => [i.amount_due, i.status, i.billing_reason]), [[0, 'paid', 'subscription_create']], 'a $0 trial invoice');
+  t.same(
+    (await invoices(user)).map((i: any) => [i.amount_due, i.status, i.billing_reason]),
+    [[0, 'paid', 'subscription_create']],
+    'a $0 trial invoice',
+  );
 
   await advance(7);
   let sub = (await current(user)).subscription;
@@ -44,14 +59,27 @@ t.test('trial → active → renewal → declined renewal → past_due → recov
   t.equal(sub.current_period_start, periodEnd, 'the new period starts where the last ended');
   t.equal((await invoices(user)).length, 3, 'one more invoice');
 
-  t.equal((await patch(user, { payment_method: '4000000000000341' })).status, 200, 'a card that attaches but fails later');
+  t.equal(
+    (await patch(user, { payment_method: '4000000000000341' })).status,
+    200,
+    'a card that attaches but fails later',
+  );
   await advance(31);
   const view = await current(user);
   t.equal(view.subscription.status, 'past_due', 'the declined renewal leaves it past_due');
-  t.same(view.entitlements, { active: true, plan: 'standard', max_streams: 2, max_resolution: '1080p', max_profiles: 5, status: 'past_due' }, 'access continues while the payment is retried');
+  t.same(
+    view.entitlements,
+    { active: true, plan: 'standard', max_streams: 2, max_resolution: '1080p', max_profiles: 5, status: 'past_due' },
+    'access continues while the payment is retried',
+  );
   list = await invoices(user);
   t.same([list[0].status, list[0].amount_paid, list[0].failure_reason], ['open', 0, 'Your card was declined.']);
-  const notes = await app.em().execute<{ type: string; title: string; message: string }[]>('select type, title, message from user_notifications where user_id = ?', [user.id]);
+  const notes = await app
+    .em()
+    .execute<{ type: string; title: string; message: string }[]>(
+      'select type, title, message from user_notifications where user_id = ?',
+      [user.id],
+    );
   t.equal(notes.length, 1, 'the user is notified once');
   t.match(notes[0].message, /13\.99 USD.*declined/);
 
@@ -66,7 +94,11 @@ t.test('trial → active → renewal → declined renewal → past_due → recov
 
 t.test('declined renewals end in cancel after the retries; access ends', async (t) => {
   const user = await newUser(app);
-  t.equal((await subscribe(user, { plan: 'basic', payment_method: 'pm_card_chargeCustomerFail', trial_days: 3 })).status, 201, 'a trial needs no charge');
+  t.equal(
+    (await subscribe(user, { plan: 'basic', payment_method: 'pm_card_chargeCustomerFail', trial_days: 3 })).status,
+    201,
+    'a trial needs no charge',
+  );
   await advance(3);
   t.equal((await current(user)).subscription.status, 'past_due');
   await advance(3);
@@ -76,8 +108,19 @@ t.test('declined renewals end in cancel after the retries; access ends', async (
   const view = await current(user);
   t.equal(view.subscription.status, 'canceled', 'canceled after the last retry');
   t.ok(view.subscription.ended_at);
-  t.same(view.entitlements, { active: false, plan: null, max_streams: 0, max_resolution: null, max_profiles: 5, status: 'canceled' });
-  t.equal(await count('select count(*) as n from user_notifications where user_id = ?', [user.id]), 4, 'one notification per failed attempt (the renewal and three retries)');
+  t.same(view.entitlements, {
+    active: false,
+    plan: null,
+    max_streams: 0,
+    max_resolution: null,
+    max_profiles: 5,
+    status: 'canceled',
+  });
+  t.equal(
+    await count('select count(*) as n from user_notifications where user_id = ?', [user.id]),
+    4,
+    'one notification per failed attempt (the renewal and three retries)',
+  );
   // A new subscription is possible once the old one ended.
   t.equal((await subscribe(user, { plan: 'basic', payment_method: 'pm_card_visa' })).status, 201);
 });
@@ -94,8 +137,19 @@ t.test('a declined card is 402 with the reason and leaves nothing behind', async
     t.equal(res.body.error.code, 'PAYMENT_FAILED');
     t.equal(res.body.error.message, reason);
   }
-  t.equal(await count('select count(*) as n from subscriptions where user_id = ?', [user.id]), 0, 'no subscription in the mirror');
-  t.equal(await count(`select count(*) as n from billing_local_subscriptions s join billing_customers c on c.customer_id = s.customer_id where c.user_id = ?`, [user.id]), 0, 'none at the provider');
+  t.equal(
+    await count('select count(*) as n from subscriptions where user_id = ?', [user.id]),
+    0,
+    'no subscription in the mirror',
+  );
+  t.equal(
+    await count(
+      `select count(*) as n from billing_local_subscriptions s join billing_customers c on c.customer_id = s.customer_id where c.user_id = ?`,
+      [user.id],
+    ),
+    0,
+    'none at the provider',
+  );
   t.equal((await invoices(user)).length, 0);
   t.equal((await current(user)).entitlements.active, false);
 });
@@ -115,14 +169,25 @@ t.test('upgrade now with a prorated invoice; downgrade at the period end', async
   t.equal(proration.billing_reason, 'subscription_update');
   const total = new Date(start.current_period_end).getTime() - new Date(start.current_period_start).getTime();
   const left = (new Date(start.current_period_end).getTime() - app.billing.clock.now().getTime()) / total;
-  t.ok(Math.abs(proration.amount_paid - Math.round((1999 - 799) * left)) <= 2, `prorated difference ${proration.amount_paid}`);
+  t.ok(
+    Math.abs(proration.amount_paid - Math.round((1999 - 799) * left)) <= 2,
+    `prorated difference ${proration.amount_paid}`,
+  );
 
   const down = await patch(user, { plan: 'standard' });
   t.equal(down.status, 200);
   t.equal(down.body.data.subscription.plan, 'premium', 'a downgrade waits');
-  t.same(down.body.data.subscription.pending_change, { plan: 'standard', interval: 'month', effective_at: start.current_period_end });
+  t.same(down.body.data.subscription.pending_change, {
+    plan: 'standard',
+    interval: 'month',
+    effective_at: start.current_period_end,
+  });
   t.equal(down.body.data.entitlements.plan, 'premium');
-  t.equal((await patch(user, { plan: 'premium' })).body.data.subscription.pending_change, null, 'asking for the current plan withdraws it');
+  t.equal(
+    (await patch(user, { plan: 'premium' })).body.data.subscription.pending_change,
+    null,
+    'asking for the current plan withdraws it',
+  );
   t.equal((await patch(user, { plan: 'premium' })).status, 409, 'nothing to change');
   await patch(user, { plan: 'standard' });
   await advance(25);
@@ -130,12 +195,20 @@ t.test('upgrade now with a prorated invoice; downgrade at the period end', async
   t.equal(after.subscription.plan, 'standard', 'switched at the period end');
   t.equal(after.subscription.pending_change, null);
   t.equal(after.entitlements.max_resolution, '1080p');
-  t.same([(await invoices(user))[0].amount_paid, (await invoices(user))[0].billing_reason], [1399, 'subscription_cycle'], 'the renewal is at the new price');
+  t.same(
+    [(await invoices(user))[0].amount_paid, (await invoices(user))[0].billing_reason],
+    [1399, 'subscription_cycle'],
+    'the renewal is at the new price',
+  );
 
   const yearly = await patch(user, { interval: 'year' });
   t.equal(yearly.status, 200);
   t.equal(yearly.body.data.subscription.interval, 'year', 'an interval change applies at once');
-  t.ok(new Date(yearly.body.data.subscription.current_period_end).getTime() - app.billing.clock.now().getTime() > 360 * 86_400_000, 'a new yearly period');
+  t.ok(
+    new Date(yearly.body.data.subscription.current_period_end).getTime() - app.billing.clock.now().getTime() >
+      360 * 86_400_000,
+    'a new yearly period',
+  );
 });
 
 t.test('cancel at period end, resume, cancel immediately', async (t) => {
@@ -164,13 +237,23 @@ t.test('cancel at period end, resume, cancel immediately', async (t) => {
   t.equal(now.status, 200);
   t.equal(now.body.data.subscription.status, 'canceled');
   t.equal(now.body.data.entitlements.active, false, 'access ends at once');
-  t.equal((await call(app, { method: 'POST', url: C, headers: other.headers, payload: {} })).status, 404, 'nothing left to cancel');
+  t.equal(
+    (await call(app, { method: 'POST', url: C, headers: other.headers, payload: {} })).status,
+    404,
+    'nothing left to cancel',
+  );
 });
 
 t.test('entitlements per state: incomplete and canceled give no access', async (t) => {
   const user = await newUser(app);
   await subscribe(user, { plan: 'basic', payment_method: 'pm_card_visa' });
-  for (const [status, active] of [['active', true], ['trialing', true], ['past_due', true], ['incomplete', false], ['canceled', false]] as const) {
+  for (const [status, active] of [
+    ['active', true],
+    ['trialing', true],
+    ['past_due', true],
+    ['incomplete', false],
+    ['canceled', false],
+  ] as const) {
     await app.em().execute('update subscriptions set status = ? where user_id = ?', [status, user.id]);
     const got = await entitlements(app.em(), user.id);
     t.equal(got.active, active, status);
@@ -184,7 +267,11 @@ t.test('invoices paginate', async (t) => {
   await subscribe(user, { plan: 'basic', payment_method: 'pm_card_visa' });
   await advance(31);
   await advance(31);
-  const page = await call(app, { method: 'GET', url: '/api/v1/billing/invoices?page=2&limit=2', headers: user.headers });
+  const page = await call(app, {
+    method: 'GET',
+    url: '/api/v1/billing/invoices?page=2&limit=2',
+    headers: user.headers,
+  });
   t.equal(page.status, 200);
   t.equal(page.body.data.invoices.length, 1);
   t.same(page.body.data.pagination, { page: 2, limit: 2, total: 3, total_pages: 2 });

@@ -6,12 +6,31 @@ import { call, newUser } from './helpers/factories.ts';
 import { invalidateCatalog } from '../services/catalog/cache.ts';
 
 const app = await buildTestApp(t);
-const get = (url: string, headers: Record<string, string> = {}) => call(app, { method: 'GET', url: `/api/v1${url}`, headers });
+const get = (url: string, headers: Record<string, string> = {}) =>
+  call(app, { method: 'GET', url: `/api/v1${url}`, headers });
 
-const CARD_KEYS = ['id', 'title', 'poster', 'backdrop', 'synopsis', 'release_date', 'duration', 'genres', 'rating', 'is_favorite', 'is_series', 'in_watchlist', 'user_rating', 'resume_position', 'certification'].sort();
+const CARD_KEYS = [
+  'id',
+  'title',
+  'poster',
+  'backdrop',
+  'synopsis',
+  'release_date',
+  'duration',
+  'genres',
+  'rating',
+  'is_favorite',
+  'is_series',
+  'in_watchlist',
+  'user_rating',
+  'resume_position',
+  'certification',
+].sort();
 
 t.test('the demo catalog is seeded once, with series, seasons, episodes and credits', async (t) => {
-  const [counts] = await app.em().execute(`select (select count(*) from titles) as titles, (select count(*) from titles where kind = 'series') as series,
+  const [counts] = await app
+    .em()
+    .execute(`select (select count(*) from titles) as titles, (select count(*) from titles where kind = 'series') as series,
     (select count(*) from episodes) as episodes, (select count(*) from credits) as credits, (select count(*) from titles where search_vector is null) as unindexed`);
   t.ok(Number(counts.titles) >= 200, 'at least 200 titles');
   t.ok(Number(counts.series) >= 15, 'at least 15 series');
@@ -29,11 +48,22 @@ t.test('GET /movies/popular: MOVIE_LIST shape and pagination maths', async (t) =
   t.match(pagination, { page: 2, limit: 7 });
   t.equal(pagination.total_pages, Math.ceil(pagination.total / 7));
   const first = await get('/movies/popular?limit=14');
-  t.same(first.body.data.movies.slice(7).map((m: any) => m.id), movies.map((m: any) => m.id), 'page 2 continues page 1');
+  t.same(
+    first.body.data.movies.slice(7).map((m: any) => m.id),
+    movies.map((m: any) => m.id),
+    'page 2 continues page 1',
+  );
   const godfather = (await get('/movies/m238')).body.data.movie;
-  t.match(godfather.synopsis, /^A 1972 crime drama directed by Francis Ford Coppola, starring Marlon Brando and Al Pacino\./);
+  t.match(
+    godfather.synopsis,
+    /^A 1972 crime drama directed by Francis Ford Coppola, starring Marlon Brando and Al Pacino\./,
+  );
   const last = await get(`/movies/popular?limit=50&page=${Math.ceil(pagination.total / 50)}`);
-  t.equal(last.body.data.movies.length, pagination.total - 50 * (Math.ceil(pagination.total / 50) - 1), 'the last page holds the rest');
+  t.equal(
+    last.body.data.movies.length,
+    pagination.total - 50 * (Math.ceil(pagination.total / 50) - 1),
+    'the last page holds the rest',
+  );
   const beyond = await get('/movies/popular?limit=50&page=1000');
   t.same(beyond.body.data.movies, []);
 });
@@ -52,10 +82,39 @@ t.test('GET /movies/:id: MOVIE_DETAILS for a movie and a series; bare number; 40
   const movie = await get('/movies/238');
   t.equal(movie.status, 200);
   const m = movie.body.data.movie;
-  t.match(m, { id: 'm238', is_series: false, is_favorite: false, title: 'The Godfather', language: 'English', runtime: Number, genres: ['Drama', 'Crime'], reviews: [], upvotes: 0, downvotes: 0 });
-  for (const key of ['network_logo', 'backdrop_url', 'poster_url', 'homepage', 'synopsis', 'release_date', 'rating', 'seasons', 'cast', 'recommendations']) t.ok(key in m, key);
+  t.match(m, {
+    id: 'm238',
+    is_series: false,
+    is_favorite: false,
+    title: 'The Godfather',
+    language: 'English',
+    runtime: Number,
+    genres: ['Drama', 'Crime'],
+    reviews: [],
+    upvotes: 0,
+    downvotes: 0,
+  });
+  for (const key of [
+    'network_logo',
+    'backdrop_url',
+    'poster_url',
+    'homepage',
+    'synopsis',
+    'release_date',
+    'rating',
+    'seasons',
+    'cast',
+    'recommendations',
+  ])
+    t.ok(key in m, key);
   t.match(m.cast[0], { id: String, name: 'Marlon Brando', profile_path: null, character: String, order: 0 });
-  t.ok(m.recommendations.length > 0 && m.recommendations.every((r: any) => r.id !== 'm238' && r.genres.some((g: string) => ['Drama', 'Crime'].includes(g))), 'same-genre recommendations');
+  t.ok(
+    m.recommendations.length > 0 &&
+      m.recommendations.every(
+        (r: any) => r.id !== 'm238' && r.genres.some((g: string) => ['Drama', 'Crime'].includes(g)),
+      ),
+    'same-genre recommendations',
+  );
   t.same(Object.keys(m.recommendations[0]).sort(), CARD_KEYS);
 
   const series = await get('/movies/s1399');
@@ -124,7 +183,8 @@ t.test('GET /content/browse: filters, sorts, total and has_next', async (t) => {
   t.equal(all.status, 200);
   t.match(all.body.data.pagination, { page: 1, limit: 100, total: Number, has_next: true });
   const item = all.body.data.content[0];
-  for (const key of [...CARD_KEYS, 'type', 'release_year', 'seasons', 'episodes', 'cast', 'director']) t.ok(key in item, key);
+  for (const key of [...CARD_KEYS, 'type', 'release_year', 'seasons', 'episodes', 'cast', 'director'])
+    t.ok(key in item, key);
 
   const drama = await get('/content/browse?genre=18&limit=100');
   t.ok(drama.body.data.content.every((c: any) => c.genres.includes('Drama')));
@@ -145,16 +205,26 @@ t.test('GET /content/browse: filters, sorts, total and has_next', async (t) => {
 
   const rated = await get('/content/browse?sort=rating&limit=20');
   const ratings = rated.body.data.content.map((c: any) => c.rating);
-  t.same(ratings, [...ratings].sort((a: number, b: number) => b - a));
+  t.same(
+    ratings,
+    [...ratings].sort((a: number, b: number) => b - a),
+  );
 
   const lang = await get('/content/browse?language=ja&limit=100');
   t.ok(lang.body.data.content.length > 0);
 
   for (const sort of ['release_date', 'rating'] as const) {
     const page = await get(`/content/browse?genre=18&sort=${sort}&limit=100`);
-    const keys = page.body.data.content.map((c: any) => (sort === 'rating' ? c.rating : c.release_date ?? ''));
-    t.ok(page.body.data.content.every((c: any) => c.genres.includes('Drama')), `genre + ${sort}`);
-    t.same(keys, [...keys].sort((a: any, b: any) => (a < b ? 1 : a > b ? -1 : 0)), `genre + ${sort} ordered`);
+    const keys = page.body.data.content.map((c: any) => (sort === 'rating' ? c.rating : (c.release_date ?? '')));
+    t.ok(
+      page.body.data.content.every((c: any) => c.genres.includes('Drama')),
+      `genre + ${sort}`,
+    );
+    t.same(
+      keys,
+      [...keys].sort((a: any, b: any) => (a < b ? 1 : a > b ? -1 : 0)),
+      `genre + ${sort} ordered`,
+    );
     t.equal(page.body.data.pagination.total, drama.body.data.pagination.total);
   }
   // The genre sort keys follow the title (kept by triggers, whoever writes the title).

@@ -6,7 +6,8 @@ import { call, newUser } from './helpers/factories.ts';
 import { maturityLevel } from '../services/catalog/maturity.ts';
 
 const app = await buildTestApp(t);
-const get = (url: string, headers: Record<string, string> = {}) => call(app, { method: 'GET', url: `/api/v1${url}`, headers });
+const get = (url: string, headers: Record<string, string> = {}) =>
+  call(app, { method: 'GET', url: `/api/v1${url}`, headers });
 const ids = (list: Array<{ id: string }>) => list.map((x) => x.id);
 
 t.test('exact title first, then the rest by relevance', async (t) => {
@@ -19,7 +20,11 @@ t.test('exact title first, then the rest by relevance', async (t) => {
   t.equal(results[1].id, 'm240', 'Part II next');
   t.ok(results.every((r: any) => r.match_score >= 0 && r.match_score <= 1));
   const scores = results.map((r: any) => r.match_score);
-  t.same(scores, [...scores].sort((a: number, b: number) => b - a), 'ordered by score');
+  t.same(
+    scores,
+    [...scores].sort((a: number, b: number) => b - a),
+    'ordered by score',
+  );
 });
 
 t.test('typos still find the title', async (t) => {
@@ -55,12 +60,21 @@ t.test('/movies/search pages through MOVIE_LIST', async (t) => {
   t.equal(one.status, 200);
   t.equal(one.body.data.pagination.total, two.body.data.pagination.total);
   t.equal(one.body.data.pagination.total_pages, Math.ceil(one.body.data.pagination.total / 5));
-  t.same(ids(one.body.data.movies).filter((id) => ids(two.body.data.movies).includes(id)), [], 'pages do not overlap');
+  t.same(
+    ids(one.body.data.movies).filter((id) => ids(two.body.data.movies).includes(id)),
+    [],
+    'pages do not overlap',
+  );
 });
 
 t.test('a teen account never sees R / TV-MA titles and gets 403 on their details', async (t) => {
   const user = await newUser(app);
-  const upd = await call(app, { method: 'POST', url: '/api/v1/profile', headers: user.headers, payload: { maturity_filter: 'teen' } });
+  const upd = await call(app, {
+    method: 'POST',
+    url: '/api/v1/profile',
+    headers: user.headers,
+    payload: { maturity_filter: 'teen' },
+  });
   t.equal(upd.status, 200);
   const lists = [
     (await get('/movies/popular?limit=50', user.headers)).body.data.movies,
@@ -72,7 +86,11 @@ t.test('a teen account never sees R / TV-MA titles and gets 403 on their details
     (await get('/content/new-releases?days=3650&limit=100', user.headers)).body.data.content,
     (await get('/search?q=godfather&limit=50', user.headers)).body.data.results,
   ];
-  for (const list of lists) t.ok(list.every((c: any) => maturityLevel(c.certification) <= 2), 'nothing above teen');
+  for (const list of lists)
+    t.ok(
+      list.every((c: any) => maturityLevel(c.certification) <= 2),
+      'nothing above teen',
+    );
   t.notOk(ids(lists[2]).includes('m238'), 'The Godfather (R) is not found');
   const restricted = await get('/movies/m238', user.headers);
   t.equal(restricted.status, 403);
@@ -81,7 +99,9 @@ t.test('a teen account never sees R / TV-MA titles and gets 403 on their details
   t.equal((await get('/movies/m238')).status, 200, 'anonymous callers have no ceiling');
   const rated = await get('/content/browse?rating=R', user.headers);
   t.same(rated.body.data.content, [], 'filtering for R gives nothing');
-  const ok = (await get('/movies/popular?limit=50', user.headers)).body.data.movies.find((m: any) => m.certification === 'PG-13');
+  const ok = (await get('/movies/popular?limit=50', user.headers)).body.data.movies.find(
+    (m: any) => m.certification === 'PG-13',
+  );
   const details = await get(`/movies/${ok.id}`, user.headers);
   t.equal(details.status, 200);
   t.ok(details.body.data.movie.recommendations.every((r: any) => maturityLevel(r.certification) <= 2));
@@ -90,11 +110,19 @@ t.test('a teen account never sees R / TV-MA titles and gets 403 on their details
 t.test('a kids profile sees only kids titles', async (t) => {
   const user = await newUser(app);
   const kidsId = crypto.randomUUID();
-  await app.em().execute(`insert into viewer_profiles (id, user_id, name, is_kids, maturity_rating, position) values (?, ?, 'Kids', true, 'TV-Y', 5)`, [kidsId, user.id]);
+  await app
+    .em()
+    .execute(
+      `insert into viewer_profiles (id, user_id, name, is_kids, maturity_rating, position) values (?, ?, 'Kids', true, 'TV-Y', 5)`,
+      [kidsId, user.id],
+    );
   const headers = { ...user.headers, 'x-profile-id': kidsId };
   const popular = (await get('/movies/popular?limit=50', headers)).body.data.movies;
   t.ok(popular.length > 0);
-  t.ok(popular.every((m: any) => maturityLevel(m.certification) === 0), 'kids levels only');
+  t.ok(
+    popular.every((m: any) => maturityLevel(m.certification) === 0),
+    'kids levels only',
+  );
   const browse = (await get('/content/browse?limit=100', headers)).body.data;
   t.ok(browse.content.every((m: any) => maturityLevel(m.certification) === 0));
   const all = (await get('/content/browse?limit=100')).body.data.pagination.total;

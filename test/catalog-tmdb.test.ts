@@ -10,7 +10,8 @@ const token = 'tmdb-test-token-0123456789';
 const tmdb = await startTmdbServer({ token });
 t.teardown(() => tmdb.close());
 const app = await buildTestApp(t, { TMDB_ACCESS_TOKEN: token, TMDB_BASE_URL: tmdb.url, TMDB_TIMEOUT_MS: '400' });
-const get = (url: string, headers: Record<string, string> = {}) => call(app, { method: 'GET', url: `/api/v1${url}`, headers });
+const get = (url: string, headers: Record<string, string> = {}) =>
+  call(app, { method: 'GET', url: `/api/v1${url}`, headers });
 const { fixtures } = tmdb;
 const movie = (id: number) => fixtures.movies.find((m) => m.id === id)!;
 
@@ -24,15 +25,29 @@ t.test('GET /movies/popular maps TMDb pages to MOVIE_LIST, across page boundarie
   const res = await get('/movies/popular');
   t.equal(res.status, 200);
   const first = movie(fixtures.lists.popular[0]!);
-  t.match(res.body.data.movies[0], { id: `m${first.id}`, title: first.title, is_series: false, is_favorite: false, synopsis: first.overview, release_date: first.release_date });
+  t.match(res.body.data.movies[0], {
+    id: `m${first.id}`,
+    title: first.title,
+    is_series: false,
+    is_favorite: false,
+    synopsis: first.overview,
+    release_date: first.release_date,
+  });
   t.match(res.body.data.movies[0].backdrop, /^https:\/\/image\.tmdb\.org\/t\/p\/w500\//);
   t.equal(res.body.data.movies.length, 20);
   t.equal(res.body.data.pagination.total, fixtures.lists.popular.length);
   const window = await get('/movies/popular?page=2&limit=15');
-  t.same(window.body.data.movies.map((m: any) => m.id), fixtures.lists.popular.slice(15, 30).map((id) => `m${id}`), 'items 16-30 span TMDb pages 1 and 2');
+  t.same(
+    window.body.data.movies.map((m: any) => m.id),
+    fixtures.lists.popular.slice(15, 30).map((id) => `m${id}`),
+    'items 16-30 span TMDb pages 1 and 2',
+  );
   const soon = await get('/movies/coming-soon?limit=10');
   t.equal(soon.status, 200);
-  t.ok(soon.body.data.movies.length > 0 && soon.body.data.movies.every((m: any) => m.release_date > new Date().toISOString().slice(0, 10)));
+  t.ok(
+    soon.body.data.movies.length > 0 &&
+      soon.body.data.movies.every((m: any) => m.release_date > new Date().toISOString().slice(0, 10)),
+  );
   const search = await get(`/movies/search?q=${encodeURIComponent(first.title)}`);
   t.equal(search.status, 200);
   t.ok(search.body.data.movies.some((m: any) => m.id === `m${first.id}`));
@@ -44,7 +59,10 @@ t.test('GET /movies/:id reads the title through into the tables', async (t) => {
   t.equal(res.status, 200);
   const d = res.body.data.movie;
   t.match(d, { id: `m${m.id}`, title: m.title, runtime: m.runtime, synopsis: m.overview, is_series: false });
-  t.equal(d.certification, m.release_dates!.results.find((r) => r.iso_3166_1 === 'US')!.release_dates[0]!.certification || 'NR');
+  t.equal(
+    d.certification,
+    m.release_dates!.results.find((r) => r.iso_3166_1 === 'US')!.release_dates[0]!.certification || 'NR',
+  );
   t.ok(d.cast.length > 0 && d.cast[0].name);
   t.equal(d.reviews.length, m.reviews!.results.length);
   const [row] = await app.em().execute('select title, details_synced_at from titles where id = ?', [`m${m.id}`]);
@@ -57,7 +75,12 @@ t.test('GET /movies/:id reads the title through into the tables', async (t) => {
   const tv = fixtures.tv[0]!;
   const series = await get(`/movies/s${tv.id}`);
   t.equal(series.status, 200);
-  t.match(series.body.data.movie, { id: `s${tv.id}`, is_series: true, runtime: null, network: tv.networks[0]?.name ?? null });
+  t.match(series.body.data.movie, {
+    id: `s${tv.id}`,
+    is_series: true,
+    runtime: null,
+    network: tv.networks[0]?.name ?? null,
+  });
   t.equal(series.body.data.movie.seasons.length, tv.seasons.length);
   t.ok(series.body.data.movie.seasons[0].episodes.length > 0, 'episodes of each season');
   t.equal((await get('/movies/m999999')).status, 404);

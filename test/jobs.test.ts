@@ -16,7 +16,13 @@ t.test('a job runs once; a failing one is retried then marked failed', async (t)
     log: silent,
     jobs: {
       'test.ok': { handler: async (p) => void seen.push(p) },
-      'test.bad': { maxAttempts: 2, handler: async () => { failures++; throw new Error('boom'); } },
+      'test.bad': {
+        maxAttempts: 2,
+        handler: async () => {
+          failures++;
+          throw new Error('boom');
+        },
+      },
     },
   });
   await enqueue(app.em(), 'test.ok', { n: 1 });
@@ -24,7 +30,9 @@ t.test('a job runs once; a failing one is retried then marked failed', async (t)
   await runner.tick();
   t.same(seen, [{ n: 1 }]);
   t.equal(failures, 1);
-  const [bad] = await app.em().execute(`select status, attempts, last_error, run_at > now() as later from jobs where name = 'test.bad'`);
+  const [bad] = await app
+    .em()
+    .execute(`select status, attempts, last_error, run_at > now() as later from jobs where name = 'test.bad'`);
   t.match(bad, { status: 'queued', attempts: 1, last_error: 'boom', later: true }, 'retried later with backoff');
   await app.em().execute(`update jobs set run_at = now() where name = 'test.bad'`);
   await runner.tick();

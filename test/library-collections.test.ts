@@ -8,8 +8,10 @@ import { ratingCounts } from '../services/library/ratings.ts';
 
 const app = await buildTestApp(t);
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-const req = (method: Method, url: string, headers: object, payload?: object) => call(app, { method, url: `/api/v1${url}`, headers: headers as Record<string, string>, payload });
-const firstProfile = async (user: TestUser) => (await req('GET', '/profiles', user.headers)).body.data.profiles[0].id as string;
+const req = (method: Method, url: string, headers: object, payload?: object) =>
+  call(app, { method, url: `/api/v1${url}`, headers: headers as Record<string, string>, payload });
+const firstProfile = async (user: TestUser) =>
+  (await req('GET', '/profiles', user.headers)).body.data.profiles[0].id as string;
 
 t.test('favourites: add (idempotent), list as MOVIE_LIST with flags, remove', async (t) => {
   const user = await newUser(app);
@@ -27,16 +29,55 @@ t.test('favourites: add (idempotent), list as MOVIE_LIST with flags, remove', as
   const list = await req('GET', '/movies/favourites?page=1&limit=20', user.headers);
   t.equal(list.status, 200);
   t.same(list.body.data.pagination, { page: 1, limit: 20, total: 2, total_pages: 1 });
-  t.same(list.body.data.movies.map((m: { id: string }) => m.id), [b.id, a.id], 'newest first');
-  t.same(Object.keys(list.body.data.movies[0]).sort(), ['backdrop', 'certification', 'duration', 'genres', 'id', 'in_watchlist', 'is_favorite', 'is_series', 'poster', 'rating', 'release_date', 'resume_position', 'synopsis', 'title', 'user_rating'].sort());
-  t.match(list.body.data.movies[1], { id: a.id, title: 'Alpha', genres: ['Drama'], rating: 7.5, is_favorite: true, is_series: false, release_date: '2020-01-01', duration: 120 });
+  t.same(
+    list.body.data.movies.map((m: { id: string }) => m.id),
+    [b.id, a.id],
+    'newest first',
+  );
+  t.same(
+    Object.keys(list.body.data.movies[0]).sort(),
+    [
+      'backdrop',
+      'certification',
+      'duration',
+      'genres',
+      'id',
+      'in_watchlist',
+      'is_favorite',
+      'is_series',
+      'poster',
+      'rating',
+      'release_date',
+      'resume_position',
+      'synopsis',
+      'title',
+      'user_rating',
+    ].sort(),
+  );
+  t.match(list.body.data.movies[1], {
+    id: a.id,
+    title: 'Alpha',
+    genres: ['Drama'],
+    rating: 7.5,
+    is_favorite: true,
+    is_series: false,
+    release_date: '2020-01-01',
+    duration: 120,
+  });
   const paged = await req('GET', '/movies/favourites?page=2&limit=1', user.headers);
-  t.same(paged.body.data.movies.map((m: { id: string }) => m.id), [a.id]);
+  t.same(
+    paged.body.data.movies.map((m: { id: string }) => m.id),
+    [a.id],
+  );
 
   const del = await req('DELETE', `/movies/favourites?movie_id=${a.id}`, user.headers);
   t.equal(del.status, 200);
   t.equal(del.body.data.changed, true);
-  t.equal((await req('DELETE', `/movies/favourites?movie_id=${a.id}`, user.headers)).body.data.changed, false, 'removing twice is fine');
+  t.equal(
+    (await req('DELETE', `/movies/favourites?movie_id=${a.id}`, user.headers)).body.data.changed,
+    false,
+    'removing twice is fine',
+  );
   t.equal((await req('GET', '/movies/favourites', user.headers)).body.data.pagination.total, 1);
 });
 
@@ -46,18 +87,23 @@ t.test('favourites validation, unknown titles and auth', async (t) => {
   const bad: Array<[string, object]> = [
     ['missing', {}],
     ['wrong type', { movie_id: { id: 1 } }],
-    ['too long', { movie_id: 'm' + '1'.repeat(20) }],
+    ['too long', { movie_id: `m${'1'.repeat(20)}` }],
     ['malformed', { movie_id: 'x;drop table' }],
     ['extra field', { movie_id: m.id, profile_id: crypto.randomUUID() }],
   ];
-  for (const [name, body] of bad) t.equal((await req('POST', '/movies/favourites', user.headers, body)).status, 400, name);
+  for (const [name, body] of bad)
+    t.equal((await req('POST', '/movies/favourites', user.headers, body)).status, 400, name);
   t.equal((await req('DELETE', '/movies/favourites', user.headers)).status, 400, 'DELETE without movie_id');
   t.equal((await req('GET', '/movies/favourites?limit=500', user.headers)).status, 400, 'limit too high');
   t.equal((await req('GET', '/movies/favourites?page=0', user.headers)).status, 400, 'page 0');
   const unknown = await req('POST', '/movies/favourites', user.headers, { movie_id: 'm1' });
   t.equal(unknown.status, 404);
   t.equal((await req('POST', '/movies/favourites', {}, { movie_id: m.id })).status, 401);
-  t.equal((await req('POST', '/movies/favourites', { ...user.headers, 'x-profile-id': 'nope' }, { movie_id: m.id })).status, 400, 'bad X-Profile-Id');
+  t.equal(
+    (await req('POST', '/movies/favourites', { ...user.headers, 'x-profile-id': 'nope' }, { movie_id: m.id })).status,
+    400,
+    'bad X-Profile-Id',
+  );
   t.equal((await req('GET', '/movies/favourites', user.headers)).body.data.pagination.total, 0);
 });
 
@@ -70,12 +116,21 @@ t.test('a kids profile cannot favourite, watchlist or rate an R title, and never
   const fav = await req('POST', '/movies/favourites', asKids, { movie_id: r.id });
   t.equal(fav.status, 403);
   t.equal(fav.body.error.code, 'CONTENT_RESTRICTED');
-  t.equal((await req('POST', `/profiles/${kids}/watchlist`, user.headers, { content_id: r.id })).body.error?.code, 'CONTENT_RESTRICTED');
-  t.equal((await req('POST', '/movies/ratings', asKids, { movie_id: r.id, rating: 'up' })).body.error?.code, 'CONTENT_RESTRICTED');
+  t.equal(
+    (await req('POST', `/profiles/${kids}/watchlist`, user.headers, { content_id: r.id })).body.error?.code,
+    'CONTENT_RESTRICTED',
+  );
+  t.equal(
+    (await req('POST', '/movies/ratings', asKids, { movie_id: r.id, rating: 'up' })).body.error?.code,
+    'CONTENT_RESTRICTED',
+  );
   t.equal((await req('POST', '/movies/favourites', asKids, { movie_id: g.id })).status, 201, 'a G title is fine');
   // The adult profile favourites the R title; the kids list still shows only the G one.
   t.equal((await req('POST', '/movies/favourites', user.headers, { movie_id: r.id })).status, 201);
-  t.same((await req('GET', '/movies/favourites', asKids)).body.data.movies.map((m: { id: string }) => m.id), [g.id]);
+  t.same(
+    (await req('GET', '/movies/favourites', asKids)).body.data.movies.map((m: { id: string }) => m.id),
+    [g.id],
+  );
 });
 
 t.test('watchlist: add, list with flags, remove; both paths', async (t) => {
@@ -85,11 +140,18 @@ t.test('watchlist: add, list with flags, remove; both paths', async (t) => {
   const s = await addSeries(app, [2]);
   t.equal((await req('POST', `/profiles/${pid}/watchlist`, user.headers, { content_id: m.id })).status, 201);
   t.equal((await req('POST', `/users/profiles/${pid}/watchlist`, user.headers, { content_id: s.id })).status, 201);
-  t.equal((await req('POST', `/profiles/${pid}/watchlist`, user.headers, { content_id: s.id })).status, 200, 'idempotent');
+  t.equal(
+    (await req('POST', `/profiles/${pid}/watchlist`, user.headers, { content_id: s.id })).status,
+    200,
+    'idempotent',
+  );
   await req('POST', '/movies/favourites', user.headers, { movie_id: m.id });
   const list = await req('GET', `/users/profiles/${pid}/watchlist`, user.headers);
   t.equal(list.status, 200);
-  t.same(list.body.data.content.map((c: { id: string }) => c.id), [s.id, m.id]);
+  t.same(
+    list.body.data.content.map((c: { id: string }) => c.id),
+    [s.id, m.id],
+  );
   t.match(list.body.data.content[0], { is_series: true, in_watchlist: true, is_favorite: false });
   t.match(list.body.data.content[1], { in_watchlist: true, is_favorite: true });
   t.equal((await req('DELETE', `/profiles/${pid}/watchlist/${m.id}`, user.headers)).body.data.changed, true);
@@ -97,10 +159,22 @@ t.test('watchlist: add, list with flags, remove; both paths', async (t) => {
   // Validation
   t.equal((await req('POST', `/profiles/${pid}/watchlist`, user.headers, {})).status, 400, 'missing');
   t.equal((await req('POST', `/profiles/${pid}/watchlist`, user.headers, { content_id: 5 })).status, 400, 'wrong type');
-  t.equal((await req('POST', `/profiles/${pid}/watchlist`, user.headers, { content_id: m.id, x: 1 })).status, 400, 'extra field');
-  t.equal((await req('POST', '/profiles/not-a-uuid/watchlist', user.headers, { content_id: m.id })).status, 400, 'bad profile id');
+  t.equal(
+    (await req('POST', `/profiles/${pid}/watchlist`, user.headers, { content_id: m.id, x: 1 })).status,
+    400,
+    'extra field',
+  );
+  t.equal(
+    (await req('POST', '/profiles/not-a-uuid/watchlist', user.headers, { content_id: m.id })).status,
+    400,
+    'bad profile id',
+  );
   t.equal((await req('DELETE', `/profiles/${pid}/watchlist/bad!id`, user.headers)).status, 400, 'bad content id');
-  t.equal((await req('POST', `/profiles/${pid}/watchlist`, user.headers, { content_id: 's1' })).status, 404, 'unknown title');
+  t.equal(
+    (await req('POST', `/profiles/${pid}/watchlist`, user.headers, { content_id: 's1' })).status,
+    404,
+    'unknown title',
+  );
 });
 
 t.test('ratings: one per profile per title, CRUD, counts', async (t) => {
@@ -115,8 +189,14 @@ t.test('ratings: one per profile per title, CRUD, counts', async (t) => {
   t.equal(again.body.data.rating.id, id);
   t.equal(again.body.data.rating.rating, 'down');
   t.equal((await req('GET', `/movies/ratings/${id}`, user.headers)).body.data.rating.rating, 'down');
-  t.equal((await req('PUT', `/movies/ratings/${id}`, user.headers, { movie_id: m.id, rating: 'up' })).body.data.rating.rating, 'up');
-  t.equal((await req('PATCH', `/movies/ratings/${id}`, user.headers, { rating: 'down' })).body.data.rating.rating, 'down');
+  t.equal(
+    (await req('PUT', `/movies/ratings/${id}`, user.headers, { movie_id: m.id, rating: 'up' })).body.data.rating.rating,
+    'up',
+  );
+  t.equal(
+    (await req('PATCH', `/movies/ratings/${id}`, user.headers, { rating: 'down' })).body.data.rating.rating,
+    'down',
+  );
   const list = await req('GET', '/movies/ratings', user.headers);
   t.equal(list.body.data.pagination.total, 1);
   const other = await newUser(app);
@@ -124,15 +204,35 @@ t.test('ratings: one per profile per title, CRUD, counts', async (t) => {
   t.same((await ratingCounts(app.em(), [m.id])).get(m.id), { upvotes: 1, downvotes: 1 });
   const fav = await req('POST', '/movies/favourites', user.headers, { movie_id: m.id });
   t.equal(fav.status, 201);
-  t.equal((await req('GET', '/movies/favourites', user.headers)).body.data.movies[0].user_rating, 'down', 'the card carries the rating');
+  t.equal(
+    (await req('GET', '/movies/favourites', user.headers)).body.data.movies[0].user_rating,
+    'down',
+    'the card carries the rating',
+  );
 
   // Validation
   const other2 = await addMovie(app);
   t.equal((await req('POST', '/movies/ratings', user.headers, { movie_id: m.id })).status, 400, 'missing rating');
-  t.equal((await req('POST', '/movies/ratings', user.headers, { movie_id: m.id, rating: 5 })).status, 400, 'wrong type');
-  t.equal((await req('POST', '/movies/ratings', user.headers, { movie_id: m.id, rating: 'meh' })).status, 400, 'bad value');
-  t.equal((await req('POST', '/movies/ratings', user.headers, { movie_id: m.id, rating: 'up', user_id: user.id })).status, 400, 'extra field');
-  t.equal((await req('PUT', `/movies/ratings/${id}`, user.headers, { movie_id: other2.id, rating: 'up' })).status, 400, 'cannot move to another title');
+  t.equal(
+    (await req('POST', '/movies/ratings', user.headers, { movie_id: m.id, rating: 5 })).status,
+    400,
+    'wrong type',
+  );
+  t.equal(
+    (await req('POST', '/movies/ratings', user.headers, { movie_id: m.id, rating: 'meh' })).status,
+    400,
+    'bad value',
+  );
+  t.equal(
+    (await req('POST', '/movies/ratings', user.headers, { movie_id: m.id, rating: 'up', user_id: user.id })).status,
+    400,
+    'extra field',
+  );
+  t.equal(
+    (await req('PUT', `/movies/ratings/${id}`, user.headers, { movie_id: other2.id, rating: 'up' })).status,
+    400,
+    'cannot move to another title',
+  );
   t.equal((await req('PATCH', `/movies/ratings/${id}`, user.headers, {})).status, 400, 'PATCH empty');
   t.equal((await req('GET', '/movies/ratings/123', user.headers)).status, 400, 'bad id');
   t.equal((await req('GET', `/movies/ratings/${crypto.randomUUID()}`, user.headers)).status, 404, 'unknown id');
@@ -169,7 +269,11 @@ t.test('account A with B’s profile or rating ids: 404 for every verb, nothing 
     const res = await req(method, url, headers, body);
     t.equal(res.status, 404, `${method} ${url}`);
   }
-  t.equal((await req('GET', `/profiles/${bp}/watchlist`, b.headers)).body.data.pagination.total, 1, 'B’s watchlist intact');
+  t.equal(
+    (await req('GET', `/profiles/${bp}/watchlist`, b.headers)).body.data.pagination.total,
+    1,
+    'B’s watchlist intact',
+  );
   t.equal((await req('GET', '/movies/favourites', b.headers)).body.data.pagination.total, 1, 'B’s favourites intact');
   t.equal((await req('GET', `/movies/ratings/${rid}`, b.headers)).body.data.rating.rating, 'up', 'B’s rating intact');
   t.equal((await req('GET', '/movies/ratings', a.headers)).body.data.pagination.total, 0, 'A has nothing');
@@ -178,12 +282,23 @@ t.test('account A with B’s profile or rating ids: 404 for every verb, nothing 
 t.test('20 parallel identical favourite POSTs leave one row', async (t) => {
   const user = await newUser(app);
   const m = await addMovie(app);
-  const results = await Promise.all(Array.from({ length: 20 }, () => req('POST', '/movies/favourites', user.headers, { movie_id: m.id })));
-  t.ok(results.every((r) => r.status === 200 || r.status === 201), 'every request succeeds');
+  const results = await Promise.all(
+    Array.from({ length: 20 }, () => req('POST', '/movies/favourites', user.headers, { movie_id: m.id })),
+  );
+  t.ok(
+    results.every((r) => r.status === 200 || r.status === 201),
+    'every request succeeds',
+  );
   t.equal(results.filter((r) => r.status === 201).length, 1, 'exactly one created it');
-  const [row] = await app.em().execute<{ n: string }[]>('select count(*) as n from user_favourites where title_id = ?', [m.id]);
+  const [row] = await app
+    .em()
+    .execute<{ n: string }[]>('select count(*) as n from user_favourites where title_id = ?', [m.id]);
   t.equal(Number(row.n), 1);
-  const ratings = await Promise.all(Array.from({ length: 20 }, (_, i) => req('POST', '/movies/ratings', user.headers, { movie_id: m.id, rating: i % 2 ? 'up' : 'down' })));
+  const ratings = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      req('POST', '/movies/ratings', user.headers, { movie_id: m.id, rating: i % 2 ? 'up' : 'down' }),
+    ),
+  );
   t.ok(ratings.every((r) => r.status === 200 || r.status === 201));
   const [rr] = await app.em().execute<{ n: string }[]>('select count(*) as n from ratings where title_id = ?', [m.id]);
   t.equal(Number(rr.n), 1, 'one rating row');

@@ -8,25 +8,46 @@ import { addMovie, addSeries } from './helpers/titles.ts';
 
 const app = await buildTestApp(t);
 type Method = 'GET' | 'PUT' | 'DELETE';
-const req = (method: Method, url: string, headers: object, payload?: object) => call(app, { method, url: `/api/v1${url}`, headers: headers as Record<string, string>, payload });
-const firstProfile = async (user: TestUser) => (await req('GET', '/profiles', user.headers)).body.data.profiles[0].id as string;
+const req = (method: Method, url: string, headers: object, payload?: object) =>
+  call(app, { method, url: `/api/v1${url}`, headers: headers as Record<string, string>, payload });
+const firstProfile = async (user: TestUser) =>
+  (await req('GET', '/profiles', user.headers)).body.data.profiles[0].id as string;
 const put = (user: TestUser, id: string, body: object) => req('PUT', `/streaming/${id}/progress`, user.headers, body);
 const at = (seconds: number) => new Date(Date.now() - 3_600_000 + seconds * 1000).toISOString();
 
-t.test('thresholds: under 5 % no resume point, 5–90 % resumable, over 90 % watched, short items never resumable', async (t) => {
-  const user = await newUser(app);
-  const m = await addMovie(app);
-  const early = await put(user, m.id, { position: 100, duration: 6000 });
-  t.equal(early.status, 200);
-  t.match(early.body.data, { content_id: m.id, episode_id: null, position: 100, duration: 6000, resume_position: null, completed: false, applied: true });
-  const mid = await put(user, m.id, { position: 3000, duration: 6000 });
-  t.match(mid.body.data, { resume_position: 3000, completed: false });
-  const done = await put(user, m.id, { position: 5500, duration: 6000 });
-  t.match(done.body.data, { resume_position: null, completed: true });
-  const short = await addMovie(app, { runtime: 4 });
-  t.match((await put(user, short.id, { position: 120, duration: 240 })).body.data, { resume_position: null, completed: false }, 'a 4-minute item at 50 % is not resumable');
-  t.match((await put(user, short.id, { position: 230, duration: 240 })).body.data, { completed: true }, 'but can be watched');
-});
+t.test(
+  'thresholds: under 5 % no resume point, 5–90 % resumable, over 90 % watched, short items never resumable',
+  async (t) => {
+    const user = await newUser(app);
+    const m = await addMovie(app);
+    const early = await put(user, m.id, { position: 100, duration: 6000 });
+    t.equal(early.status, 200);
+    t.match(early.body.data, {
+      content_id: m.id,
+      episode_id: null,
+      position: 100,
+      duration: 6000,
+      resume_position: null,
+      completed: false,
+      applied: true,
+    });
+    const mid = await put(user, m.id, { position: 3000, duration: 6000 });
+    t.match(mid.body.data, { resume_position: 3000, completed: false });
+    const done = await put(user, m.id, { position: 5500, duration: 6000 });
+    t.match(done.body.data, { resume_position: null, completed: true });
+    const short = await addMovie(app, { runtime: 4 });
+    t.match(
+      (await put(user, short.id, { position: 120, duration: 240 })).body.data,
+      { resume_position: null, completed: false },
+      'a 4-minute item at 50 % is not resumable',
+    );
+    t.match(
+      (await put(user, short.id, { position: 230, duration: 240 })).body.data,
+      { completed: true },
+      'but can be watched',
+    );
+  },
+);
 
 t.test('bad heartbeats: position beyond duration, validation, unknown title or episode', async (t) => {
   const user = await newUser(app);
@@ -51,11 +72,29 @@ t.test('bad heartbeats: position beyond duration, validation, unknown title or e
   t.equal((await put(user, 'm1', { position: 1, duration: 100 })).status, 404, 'unknown title');
   t.equal((await put(user, s.id, { position: 1, duration: 100 })).status, 400, 'a series needs episode_id');
   t.equal((await put(user, s.id, { position: 1, duration: 100, episode_id: 'nope' })).status, 404, 'unknown episode');
-  t.equal((await put(user, m.id, { position: 1, duration: 100, episode_id: s.episodes[0][0] })).status, 400, 'a movie has no episodes');
-  const kids = (await call(app, { method: 'POST', url: '/api/v1/profiles', headers: user.headers, payload: { name: 'K', is_kids: true } })).body.data.profile.id;
+  t.equal(
+    (await put(user, m.id, { position: 1, duration: 100, episode_id: s.episodes[0][0] })).status,
+    400,
+    'a movie has no episodes',
+  );
+  const kids = (
+    await call(app, {
+      method: 'POST',
+      url: '/api/v1/profiles',
+      headers: user.headers,
+      payload: { name: 'K', is_kids: true },
+    })
+  ).body.data.profile.id;
   const r = await addMovie(app, { certification: 'R' });
-  t.equal((await put(user, r.id, { position: 1, duration: 100, profile_id: kids })).body.error?.code, 'CONTENT_RESTRICTED');
-  t.equal((await req('GET', `/profiles/${await firstProfile(user)}/history`, user.headers)).body.data.pagination.total, 0, 'nothing recorded');
+  t.equal(
+    (await put(user, r.id, { position: 1, duration: 100, profile_id: kids })).body.error?.code,
+    'CONTENT_RESTRICTED',
+  );
+  t.equal(
+    (await req('GET', `/profiles/${await firstProfile(user)}/history`, user.headers)).body.data.pagination.total,
+    0,
+    'nothing recorded',
+  );
 });
 
 t.test('a late heartbeat never moves playback backwards; a newer one may seek back', async (t) => {
@@ -67,9 +106,17 @@ t.test('a late heartbeat never moves playback backwards; a newer one may seek ba
   t.match(late.body.data, { applied: false, position: 2000, resume_position: 2000 });
   const seek = await put(user, m.id, { position: 600, duration: 6000, client_time: at(30) });
   t.match(seek.body.data, { applied: true, position: 600 });
-  const future = await put(user, m.id, { position: 700, duration: 6000, client_time: new Date(Date.now() + 86_400_000).toISOString() });
+  const future = await put(user, m.id, {
+    position: 700,
+    duration: 6000,
+    client_time: new Date(Date.now() + 86_400_000).toISOString(),
+  });
   t.equal(future.body.data.applied, true, 'a clock ahead is clamped to now');
-  t.equal((await put(user, m.id, { position: 800, duration: 6000 })).body.data.applied, true, 'so later heartbeats still apply');
+  t.equal(
+    (await put(user, m.id, { position: 800, duration: 6000 })).body.data.applied,
+    true,
+    'so later heartbeats still apply',
+  );
 });
 
 t.test('history, continue watching, deleting history', async (t) => {
@@ -84,20 +131,49 @@ t.test('history, continue watching, deleting history', async (t) => {
   const hist = await req('GET', `/profiles/${pid}/history?limit=2`, user.headers);
   t.equal(hist.status, 200);
   t.same(hist.body.data.pagination, { page: 1, limit: 2, total: 3, total_pages: 2 });
-  t.same(hist.body.data.history.map((h: { id: string }) => h.id), [m2.id, s.id], 'newest first');
-  t.match(hist.body.data.history[0], { progress: { position: 5900, duration: 6000, completed: true }, episode: null, is_favorite: false });
+  t.same(
+    hist.body.data.history.map((h: { id: string }) => h.id),
+    [m2.id, s.id],
+    'newest first',
+  );
+  t.match(hist.body.data.history[0], {
+    progress: { position: 5900, duration: 6000, completed: true },
+    episode: null,
+    is_favorite: false,
+  });
   t.match(hist.body.data.history[1], { episode: { id: s.episodes[0][1], season_number: 1, episode_number: 2 } });
   const same = await req('GET', `/users/profiles/${pid}/history?page=2&limit=2`, user.headers);
-  t.same(same.body.data.history.map((h: { id: string }) => h.id), [m1.id]);
+  t.same(
+    same.body.data.history.map((h: { id: string }) => h.id),
+    [m1.id],
+  );
 
   const cw = await req('GET', `/profiles/${pid}/continue-watching`, user.headers);
-  t.same(cw.body.data.content.map((c: { id: string }) => c.id), [s.id, m1.id], 'watched m2 is not in continue watching');
-  t.match(cw.body.data.content[0], { resume_position: 900, progress: { position: 900 }, episode: { id: s.episodes[0][1] } });
+  t.same(
+    cw.body.data.content.map((c: { id: string }) => c.id),
+    [s.id, m1.id],
+    'watched m2 is not in continue watching',
+  );
+  t.match(cw.body.data.content[0], {
+    resume_position: 900,
+    progress: { position: 900 },
+    episode: { id: s.episodes[0][1] },
+  });
   t.match(cw.body.data.content[1], { resume_position: 1200 });
 
   t.equal((await req('DELETE', `/profiles/${pid}/history/${m1.id}`, user.headers)).body.data.changed, true);
-  t.same((await req('GET', `/profiles/${pid}/continue-watching`, user.headers)).body.data.content.map((c: { id: string }) => c.id), [s.id], 'gone from continue watching');
-  t.equal((await req('DELETE', `/profiles/${pid}/history/${m1.id}`, user.headers)).body.data.changed, false, 'idempotent');
+  t.same(
+    (await req('GET', `/profiles/${pid}/continue-watching`, user.headers)).body.data.content.map(
+      (c: { id: string }) => c.id,
+    ),
+    [s.id],
+    'gone from continue watching',
+  );
+  t.equal(
+    (await req('DELETE', `/profiles/${pid}/history/${m1.id}`, user.headers)).body.data.changed,
+    false,
+    'idempotent',
+  );
   const cleared = await req('DELETE', `/profiles/${pid}/history`, user.headers);
   t.equal(cleared.body.data.removed, 2);
   t.equal((await req('GET', `/profiles/${pid}/history`, user.headers)).body.data.pagination.total, 0);
@@ -110,14 +186,22 @@ t.test('next up: across season boundaries, barely started, finished show leaves,
   const pid = await firstProfile(user);
   const s = await addSeries(app, [2, 2]);
   const [[e11, e12], [e21, e22]] = s.episodes;
-  const nextUp = async () => (await req('GET', `/profiles/${pid}/next-up`, user.headers)).body.data.content as Array<{ id: string; episode: { id: string; season_number: number; episode_number: number } }>;
+  const nextUp = async () =>
+    (await req('GET', `/profiles/${pid}/next-up`, user.headers)).body.data.content as Array<{
+      id: string;
+      episode: { id: string; season_number: number; episode_number: number };
+    }>;
   const watch = (ep: string) => put(user, s.id, { position: 2600, duration: 2700, episode_id: ep });
 
   await watch(e11);
   t.equal((await nextUp())[0].episode.id, e12);
   await watch(e12);
   const cross = await nextUp();
-  t.match(cross[0], { id: s.id, episode: { id: e21, season_number: 2, episode_number: 1 } }, 'season 1 finale → season 2 premiere');
+  t.match(
+    cross[0],
+    { id: s.id, episode: { id: e21, season_number: 2, episode_number: 1 } },
+    'season 1 finale → season 2 premiere',
+  );
   await put(user, s.id, { position: 600, duration: 2700, episode_id: e21 });
   t.equal((await nextUp()).length, 0, 'an episode in progress is in continue watching instead');
   t.equal((await req('GET', `/profiles/${pid}/continue-watching`, user.headers)).body.data.content[0].episode.id, e21);
@@ -147,8 +231,20 @@ t.test('another account’s profile: 404 for every verb, nothing changes', async
     ['GET', `/profiles/${bp}/next-up`],
     ['PUT', `/streaming/${m.id}/progress`, { position: 10, duration: 6000, profile_id: bp }],
   ];
-  for (const [method, url, body] of attempts) t.equal((await req(method, url, a.headers, body)).status, 404, `${method} ${url}`);
-  t.equal((await req('PUT', `/streaming/${m.id}/progress`, { ...a.headers, 'x-profile-id': bp }, { position: 10, duration: 6000 })).status, 404, 'X-Profile-Id');
+  for (const [method, url, body] of attempts)
+    t.equal((await req(method, url, a.headers, body)).status, 404, `${method} ${url}`);
+  t.equal(
+    (
+      await req(
+        'PUT',
+        `/streaming/${m.id}/progress`,
+        { ...a.headers, 'x-profile-id': bp },
+        { position: 10, duration: 6000 },
+      )
+    ).status,
+    404,
+    'X-Profile-Id',
+  );
   const hist = await req('GET', `/profiles/${bp}/history`, b.headers);
   t.equal(hist.body.data.pagination.total, 1);
   t.equal(hist.body.data.history[0].progress.position, 1000, 'B’s progress unchanged');
@@ -159,14 +255,29 @@ t.test('20 parallel heartbeats leave one consistent row', async (t) => {
   const pid = await firstProfile(user);
   const m = await addMovie(app);
   const results = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => put(user, m.id, { position: 1000 + i * 10, duration: 6000, client_time: at(i) })),
+    Array.from({ length: 20 }, (_, i) =>
+      put(user, m.id, { position: 1000 + i * 10, duration: 6000, client_time: at(i) }),
+    ),
   );
-  t.ok(results.every((r) => r.status === 200), 'every heartbeat answers 200');
-  const rows = await app.em().execute<{ position: number; resume_position: number }[]>('select position, resume_position from playback_progress where profile_id = ? and title_id = ?', [pid, m.id]);
+  t.ok(
+    results.every((r) => r.status === 200),
+    'every heartbeat answers 200',
+  );
+  const rows = await app
+    .em()
+    .execute<{ position: number; resume_position: number }[]>(
+      'select position, resume_position from playback_progress where profile_id = ? and title_id = ?',
+      [pid, m.id],
+    );
   t.equal(rows.length, 1);
   t.equal(Number(rows[0].position), 1190, 'the newest heartbeat wins whatever the arrival order');
   t.equal(Number(rows[0].resume_position), 1190);
-  const [h] = await app.em().execute<{ n: string }[]>('select count(*) as n from watch_history where profile_id = ? and title_id = ?', [pid, m.id]);
+  const [h] = await app
+    .em()
+    .execute<{ n: string }[]>('select count(*) as n from watch_history where profile_id = ? and title_id = ?', [
+      pid,
+      m.id,
+    ]);
   t.equal(Number(h.n), 1, 'one history row');
   const cw = await req('GET', `/profiles/${pid}/continue-watching`, user.headers);
   t.equal(cw.body.data.content[0].resume_position, 1190);

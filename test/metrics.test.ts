@@ -8,9 +8,16 @@ const app = await buildTestApp(t, { METRICS_TOKEN: 'metrics-token-0123456789' })
 t.test('prometheus text needs the token', async (t) => {
   await call(app, { method: 'GET', url: '/api/v1/system/health' });
   t.equal((await call(app, { method: 'GET', url: '/metrics' })).status, 401);
-  const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer metrics-token-0123456789' } });
+  const res = await app.inject({
+    method: 'GET',
+    url: '/metrics',
+    headers: { authorization: 'Bearer metrics-token-0123456789' },
+  });
   t.equal(res.statusCode, 200);
-  t.match(res.body, /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/system\/health",status="2xx"\} \d+/);
+  t.match(
+    res.body,
+    /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/system\/health",status="2xx"\} \d+/,
+  );
 });
 
 t.test('admin summary is admin-only', async (t) => {

@@ -21,14 +21,26 @@ t.test('docs are served at /api/docs and /api/docs/json', async (t) => {
 });
 
 t.test('every operation has a summary, a success and an error response', async (t) => {
-  const doc = app.swagger() as { paths: Record<string, Record<string, { summary?: string; responses?: Record<string, unknown>; security?: unknown }>> };
+  const doc = app.swagger() as {
+    paths: Record<
+      string,
+      Record<string, { summary?: string; responses?: Record<string, unknown>; security?: unknown }>
+    >;
+  };
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
       const name = `${method.toUpperCase()} ${path}`;
       t.ok(op.summary, `${name} has a summary`);
       const codes = Object.keys(op.responses ?? {});
-      t.ok(codes.some((c) => c.startsWith('2')), `${name} documents a success`);
-      if (!path.includes('/system/')) t.ok(codes.some((c) => /^[45]/.test(c)), `${name} documents its errors`);
+      t.ok(
+        codes.some((c) => c.startsWith('2')),
+        `${name} documents a success`,
+      );
+      if (!path.includes('/system/'))
+        t.ok(
+          codes.some((c) => /^[45]/.test(c)),
+          `${name} documents its errors`,
+        );
     }
   }
 });

@@ -10,7 +10,13 @@ t.teardown(() => smtp.close());
 const app = await buildTestApp(t, { SMTP_URL: smtp.url });
 
 const post = (url: string, payload: object, token?: string, remoteAddress = '127.0.0.1') =>
-  call(app, { method: 'POST', url: `/api/v1${url}`, payload, remoteAddress, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  call(app, {
+    method: 'POST',
+    url: `/api/v1${url}`,
+    payload,
+    remoteAddress,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
 const otpOf = (raw: string) => /code is (\d{6})/.exec(raw.replace(/=\r?\n/g, ''))?.[1];
 
 t.test('full reset: request, mail, verify, change, old sessions end', async (t) => {
@@ -37,10 +43,20 @@ t.test('full reset: request, mail, verify, change, old sessions end', async (t) 
   const reuse = await post('/auth/forgot-password/change', { new_password: 'OTHERPASS1' }, resetToken);
   t.equal(reuse.status, 403, 'a completed request cannot be reused');
 
-  t.equal((await call(app, { method: 'GET', url: '/api/v1/profile', headers: user.headers })).status, 401, 'old sessions ended');
-  t.equal((await post('/auth/login', { email: user.email, password: user.password })).status, 401, 'old password refused');
+  t.equal(
+    (await call(app, { method: 'GET', url: '/api/v1/profile', headers: user.headers })).status,
+    401,
+    'old sessions ended',
+  );
+  t.equal(
+    (await post('/auth/login', { email: user.email, password: user.password })).status,
+    401,
+    'old password refused',
+  );
   t.equal((await post('/auth/login', { email: user.email, password: 'NEWPASS123' })).status, 200, 'new password works');
-  const audit = await app.em().execute<{ action: string }[]>(`select action from audit_log where actor_id = ? order by id`, [user.id]);
+  const audit = await app
+    .em()
+    .execute<{ action: string }[]>(`select action from audit_log where actor_id = ? order by id`, [user.id]);
   t.ok(audit.some((a) => a.action === 'auth.password_reset'));
   t.notOk(JSON.stringify(audit).includes(otp!), 'the OTP is never written to the audit log');
 });
@@ -62,7 +78,8 @@ t.test('wrong codes: attempts counted, then the request is revoked', async (t) =
 
 t.test('the code must be verified from the requesting IP', async (t) => {
   const user = await newUser(app);
-  const token = (await post('/auth/forgot-password', { email: user.email }, undefined, '10.0.0.1')).body.data.reset_token;
+  const token = (await post('/auth/forgot-password', { email: user.email }, undefined, '10.0.0.1')).body.data
+    .reset_token;
   const otp = otpOf((await smtp.next()).raw)!;
   const other = await post('/auth/forgot-password/verify', { otp_code: otp }, token, '10.0.0.2');
   t.equal(other.status, 403);

@@ -9,9 +9,11 @@ const req = (user: TestUser, method: 'GET' | 'POST' | 'PUT', url: string, payloa
   call(app, { method, url: `/api/v1${url}`, headers: user.headers, payload });
 const subscribe = async (user: TestUser, plan: string) => {
   const res = await req(user, 'POST', '/subscriptions', { plan, interval: 'month', payment_method: 'pm_card_visa' });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`subscribe failed ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`subscribe failed ${res.status} ${JSON.stringify(res.body)}`);
 };
-const start = (user: TestUser, id: string, body: object = {}) => req(user, 'POST', `/streaming/${id}/start`, { device_type: 'tv', quality: '1080p', ...body });
+const start = (user: TestUser, id: string, body: object = {}) =>
+  req(user, 'POST', `/streaming/${id}/start`, { device_type: 'tv', quality: '1080p', ...body });
 
 t.test('no subscription: 402 on manifest and start', async (t) => {
   const user = await newUser(app);
@@ -26,7 +28,13 @@ t.test('basic plan: one stream, 720p at most; stop frees the slot', async (t) =>
   await subscribe(user, 'basic');
   const first = await start(user, 'm238', { quality: '2160p' });
   t.equal(first.status, 201);
-  t.match(first.body.data, { session_id: String, content_id: 'm238', episode_id: null, quality: '720p', heartbeat_seconds: 30 });
+  t.match(first.body.data, {
+    session_id: String,
+    content_id: 'm238',
+    episode_id: null,
+    quality: '720p',
+    heartbeat_seconds: 30,
+  });
   const second = await start(user, 'm155');
   t.equal(second.status, 409);
   t.equal(second.body.error.code, 'STREAM_LIMIT_REACHED');
@@ -35,7 +43,11 @@ t.test('basic plan: one stream, 720p at most; stop frees the slot', async (t) =>
   const stop = await req(user, 'POST', '/streaming/m238/stop', { session_id: first.body.data.session_id });
   t.equal(stop.status, 200);
   t.equal(stop.body.data.status, 'stopped');
-  t.equal((await req(user, 'POST', '/streaming/m238/stop', { session_id: first.body.data.session_id })).status, 404, 'stopping twice is 404');
+  t.equal(
+    (await req(user, 'POST', '/streaming/m238/stop', { session_id: first.body.data.session_id })).status,
+    404,
+    'stopping twice is 404',
+  );
   t.equal((await start(user, 'm155')).status, 201, 'the slot is free again');
 });
 
@@ -51,10 +63,18 @@ t.test('a silent session stops counting; heartbeats keep it', async (t) => {
   const user = await newUser(app);
   await subscribe(user, 'basic');
   const first = await start(user, 'm238');
-  const beat = await req(user, 'PUT', '/streaming/m238/progress', { position: 600, duration: 10500, session_id: first.body.data.session_id });
+  const beat = await req(user, 'PUT', '/streaming/m238/progress', {
+    position: 600,
+    duration: 10500,
+    session_id: first.body.data.session_id,
+  });
   t.equal(beat.status, 200);
   t.equal((await start(user, 'm155')).status, 409, 'still counted after a heartbeat');
-  await app.em().execute(`update playback_sessions set last_heartbeat_at = now() - interval '10 minutes' where id = ?`, [first.body.data.session_id]);
+  await app
+    .em()
+    .execute(`update playback_sessions set last_heartbeat_at = now() - interval '10 minutes' where id = ?`, [
+      first.body.data.session_id,
+    ]);
   t.equal((await start(user, 'm155')).status, 201, 'a stale session no longer holds the slot');
 });
 
@@ -80,7 +100,13 @@ t.test('series start at the first episode; a signed manifest serves HLS within t
 
   const manifest = await req(user, 'GET', '/streaming/m155/manifest');
   t.equal(manifest.status, 200);
-  t.match(manifest.body.data, { content_id: 'm155', max_quality: '1080p', drm_license_url: null, subtitles: [], audio_tracks: [{ codec: 'aac' }] });
+  t.match(manifest.body.data, {
+    content_id: 'm155',
+    max_quality: '1080p',
+    drm_license_url: null,
+    subtitles: [],
+    audio_tracks: [{ codec: 'aac' }],
+  });
   const url = new URL(manifest.body.data.manifest_url);
   const master = await app.inject({ method: 'GET', url: url.pathname + url.search });
   t.equal(master.statusCode, 200);
@@ -94,8 +120,15 @@ t.test('series start at the first episode; a signed manifest serves HLS within t
 
   const tampered = new URL(url);
   tampered.searchParams.set('h', '2160');
-  t.equal((await app.inject({ method: 'GET', url: tampered.pathname + tampered.search })).statusCode, 403, 'a raised ceiling breaks the signature');
-  const above = await app.inject({ method: 'GET', url: `${url.pathname.replace('master.m3u8', '2160/index.m3u8')}${url.search}` });
+  t.equal(
+    (await app.inject({ method: 'GET', url: tampered.pathname + tampered.search })).statusCode,
+    403,
+    'a raised ceiling breaks the signature',
+  );
+  const above = await app.inject({
+    method: 'GET',
+    url: `${url.pathname.replace('master.m3u8', '2160/index.m3u8')}${url.search}`,
+  });
   t.equal(above.statusCode, 403);
 });
 
@@ -104,6 +137,9 @@ t.test('another account cannot stop my session', async (t) => {
   await subscribe(owner, 'basic');
   const session = await start(owner, 'm155');
   const intruder = await newUser(app);
-  t.equal((await req(intruder, 'POST', '/streaming/m155/stop', { session_id: session.body.data.session_id })).status, 404);
+  t.equal(
+    (await req(intruder, 'POST', '/streaming/m155/stop', { session_id: session.body.data.session_id })).status,
+    404,
+  );
   t.equal((await start(owner, 'm27205')).status, 409, 'the owner’s session is still active');
 });

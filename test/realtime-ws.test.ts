@@ -7,7 +7,12 @@ import { buildTestApp } from './helpers/app.ts';
 import { call, newUser } from './helpers/factories.ts';
 import { createNotification } from '../services/notifications/store.ts';
 
-const app = await buildTestApp(t, { WS_HEARTBEAT_MS: '150', WS_AUTH_TIMEOUT_MS: '400', WS_MAX_CONNECTIONS_PER_USER: '2', WS_MAX_BUFFERED_BYTES: '1024' });
+const app = await buildTestApp(t, {
+  WS_HEARTBEAT_MS: '150',
+  WS_AUTH_TIMEOUT_MS: '400',
+  WS_MAX_CONNECTIONS_PER_USER: '2',
+  WS_MAX_BUFFERED_BYTES: '1024',
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 const { port } = app.server.address() as { port: number };
 const url = `ws://127.0.0.1:${port}/api/v1/ws`;
@@ -31,14 +36,18 @@ function open(target: string, options: { protocols?: string[]; autoPong?: boolea
       if (i >= 0) waiters.splice(i, 1)[0].resolve(msg);
       else queue.push(msg);
     });
-    const closed = new Promise<{ code: number; reason: string }>((res) => ws.on('close', (code, reason) => res({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((res) =>
+      ws.on('close', (code, reason) => res({ code, reason: reason.toString() })),
+    );
     const next = (type: string) => {
       const i = queue.findIndex((m) => m.type === type);
       if (i >= 0) return Promise.resolve(queue.splice(i, 1)[0]);
       return new Promise((res) => waiters.push({ type, resolve: res }));
     };
     ws.on('open', () => resolve({ ws, next, closed }));
-    ws.on('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+    ws.on('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })),
+    );
     ws.on('error', reject);
   });
 }
@@ -60,12 +69,29 @@ t.test('token in the query: hello, pushed notifications and unread counts', asyn
   const hello = await c.next('hello');
   t.match(hello, { type: 'hello', user_id: user.id, unread_count: 1 });
 
-  const created = await createNotification(deps(), user.id, { type: 'movie_added', title: 'New Movie Added', message: 'Something new', movie_id: 'm1' });
+  const created = await createNotification(deps(), user.id, {
+    type: 'movie_added',
+    title: 'New Movie Added',
+    message: 'Something new',
+    movie_id: 'm1',
+  });
   const msg = await c.next('notification');
   t.equal(msg.unread_count, 2);
-  t.match(msg.notification, { id: created!.id, type: 'movie_added', title: 'New Movie Added', read: false, movie_id: 'm1', image: null });
+  t.match(msg.notification, {
+    id: created!.id,
+    type: 'movie_added',
+    title: 'New Movie Added',
+    read: false,
+    movie_id: 'm1',
+    image: null,
+  });
 
-  await call(app, { method: 'POST', url: '/api/v1/profile/notifications/read', headers: user.headers, payload: { notification_id: created!.id } });
+  await call(app, {
+    method: 'POST',
+    url: '/api/v1/profile/notifications/read',
+    headers: user.headers,
+    payload: { notification_id: created!.id },
+  });
   t.match(await c.next('unread_count'), { type: 'unread_count', unread_count: 1 });
   await call(app, { method: 'POST', url: '/api/v1/profile/notifications/read-all', headers: user.headers });
   t.match(await c.next('unread_count'), { unread_count: 0 });
@@ -102,7 +128,12 @@ t.test('bad, expired and logged-out tokens are refused at the upgrade', async (t
   const user = await newUser(app);
   t.equal(await refused(`${url}?token=garbage.garbage.garbage`), 401);
   t.equal(await refused(url, { protocols: ['bearer', 'garbage.garbage.garbage'] }), 401);
-  const claims = { user_id: user.id, session_id: (app.jwt.decode(user.token) as { session_id: string }).session_id, role: 'user', type: 'access_token' };
+  const claims = {
+    user_id: user.id,
+    session_id: (app.jwt.decode(user.token) as { session_id: string }).session_id,
+    role: 'user',
+    type: 'access_token',
+  };
   const short = app.jwt.sign(claims as never, { expiresIn: '2s' });
   const c = await open(`${url}?token=${short}`);
   await c.next('hello');

@@ -13,7 +13,11 @@ const API = '/api/v1';
 const app: FastifyInstance = await buildTestApp(t);
 
 const get = (user: TestUser, url: string, profileId?: string) =>
-  call(app, { method: 'GET', url: `${API}${url}`, headers: { ...user.headers, ...(profileId ? { 'x-profile-id': profileId } : {}) } });
+  call(app, {
+    method: 'GET',
+    url: `${API}${url}`,
+    headers: { ...user.headers, ...(profileId ? { 'x-profile-id': profileId } : {}) },
+  });
 const send = (user: TestUser, method: 'POST' | 'PUT', url: string, payload: object) =>
   call(app, { method, url: `${API}${url}`, headers: user.headers, payload });
 
@@ -22,7 +26,11 @@ async function firstProfile(user: TestUser): Promise<string> {
   return res.body.data.profiles[0].id;
 }
 
-async function recommended(user: TestUser, limit = 50, profileId?: string): Promise<Array<{ id: string; genres: string[]; certification: string }>> {
+async function recommended(
+  user: TestUser,
+  limit = 50,
+  profileId?: string,
+): Promise<Array<{ id: string; genres: string[]; certification: string }>> {
   const res = await get(user, `/movies/recommendations?limit=${limit}`, profileId);
   t.equal(res.status, 200, res.body?.error?.message);
   return res.body.data.movies;
@@ -30,15 +38,18 @@ async function recommended(user: TestUser, limit = 50, profileId?: string): Prom
 
 /** Movies of a genre, most popular first (demo catalog). */
 async function moviesIn(genre: number, n: number, maxLevel = 3): Promise<Array<{ id: string; title: string }>> {
-  return app.em().execute(
-    `select id, title from titles where kind = 'movie' and ? = any(genre_ids) and maturity_level <= ? and deleted_at is null order by popularity desc, id limit ?`,
-    [genre, maxLevel, n],
-  );
+  return app
+    .em()
+    .execute(
+      `select id, title from titles where kind = 'movie' and ? = any(genre_ids) and maturity_level <= ? and deleted_at is null order by popularity desc, id limit ?`,
+      [genre, maxLevel, n],
+    );
 }
 
 const watch = (user: TestUser, id: string, fraction = 0.95) =>
   send(user, 'PUT', `/streaming/${id}/progress`, { position: Math.round(6000 * fraction), duration: 6000 });
-const count = (items: Array<{ genres: string[] }>, genre: string) => items.filter((m) => m.genres.includes(genre)).length;
+const count = (items: Array<{ genres: string[] }>, genre: string) =>
+  items.filter((m) => m.genres.includes(genre)).length;
 
 t.test('declared genres dominate cold start', async (t) => {
   const comedy = await newUser(app, { genres: [35] });
@@ -79,7 +90,9 @@ t.test('finished and disliked titles never come back', async (t) => {
   const top = await recommended(user, 10);
   const [finished, disliked] = [top[0]!.id, top[1]!.id];
   t.equal((await watch(user, finished, 0.97)).status, 200);
-  t.ok([200, 201].includes((await send(user, 'POST', '/movies/ratings', { movie_id: disliked, rating: 'down' })).status));
+  t.ok(
+    [200, 201].includes((await send(user, 'POST', '/movies/ratings', { movie_id: disliked, rating: 'down' })).status),
+  );
   const ids = new Set<string>();
   for (let page = 1; page <= 3; page++) {
     const res = await get(user, `/movies/recommendations?page=${page}&limit=50`);
@@ -88,7 +101,9 @@ t.test('finished and disliked titles never come back', async (t) => {
   t.notOk(ids.has(finished), 'finished title absent');
   t.notOk(ids.has(disliked), 'disliked title absent');
   const rows = await get(user, `/recommendations/${await firstProfile(user)}`);
-  const rowIds = rows.body.data.recommendations.flatMap((r: { content: Array<{ id: string }> }) => r.content.map((c) => c.id));
+  const rowIds = rows.body.data.recommendations.flatMap((r: { content: Array<{ id: string }> }) =>
+    r.content.map((c) => c.id),
+  );
   t.notOk(rowIds.includes(finished) || rowIds.includes(disliked), 'absent from the rows too');
 });
 
@@ -99,10 +114,14 @@ t.test('a kids profile never gets an adult title', async (t) => {
   const kidsId: string = created.body.data.profile?.id ?? created.body.data.id;
   const list = await recommended(user, 50, kidsId);
   t.ok(list.length > 0);
-  t.ok(list.every((m) => KIDS_CERTS.has(m.certification)), list.map((m) => m.certification).join(','));
+  t.ok(
+    list.every((m) => KIDS_CERTS.has(m.certification)),
+    list.map((m) => m.certification).join(','),
+  );
   const rows = await get(user, `/recommendations/${kidsId}`);
   t.equal(rows.status, 200);
-  for (const row of rows.body.data.recommendations) for (const c of row.content) t.ok(KIDS_CERTS.has(c.certification), `${c.id} ${c.certification}`);
+  for (const row of rows.body.data.recommendations)
+    for (const c of row.content) t.ok(KIDS_CERTS.has(c.certification), `${c.id} ${c.certification}`);
   const trending = await get(user, '/recommendations/trending?limit=50', kidsId);
   t.equal(trending.status, 200);
   t.ok(trending.body.data.content.every((c: { certification: string }) => KIDS_CERTS.has(c.certification)));
@@ -119,7 +138,7 @@ t.test('"Because you watched X" names a title the profile watched; similar follo
   t.equal(result.source, 'platform');
   t.ok(result.neighbourRows > 0);
 
-  const similar = await get((await newUser(app)), `/recommendations/similar/${x.id}`);
+  const similar = await get(await newUser(app), `/recommendations/similar/${x.id}`);
   t.equal(similar.status, 200);
   const similarIds = similar.body.data.content.map((c: { id: string }) => c.id);
   t.same(similarIds.slice(0, 2).sort(), [y.id, z.id].sort(), 'co-watched titles lead');
@@ -127,11 +146,18 @@ t.test('"Because you watched X" names a title the profile watched; similar follo
   const user = await newUser(app, { genres: [35] });
   t.equal((await watch(user, x.id, 0.5)).status, 200);
   const rows = await get(user, `/recommendations/${await firstProfile(user)}`);
-  const because = rows.body.data.recommendations.find((r: { category: string }) => r.category.startsWith('Because you watched'));
+  const because = rows.body.data.recommendations.find((r: { category: string }) =>
+    r.category.startsWith('Because you watched'),
+  );
   t.ok(because, 'a because row');
   t.equal(because.category, `Because you watched ${x.title}`);
-  const history: Array<{ title_id: string }> = await app.em().execute('select title_id from watch_history where profile_id = ?', [await firstProfile(user)]);
-  t.ok(history.some((h) => h.title_id === x.id), 'the named title is in the history');
+  const history: Array<{ title_id: string }> = await app
+    .em()
+    .execute('select title_id from watch_history where profile_id = ?', [await firstProfile(user)]);
+  t.ok(
+    history.some((h) => h.title_id === x.id),
+    'the named title is in the history',
+  );
   t.ok(because.content.some((c: { id: string }) => c.id === y.id || c.id === z.id));
 });
 
@@ -158,10 +184,20 @@ t.test('cached until a signal changes', async (t) => {
   t.equal((await send(user, 'POST', '/movies/favourites', { movie_id: top })).status, 201);
   const after = await recommended(user, 10);
   t.equal(recsCounters.computed, computed + 1, 'the favourite made it recompute');
-  t.notOk(after.some((m) => m.id === top), 'the new favourite left the list');
-  const removed = await call(app, { method: 'DELETE', url: `${API}/movies/favourites?movie_id=${top}`, headers: user.headers });
+  t.notOk(
+    after.some((m) => m.id === top),
+    'the new favourite left the list',
+  );
+  const removed = await call(app, {
+    method: 'DELETE',
+    url: `${API}/movies/favourites?movie_id=${top}`,
+    headers: user.headers,
+  });
   t.equal(removed.status, 200);
-  t.ok((await recommended(user, 10)).some((m) => m.id === top), 'removing it brings it back');
+  t.ok(
+    (await recommended(user, 10)).some((m) => m.id === top),
+    'removing it brings it back',
+  );
 });
 
 t.test('similar: unknown title 404, genre stand-ins before any co-viewing, job through the runner', async (t) => {

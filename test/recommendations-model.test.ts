@@ -18,9 +18,17 @@ const COMEDY = 35;
 const DRAMA = 18;
 // Items 0-3 action, 4-7 comedy, 8-10 drama, 11 an adult action title.
 const itemGenres = [
-  [ACTION], [ACTION], [ACTION], [ACTION],
-  [COMEDY], [COMEDY], [COMEDY], [COMEDY],
-  [DRAMA], [DRAMA], [DRAMA],
+  [ACTION],
+  [ACTION],
+  [ACTION],
+  [ACTION],
+  [COMEDY],
+  [COMEDY],
+  [COMEDY],
+  [COMEDY],
+  [DRAMA],
+  [DRAMA],
+  [DRAMA],
   [ACTION],
 ];
 const ITEMS = itemGenres.length;
@@ -78,8 +86,15 @@ t.test('watching and liking shifts the genre weights', async (t) => {
   t.ok(faded.get(ACTION)! < faded.get(COMEDY)!, 'signals a year old have decayed below the declared genre');
 
   // Without similarity, the action titles left over now outrank the declared comedies.
-  const recs = score({ declaredGenres: [COMEDY], interactions: seq([0, 1, 2], 1, NOW - 3 * DAY), options: { similarityWeight: 0 } });
-  t.same(recs.slice(0, 2).map((r) => r.reasons.genre), [ACTION, ACTION]);
+  const recs = score({
+    declaredGenres: [COMEDY],
+    interactions: seq([0, 1, 2], 1, NOW - 3 * DAY),
+    options: { similarityWeight: 0 },
+  });
+  t.same(
+    recs.slice(0, 2).map((r) => r.reasons.genre),
+    [ACTION, ACTION],
+  );
   t.equal(recs[2]!.reasons.genre, COMEDY);
 });
 
@@ -101,9 +116,15 @@ t.test('a dislike pushes down what resembles it', async (t) => {
 t.test('allowed() filters, e.g. the adult title for a teen profile', async (t) => {
   const interactions = seq([0, 1, 2]);
   const open = score({ interactions, limit: 3 });
-  t.ok(open.some((r) => r.item === ADULT), 'without a filter the adult title is a top pick');
+  t.ok(
+    open.some((r) => r.item === ADULT),
+    'without a filter the adult title is a top pick',
+  );
   const teen = score({ interactions, allowed: (item) => item !== ADULT });
-  t.notOk(teen.some((r) => r.item === ADULT), 'never returned when not allowed');
+  t.notOk(
+    teen.some((r) => r.item === ADULT),
+    'never returned when not allowed',
+  );
 });
 
 t.test('"because you watched" names an item the profile interacted with', async (t) => {
@@ -128,7 +149,11 @@ t.test('diversify limits one collection and spreads genres', async (t) => {
 
   const spread = diversify(ranked, { limit: 3, itemGenres, genreRedundancy: 0.5 });
   t.equal(new Set(spread.map((r) => itemGenres[r.item]![0])).size, 3, 'three genres in three slots');
-  t.same(diversify(ranked, { limit: 3, genreRedundancy: 0 }).map((r) => r.item), [0, 1, 2], 'no penalty keeps score order');
+  t.same(
+    diversify(ranked, { limit: 3, genreRedundancy: 0 }).map((r) => r.item),
+    [0, 1, 2],
+    'no penalty keeps score order',
+  );
 });
 
 t.test('neighbours are normalised, sorted and symmetric', async (t) => {
@@ -145,14 +170,21 @@ t.test('neighbours are normalised, sorted and symmetric', async (t) => {
     }
   }
   t.same(problems, [], 'no self pairs, scores in (0, 1], rows sorted, pairs symmetric');
-  t.same(neighboursOf(neighbours, 8).map((e) => e.item).sort((a, b) => a - b), [9, 10], 'dramas pair only with dramas');
+  t.same(
+    neighboursOf(neighbours, 8)
+      .map((e) => e.item)
+      .sort((a, b) => a - b),
+    [9, 10],
+    'dramas pair only with dramas',
+  );
 
   const small = buildNeighbours(community, ITEMS, { k: 2 });
   const longest = Math.max(...Array.from({ length: ITEMS }, (_, i) => neighboursOf(small, i).length));
   t.equal(longest, 2, 'k caps each row');
 
   const rows = [];
-  for (let i = 0; i < ITEMS; i++) for (const e of neighboursOf(neighbours, i)) rows.push({ item: i, neighbour: e.item, score: e.score });
+  for (let i = 0; i < ITEMS; i++)
+    for (const e of neighboursOf(neighbours, i)) rows.push({ item: i, neighbour: e.item, score: e.score });
   const restored: Neighbours = neighboursFromRows(rows.reverse(), ITEMS);
   t.same(restored, neighbours, 'stored rows restore the same lists');
 });
@@ -161,7 +193,12 @@ t.test('only the most recent items of a profile pair up', async (t) => {
   const long = [seq([0, 1, 2, 3, 4, 5, 6, 7])];
   const capped = buildNeighbours(long, ITEMS, { recentPerProfile: 3 });
   t.same(neighboursOf(capped, 0), [], 'an old item falls out of the window');
-  t.same(neighboursOf(capped, 7).map((e) => e.item).sort((a, b) => a - b), [5, 6]);
+  t.same(
+    neighboursOf(capped, 7)
+      .map((e) => e.item)
+      .sort((a, b) => a - b),
+    [5, 6],
+  );
 });
 
 t.test('output is deterministic', async (t) => {
@@ -173,5 +210,9 @@ t.test('output is deterministic', async (t) => {
   const shuffled = community.map((p) => [...p].reverse()).reverse();
   t.same(buildNeighbours(shuffled, ITEMS, { k: ITEMS }).ids.length, neighbours.ids.length);
   const tieScores = score({ options: { similarityWeight: 0, genreWeight: 0, popularityWeight: 0 }, limit: 3 });
-  t.same(tieScores.map((r) => r.item), [0, 1, 2], 'ties break on the lower item index');
+  t.same(
+    tieScores.map((r) => r.item),
+    [0, 1, 2],
+    'ties break on the lower item index',
+  );
 });

@@ -106,7 +106,10 @@ t.test('5xx answers are retried with growing backoff', async (t) => {
   t.equal(tmdb.hits('/movie/upcoming'), 3);
 
   tmdb.failNext(3, { status: 503 });
-  await t.rejects(client.upcomingMovies(2), { code: 'SERVICE_UNAVAILABLE', message: 'The catalog provider is unavailable' });
+  await t.rejects(client.upcomingMovies(2), {
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'The catalog provider is unavailable',
+  });
   t.equal(tmdb.hits('/movie/upcoming'), 6, 'gave up after the configured two retries');
 });
 
@@ -116,7 +119,12 @@ t.test('a 404 is not retried and maps to NOT_FOUND; other 4xx are not retried ei
   t.equal(tmdb.hits('/movie/999999'), 3, 'one request per call');
   t.equal(client.stats().breakerState, 'closed', 'a 404 says nothing bad about upstream health');
 
-  const wrongToken = createTmdbClient({ baseUrl: tmdb.url, accessToken: 'wrong', cache: createMemoryCache(), retryBaseMs: 10 });
+  const wrongToken = createTmdbClient({
+    baseUrl: tmdb.url,
+    accessToken: 'wrong',
+    cache: createMemoryCache(),
+    retryBaseMs: 10,
+  });
   t.teardown(() => wrongToken.close());
   await t.rejects(wrongToken.tvGenres(), appError('SERVICE_UNAVAILABLE'));
   t.equal(tmdb.hits('/genre/tv/list'), 1);
@@ -183,7 +191,10 @@ t.test('stale copies: served at once and refreshed in the background, once', asy
   const started = Date.now();
   const stale = await Promise.all(Array.from({ length: 10 }, () => client.movieGenres()));
   t.ok(Date.now() - started < 400, 'did not wait for the slow refresh');
-  t.ok(stale.every((g) => g.length === 19), 'the stale copy is returned');
+  t.ok(
+    stale.every((g) => g.length === 19),
+    'the stale copy is returned',
+  );
   await waitFor(() => tmdb.hits('/genre/movie/list') === 2 && client.stats().inFlight === 0);
   await sleep(10);
   t.equal(tmdb.hits('/genre/movie/list'), 2, 'ten stale reads, one refresh');
@@ -212,7 +223,11 @@ t.test('upstream failing: the stale copy is served, even past the revalidation w
 });
 
 t.test('the circuit breaker opens after N failures and closes after the cooldown', async (t) => {
-  const { client, clock } = setup(t, { retries: 0, ttl: { list: 10 }, breaker: { failureThreshold: 3, cooldownMs: 30_000 } });
+  const { client, clock } = setup(t, {
+    retries: 0,
+    ttl: { list: 10 },
+    breaker: { failureThreshold: 3, cooldownMs: 30_000 },
+  });
   await client.popularMovies(1); // cached, for the fallback check below
   tmdb.reset();
   tmdb.failAlways({ status: 500 });
@@ -259,7 +274,10 @@ t.test('at most maxConcurrent requests are in flight; the wait queue is bounded'
   tmdb.failAlways({ delayMs: 40 });
   const ids = Array.from({ length: 12 }, (_, i) => 1020 + i);
   const results = await Promise.all(ids.map((id) => client.movieDetails(id)));
-  t.same(results.map((m) => m.id), ids);
+  t.same(
+    results.map((m) => m.id),
+    ids,
+  );
   t.equal(tmdb.peakConcurrency(), 3, 'the server saw three at once, never more');
 
   const tight = setup(t, { maxConcurrent: 1, maxQueue: 2 }).client;

@@ -1,2 +1,2 @@
 // The billing entities, collected for the ORM.
-export const billingEntities: Function[] = [];
+export const billingEntities = [] as const;

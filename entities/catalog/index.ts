@@ -1,2 +1,2 @@
 // The catalog entities, collected for the ORM.
-export const catalogEntities: Function[] = [];
+export const catalogEntities = [] as const;

@@ -6,7 +6,10 @@ const UserNotificationSchema = defineEntity({
   name: 'UserNotification',
   tableName: 'user_notifications',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     userId: p.uuid(),
     type: p.string().length(24),
     title: p.string().length(200),
@@ -26,7 +29,10 @@ const NotificationBroadcastSchema = defineEntity({
   name: 'NotificationBroadcast',
   tableName: 'notification_broadcasts',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     adminId: p.uuid().nullable(),
     title: p.string().length(200),
     message: p.text(),
@@ -43,4 +49,4 @@ const NotificationBroadcastSchema = defineEntity({
 export class NotificationBroadcast extends NotificationBroadcastSchema.class {}
 NotificationBroadcastSchema.setClass(NotificationBroadcast);
 
-export const engagementEntities: Function[] = [UserNotification, NotificationBroadcast];
+export const engagementEntities = [UserNotification, NotificationBroadcast];

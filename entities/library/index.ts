@@ -1,2 +1,2 @@
 // The library entities, collected for the ORM.
-export const libraryEntities: Function[] = [];
+export const libraryEntities = [] as const;

@@ -2,7 +2,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { MessageResponse, bearer, errors } from '../../schemas/common.ts';
-import { AuthResponse, ForgotBody, LoginBody, NewPasswordBody, RefreshBody, RefreshResponse, ResetTokenResponse, SignupBody, VerifyOtpBody } from '../../schemas/auth.ts';
+import {
+  AuthResponse,
+  ForgotBody,
+  LoginBody,
+  NewPasswordBody,
+  RefreshBody,
+  RefreshResponse,
+  ResetTokenResponse,
+  SignupBody,
+  VerifyOtpBody,
+} from '../../schemas/auth.ts';
 import { login, logout, signup } from '../../services/auth/accounts.ts';
 import { refreshFromAccessToken, rotateRefreshToken } from '../../services/auth/sessions.ts';
 import { completeReset, requestReset, verifyOtp } from '../../services/auth/password-reset.ts';
@@ -19,104 +29,164 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     return { token: match[1], claims: app.tokens.verifyReset(match[1]) };
   };
 
-  app.post('/signup', {
-    config: { rateLimit },
-    schema: { tags, summary: 'Create an account', description: 'Creates the account, its followed genres and its first viewer profile, and logs it in.', body: SignupBody, response: { 201: AuthResponse, ...errors(400, 409, 429) } },
-  }, async (request, reply) => {
-    const { name, email, password, genres = [] } = request.body;
-    const result = await signup(request.deps, { name, email, password, genres: genres.map(String) }, describeClient(request.ip, request.headers['user-agent'], request.body));
-    return reply.code(201).send({ success: true, message: 'Account created successfully', data: result });
-  });
-
-  app.post('/login', {
-    config: { rateLimit },
-    schema: { tags, summary: 'Log in', body: LoginBody, response: { 200: AuthResponse, ...errors(400, 401, 403, 429) } },
-  }, async (request) => {
-    const result = await login(request.deps, request.body.email, request.body.password, describeClient(request.ip, request.headers['user-agent'], request.body));
-    return { success: true as const, message: 'Login successful', data: result };
-  });
-
-  app.post('/refresh-token', {
-    config: { rateLimit },
-    // Seed 003 clients send no body at all.
-    preValidation: async (request) => {
-      request.body ??= {};
+  app.post(
+    '/signup',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Create an account',
+        description: 'Creates the account, its followed genres and its first viewer profile, and logs it in.',
+        body: SignupBody,
+        response: { 201: AuthResponse, ...errors(400, 409, 429) },
+      },
     },
-    schema: {
-      tags,
-      summary: 'Refresh the access token',
-      description:
-        'With `refresh_token` in the body: rotates it and returns a new access token and a new refresh token; a refresh token that was ' +
-        'already used ends the whole session (reuse detection). Without a body (seed 003): a still-valid access token in the ' +
-        'Authorization header of an active session gets a fresh access token.',
-      body: RefreshBody,
-      security: bearer,
-      response: { 200: RefreshResponse, ...errors(400, 401, 429) },
+    async (request, reply) => {
+      const { name, email, password, genres = [] } = request.body;
+      const result = await signup(
+        request.deps,
+        { name, email, password, genres: genres.map(String) },
+        describeClient(request.ip, request.headers['user-agent'], request.body),
+      );
+      return reply.code(201).send({ success: true, message: 'Account created successfully', data: result });
     },
-  }, async (request) => {
-    const refreshToken = request.body?.refresh_token;
-    if (refreshToken) {
-      const data = await rotateRefreshToken(request.deps, refreshToken, request.ip);
+  );
+
+  app.post(
+    '/login',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Log in',
+        body: LoginBody,
+        response: { 200: AuthResponse, ...errors(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const result = await login(
+        request.deps,
+        request.body.email,
+        request.body.password,
+        describeClient(request.ip, request.headers['user-agent'], request.body),
+      );
+      return { success: true as const, message: 'Login successful', data: result };
+    },
+  );
+
+  app.post(
+    '/refresh-token',
+    {
+      config: { rateLimit },
+      // Seed 003 clients send no body at all.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: {
+        tags,
+        summary: 'Refresh the access token',
+        description:
+          'With `refresh_token` in the body: rotates it and returns a new access token and a new refresh token; a refresh token that was ' +
+          'already used ends the whole session (reuse detection). Without a body (seed 003): a still-valid access token in the ' +
+          'Authorization header of an active session gets a fresh access token.',
+        body: RefreshBody,
+        security: bearer,
+        response: { 200: RefreshResponse, ...errors(400, 401, 429) },
+      },
+    },
+    async (request) => {
+      const refreshToken = request.body?.refresh_token;
+      if (refreshToken) {
+        const data = await rotateRefreshToken(request.deps, refreshToken, request.ip);
+        return { success: true as const, message: 'Token refreshed successfully', data };
+      }
+      await app.authenticate(request, null as never);
+      const data = await refreshFromAccessToken(request.deps, {
+        user_id: request.auth!.userId,
+        session_id: request.auth!.sessionId,
+      });
       return { success: true as const, message: 'Token refreshed successfully', data };
-    }
-    await app.authenticate(request, null as never);
-    const data = await refreshFromAccessToken(request.deps, { user_id: request.auth!.userId, session_id: request.auth!.sessionId });
-    return { success: true as const, message: 'Token refreshed successfully', data };
-  });
-
-  app.post('/logout', {
-    onRequest: app.authenticate,
-    schema: { tags, summary: 'Log out', description: 'Ends this login session; its access and refresh tokens stop working at once.', security: bearer, response: { 200: MessageResponse, ...errors(401, 429) } },
-  }, async (request) => {
-    await logout(request.deps, { userId: request.auth!.userId, sessionId: request.auth!.sessionId, ip: request.ip });
-    return { success: true as const, message: 'Logged out successfully' };
-  });
-
-  app.post('/forgot-password', {
-    config: { rateLimit },
-    schema: {
-      tags,
-      summary: 'Request a password reset',
-      description: 'Emails a 6-digit code valid for 10 minutes and returns a reset token. The answer is the same whether or not the email has an account.',
-      body: ForgotBody,
-      response: { 200: ResetTokenResponse, ...errors(400, 429) },
     },
-  }, async (request) => {
-    const data = await requestReset(request.deps, request.body.email, request.ip);
-    return { success: true as const, message: 'OTP sent to your email', data };
-  });
+  );
 
-  app.post('/forgot-password/verify', {
-    config: { rateLimit },
-    schema: {
-      tags,
-      summary: 'Verify the emailed code',
-      description: 'Bearer: the reset token. At most 5 attempts, from the same IP that requested the reset; the code works once.',
-      security: bearer,
-      body: VerifyOtpBody,
-      response: { 200: MessageResponse, ...errors(400, 401, 403, 429) },
+  app.post(
+    '/logout',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        summary: 'Log out',
+        description: 'Ends this login session; its access and refresh tokens stop working at once.',
+        security: bearer,
+        response: { 200: MessageResponse, ...errors(401, 429) },
+      },
     },
-  }, async (request) => {
-    const { token, claims } = resetClaims(request);
-    await verifyOtp(request.deps, claims, token, request.body.otp_code, request.ip);
-    return { success: true as const, message: 'OTP verified successfully' };
-  });
+    async (request) => {
+      await logout(request.deps, { userId: request.auth!.userId, sessionId: request.auth!.sessionId, ip: request.ip });
+      return { success: true as const, message: 'Logged out successfully' };
+    },
+  );
 
-  app.post('/forgot-password/change', {
-    config: { rateLimit },
-    schema: {
-      tags,
-      summary: 'Set a new password after verification',
-      description: 'Bearer: the verified reset token. Ends every login session of the account and revokes other reset requests.',
-      security: bearer,
-      body: NewPasswordBody,
-      response: { 200: MessageResponse, ...errors(400, 401, 403, 429) },
+  app.post(
+    '/forgot-password',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Request a password reset',
+        description:
+          'Emails a 6-digit code valid for 10 minutes and returns a reset token. The answer is the same whether or not the email has an account.',
+        body: ForgotBody,
+        response: { 200: ResetTokenResponse, ...errors(400, 429) },
+      },
     },
-  }, async (request) => {
-    const { token, claims } = resetClaims(request);
-    await completeReset(request.deps, claims, token, request.body.new_password, request.ip);
-    return { success: true as const, message: 'Password reset successfully' };
-  });
+    async (request) => {
+      const data = await requestReset(request.deps, request.body.email, request.ip);
+      return { success: true as const, message: 'OTP sent to your email', data };
+    },
+  );
+
+  app.post(
+    '/forgot-password/verify',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Verify the emailed code',
+        description:
+          'Bearer: the reset token. At most 5 attempts, from the same IP that requested the reset; the code works once.',
+        security: bearer,
+        body: VerifyOtpBody,
+        response: { 200: MessageResponse, ...errors(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const { token, claims } = resetClaims(request);
+      await verifyOtp(request.deps, claims, token, request.body.otp_code, request.ip);
+      return { success: true as const, message: 'OTP verified successfully' };
+    },
+  );
+
+  app.post(
+    '/forgot-password/change',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Set a new password after verification',
+        description:
+          'Bearer: the verified reset token. Ends every login session of the account and revokes other reset requests.',
+        security: bearer,
+        body: NewPasswordBody,
+        response: { 200: MessageResponse, ...errors(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const { token, claims } = resetClaims(request);
+      await completeReset(request.deps, claims, token, request.body.new_password, request.ip);
+      return { success: true as const, message: 'Password reset successfully' };
+    },
+  );
 };
 
 export default routes;

@@ -5,12 +5,21 @@ import { PlansResponse } from '../../schemas/billing.ts';
 import { listPlans } from '../../services/billing/plans.ts';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', {
-    schema: { tags: ['billing'], summary: 'List the subscription plans', description: 'Prices are in minor units (cents) of `currency`, per month and per year.', response: { 200: PlansResponse, ...errors(429) } },
-  }, async (request) => {
-    const plans = await listPlans(request.em);
-    return { success: true as const, data: { plans } };
-  });
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['billing'],
+        summary: 'List the subscription plans',
+        description: 'Prices are in minor units (cents) of `currency`, per month and per year.',
+        response: { 200: PlansResponse, ...errors(429) },
+      },
+    },
+    async (request) => {
+      const plans = await listPlans(request.em);
+      return { success: true as const, data: { plans } };
+    },
+  );
 };
 
 export default routes;

@@ -26,18 +26,27 @@ const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 async function checkGenres(deps: Deps, genreIds: string[]): Promise<void> {
   if (genreIds.length === 0) return;
-  const rows = await deps.em.execute<{ id: string }[]>(`select id from genres where id in (${genreIds.map(() => '?').join(',')})`, genreIds);
+  const rows = await deps.em.execute<{ id: string }[]>(
+    `select id from genres where id in (${genreIds.map(() => '?').join(',')})`,
+    genreIds,
+  );
   const known = new Set(rows.map((r) => r.id));
   const unknown = genreIds.filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    throw new AppError('INVALID_REQUEST', 'Unknown genre ids', { fields: [{ field: 'genres', in: 'body', message: `unknown genre ids: ${unknown.join(', ')}` }] });
+    throw new AppError('INVALID_REQUEST', 'Unknown genre ids', {
+      fields: [{ field: 'genres', in: 'body', message: `unknown genre ids: ${unknown.join(', ')}` }],
+    });
   }
 }
 
 async function replaceGenres(deps: Deps, userId: string, genreIds: string[]): Promise<void> {
   await deps.em.execute('delete from user_genres where user_id = ?', [userId]);
   for (const genreId of genreIds) {
-    await deps.em.execute('insert into user_genres (id, user_id, genre_id) values (?, ?, ?)', [crypto.randomUUID(), userId, genreId]);
+    await deps.em.execute('insert into user_genres (id, user_id, genre_id) values (?, ?, ?)', [
+      crypto.randomUUID(),
+      userId,
+      genreId,
+    ]);
   }
 }
 
@@ -48,7 +57,11 @@ export interface SignupInput {
   genres: string[];
 }
 
-export async function signup(deps: Deps, input: SignupInput, client: Client): Promise<IssuedTokens & { user: AccountView }> {
+export async function signup(
+  deps: Deps,
+  input: SignupInput,
+  client: Client,
+): Promise<IssuedTokens & { user: AccountView }> {
   const email = normalizeEmail(input.email);
   await checkGenres(deps, input.genres);
   const hash = await hashSecret(input.password);
@@ -63,7 +76,11 @@ export async function signup(deps: Deps, input: SignupInput, client: Client): Pr
     if (inserted.length === 0) throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
     await replaceGenres(tx, userId, input.genres);
     // Every account starts with one viewer profile named after its owner.
-    await em.execute('insert into viewer_profiles (id, user_id, name, position) values (?, ?, ?, 0)', [crypto.randomUUID(), userId, input.name.trim().slice(0, 50)]);
+    await em.execute('insert into viewer_profiles (id, user_id, name, position) values (?, ?, ?, 0)', [
+      crypto.randomUUID(),
+      userId,
+      input.name.trim().slice(0, 50),
+    ]);
     return openSession(tx, { id: userId, role: 'user' }, client);
   });
   await audit(deps, { action: 'auth.signup', actorId: userId, ip: client.ip });
@@ -71,32 +88,70 @@ export async function signup(deps: Deps, input: SignupInput, client: Client): Pr
   return { ...issued, user: { id: userId, name: input.name.trim(), email } };
 }
 
-export async function login(deps: Deps, email: string, password: string, client: Client): Promise<IssuedTokens & { user: AccountView }> {
-  const rows = await deps.em.execute<{ id: string; full_name: string; email_address: string; hash_password: string; role: 'user' | 'admin' }[]>(
-    'select id, full_name, email_address, hash_password, role from users where lower(email_address) = ?',
-    [normalizeEmail(email)],
-  );
+export async function login(
+  deps: Deps,
+  email: string,
+  password: string,
+  client: Client,
+): Promise<IssuedTokens & { user: AccountView }> {
+  const rows = await deps.em.execute<
+    { id: string; full_name: string; email_address: string; hash_password: string; role: 'user' | 'admin' }[]
+  >('select id, full_name, email_address, hash_password, role from users where lower(email_address) = ?', [
+    normalizeEmail(email),
+  ]);
   const user = rows[0];
-  const ok = user ? await verifySecret(user.hash_password, password) : (await burnVerify(password), false);
+  // An unknown email still pays for one verification, so its answer takes as long as a wrong password.
+  if (!user) await burnVerify(password);
+  const ok = user ? await verifySecret(user.hash_password, password) : false;
   if (!user || !ok) {
-    const blocked = await recordFailedLogin({ ...deps, threshold: deps.config.LOGIN_BLOCK_THRESHOLD, blockSeconds: deps.config.LOGIN_BLOCK_SECONDS }, client.ip);
-    await audit(deps, { action: 'auth.login_failed', actorId: user?.id ?? null, ip: client.ip, details: { ip_blocked: blocked } });
+    const blocked = await recordFailedLogin(
+      { ...deps, threshold: deps.config.LOGIN_BLOCK_THRESHOLD, blockSeconds: deps.config.LOGIN_BLOCK_SECONDS },
+      client.ip,
+    );
+    await audit(deps, {
+      action: 'auth.login_failed',
+      actorId: user?.id ?? null,
+      ip: client.ip,
+      details: { ip_blocked: blocked },
+    });
     throw new AppError('INVALID_CREDENTIALS', 'Invalid email or password');
   }
   const issued = await openSession(deps, user, client);
   await deps.em.execute('update users set last_login = now() where id = ?', [user.id]);
-  await audit(deps, { action: 'auth.login', actorId: user.id, ip: client.ip, targetType: 'session', targetId: issued.sessionId });
+  await audit(deps, {
+    action: 'auth.login',
+    actorId: user.id,
+    ip: client.ip,
+    targetType: 'session',
+    targetId: issued.sessionId,
+  });
   const { sessionId: _s, ...tokens } = issued;
   return { ...tokens, user: { id: user.id, name: user.full_name, email: user.email_address } };
 }
 
 export async function logout(deps: Deps, actor: Actor): Promise<void> {
   await endSessions(deps, [actor.sessionId]);
-  await audit(deps, { action: 'auth.logout', actorId: actor.userId, ip: actor.ip, targetType: 'session', targetId: actor.sessionId });
+  await audit(deps, {
+    action: 'auth.logout',
+    actorId: actor.userId,
+    ip: actor.ip,
+    targetType: 'session',
+    targetId: actor.sessionId,
+  });
 }
 
 export async function getProfile(deps: Deps, userId: string): Promise<ProfileView> {
-  const rows = await deps.em.execute<{ id: string; full_name: string; email_address: string; maturity_filter: MaturityFilter; preferred_language: string; role: 'user' | 'admin'; created_at: string }[]>(
+  const rows = await deps.em.execute<
+    {
+      id: string;
+      full_name: string;
+      email_address: string;
+      maturity_filter: MaturityFilter;
+      preferred_language: string;
+      role: 'user' | 'admin';
+      created_at: string;
+    }[]
+  >(
     'select id, full_name, email_address, maturity_filter, preferred_language, role, created_at from users where id = ?',
     [userId],
   );
@@ -143,20 +198,33 @@ export async function updateProfile(deps: Deps, actor: Actor, input: ProfileUpda
     if (update.preferred_language !== undefined) set('preferred_language', update.preferred_language);
     if (sets.length > 0) {
       try {
-        await em.execute(`update users set ${sets.join(', ')}, updated_at = now() where id = ?`, [...params, actor.userId]);
+        await em.execute(`update users set ${sets.join(', ')}, updated_at = now() where id = ?`, [
+          ...params,
+          actor.userId,
+        ]);
       } catch (err) {
-        if ((err as Error).name === 'UniqueConstraintViolationException') throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
+        if ((err as Error).name === 'UniqueConstraintViolationException')
+          throw new AppError('EMAIL_TAKEN', 'An account with this email already exists');
         throw err;
       }
     }
     if (update.genres) await replaceGenres({ ...deps, em }, actor.userId, update.genres);
   });
-  if (update.email !== undefined) await audit(deps, { action: 'account.email_changed', actorId: actor.userId, ip: actor.ip });
+  if (update.email !== undefined)
+    await audit(deps, { action: 'account.email_changed', actorId: actor.userId, ip: actor.ip });
   return getProfile(deps, actor.userId);
 }
 
-export async function changePassword(deps: Deps, actor: Actor, oldPassword: string, newPassword: string): Promise<{ auth_token: string; expires_in: number }> {
-  const rows = await deps.em.execute<{ hash_password: string; role: 'user' | 'admin' }[]>('select hash_password, role from users where id = ?', [actor.userId]);
+export async function changePassword(
+  deps: Deps,
+  actor: Actor,
+  oldPassword: string,
+  newPassword: string,
+): Promise<{ auth_token: string; expires_in: number }> {
+  const rows = await deps.em.execute<{ hash_password: string; role: 'user' | 'admin' }[]>(
+    'select hash_password, role from users where id = ?',
+    [actor.userId],
+  );
   if (!rows[0] || !(await verifySecret(rows[0].hash_password, oldPassword))) {
     await audit(deps, { action: 'auth.password_change_failed', actorId: actor.userId, ip: actor.ip });
     throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong');
@@ -164,6 +232,14 @@ export async function changePassword(deps: Deps, actor: Actor, oldPassword: stri
   const hash = await hashSecret(newPassword);
   await deps.em.execute('update users set hash_password = ?, updated_at = now() where id = ?', [hash, actor.userId]);
   const ended = await endUserSessions(deps, actor.userId, actor.sessionId);
-  await audit(deps, { action: 'auth.password_changed', actorId: actor.userId, ip: actor.ip, details: { sessions_ended: ended.length } });
-  return { auth_token: deps.tokens.access({ user_id: actor.userId, session_id: actor.sessionId, role: rows[0].role }), expires_in: deps.tokens.accessTtl };
+  await audit(deps, {
+    action: 'auth.password_changed',
+    actorId: actor.userId,
+    ip: actor.ip,
+    details: { sessions_ended: ended.length },
+  });
+  return {
+    auth_token: deps.tokens.access({ user_id: actor.userId, session_id: actor.sessionId, role: rows[0].role }),
+    expires_in: deps.tokens.accessTtl,
+  };
 }

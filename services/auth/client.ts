@@ -3,7 +3,11 @@ import type { Client } from './sessions.ts';
 
 const MOBILE = /(okhttp|cfnetwork|dart|android|iphone|ipad|expo|reactnative)/i;
 
-export function describeClient(ip: string, userAgent: string | undefined, body: { platform?: 'mobile-app' | 'web'; device_name?: string }): Client {
+export function describeClient(
+  ip: string,
+  userAgent: string | undefined,
+  body: { platform?: 'mobile-app' | 'web'; device_name?: string },
+): Client {
   const ua = (userAgent ?? '').slice(0, 255);
   return {
     ip,

@@ -34,7 +34,13 @@ export async function requestReset(deps: Deps, email: string, ip: string): Promi
       text: `Hello ${user.full_name},\n\nYour password reset code is ${otp}. It expires in ${minutes} minutes.\nIf you did not ask for it, ignore this message.\n`,
     })
     .catch((err) => deps.log.error({ err, resetId }, 'password reset mail failed'));
-  await audit(deps, { action: 'auth.password_reset_requested', actorId: user.id, ip, targetType: 'password_reset', targetId: resetId });
+  await audit(deps, {
+    action: 'auth.password_reset_requested',
+    actorId: user.id,
+    ip,
+    targetType: 'password_reset',
+    targetId: resetId,
+  });
   return { reset_token: resetToken };
 }
 
@@ -58,11 +64,18 @@ async function loadReset(deps: Deps, resetId: string, token: string): Promise<Re
   return row;
 }
 
-export async function verifyOtp(deps: Deps, claims: { reset_id: string }, token: string, otp: string, ip: string): Promise<void> {
+export async function verifyOtp(
+  deps: Deps,
+  claims: { reset_id: string },
+  token: string,
+  otp: string,
+  ip: string,
+): Promise<void> {
   const row = await loadReset(deps, claims.reset_id, token);
   if (row.status !== 'pending') throw new AppError('INVALID_OTP', 'This reset request is no longer pending');
   if (row.expired) throw new AppError('OTP_EXPIRED', 'The code has expired; request a new one');
-  if (row.ip_address !== ip) throw new AppError('FORBIDDEN', 'The code must be verified from the address that requested it');
+  if (row.ip_address !== ip)
+    throw new AppError('FORBIDDEN', 'The code must be verified from the address that requested it');
   const max = deps.config.OTP_MAX_ATTEMPTS;
   // Claim one attempt atomically before checking, so parallel guesses cannot exceed the limit.
   const claimed = await deps.em.execute<{ attempts: number; otp_code_hash: string }[]>(
@@ -71,15 +84,28 @@ export async function verifyOtp(deps: Deps, claims: { reset_id: string }, token:
     [claims.reset_id, max],
   );
   if (claimed.length === 0) {
-    await deps.em.execute(`update password_resets set status = 'revoked', updated_at = now() where id = ? and status = 'pending'`, [claims.reset_id]);
+    await deps.em.execute(
+      `update password_resets set status = 'revoked', updated_at = now() where id = ? and status = 'pending'`,
+      [claims.reset_id],
+    );
     throw new AppError('INVALID_OTP', 'Too many wrong codes; request a new one', { attempts_left: 0 });
   }
   const { attempts, otp_code_hash } = claimed[0];
   if (!(await verifySecret(otp_code_hash, otp))) {
     if (attempts >= max) {
-      await deps.em.execute(`update password_resets set status = 'revoked', updated_at = now() where id = ? and status = 'pending'`, [claims.reset_id]);
+      await deps.em.execute(
+        `update password_resets set status = 'revoked', updated_at = now() where id = ? and status = 'pending'`,
+        [claims.reset_id],
+      );
     }
-    await audit(deps, { action: 'auth.otp_failed', actorId: row.user_id, ip, targetType: 'password_reset', targetId: claims.reset_id, details: { attempts } });
+    await audit(deps, {
+      action: 'auth.otp_failed',
+      actorId: row.user_id,
+      ip,
+      targetType: 'password_reset',
+      targetId: claims.reset_id,
+      details: { attempts },
+    });
     throw new AppError('INVALID_OTP', 'Invalid or expired code', { attempts_left: Math.max(0, max - attempts) });
   }
   const done = await deps.em.execute<{ id: string }[]>(
@@ -87,10 +113,22 @@ export async function verifyOtp(deps: Deps, claims: { reset_id: string }, token:
     [claims.reset_id],
   );
   if (done.length === 0) throw new AppError('INVALID_OTP', 'This reset request is no longer pending');
-  await audit(deps, { action: 'auth.otp_verified', actorId: row.user_id, ip, targetType: 'password_reset', targetId: claims.reset_id });
+  await audit(deps, {
+    action: 'auth.otp_verified',
+    actorId: row.user_id,
+    ip,
+    targetType: 'password_reset',
+    targetId: claims.reset_id,
+  });
 }
 
-export async function completeReset(deps: Deps, claims: { reset_id: string }, token: string, newPassword: string, ip: string): Promise<void> {
+export async function completeReset(
+  deps: Deps,
+  claims: { reset_id: string },
+  token: string,
+  newPassword: string,
+  ip: string,
+): Promise<void> {
   const row = await loadReset(deps, claims.reset_id, token);
   if (row.status !== 'verified') throw new AppError('FORBIDDEN', 'Verify the code before changing the password');
   if (row.expired) throw new AppError('OTP_EXPIRED', 'The reset request has expired; request a new one');
@@ -108,5 +146,12 @@ export async function completeReset(deps: Deps, claims: { reset_id: string }, to
     );
   });
   const ended = await endUserSessions(deps, row.user_id);
-  await audit(deps, { action: 'auth.password_reset', actorId: row.user_id, ip, targetType: 'password_reset', targetId: claims.reset_id, details: { sessions_ended: ended.length } });
+  await audit(deps, {
+    action: 'auth.password_reset',
+    actorId: row.user_id,
+    ip,
+    targetType: 'password_reset',
+    targetId: claims.reset_id,
+    details: { sessions_ended: ended.length },
+  });
 }

@@ -20,7 +20,11 @@ export interface IssuedTokens {
 
 type Role = 'user' | 'admin';
 
-export async function openSession(deps: Deps, user: { id: string; role: Role }, client: Client): Promise<IssuedTokens & { sessionId: string }> {
+export async function openSession(
+  deps: Deps,
+  user: { id: string; role: Role },
+  client: Client,
+): Promise<IssuedTokens & { sessionId: string }> {
   const sessionId = crypto.randomUUID();
   const refresh = newRefreshToken(sessionId);
   await deps.em.execute(
@@ -71,14 +75,23 @@ export async function rotateRefreshToken(deps: Deps, refreshToken: string, ip: s
   if (session.status === 'active') {
     // The token belonged to this session but is no longer its current one: it was stolen or replayed.
     await endSessions(deps, [parsed.sessionId], 'terminated');
-    await audit(deps, { action: 'auth.token_reuse_detected', actorId: session.user_id, ip, targetType: 'session', targetId: parsed.sessionId });
+    await audit(deps, {
+      action: 'auth.token_reuse_detected',
+      actorId: session.user_id,
+      ip,
+      targetType: 'session',
+      targetId: parsed.sessionId,
+    });
     throw new AppError('TOKEN_REUSED', 'This refresh token was already used; the session has been ended');
   }
   throw new AppError('UNAUTHORIZED', 'The session has ended; log in again');
 }
 
 /** Seed 003's refresh: a still-valid access token of an active session gets a fresh access token. */
-export async function refreshFromAccessToken(deps: Deps, claims: { user_id: string; session_id: string }): Promise<{ auth_token: string; expires_in: number }> {
+export async function refreshFromAccessToken(
+  deps: Deps,
+  claims: { user_id: string; session_id: string },
+): Promise<{ auth_token: string; expires_in: number }> {
   const rows = await deps.em.execute<{ role: Role }[]>(
     `update login_sessions s set last_used_at = now() from users u
      where s.id = ? and s.user_id = ? and s.status = 'active' and s.refresh_token_expires_at > now() and u.id = s.user_id
@@ -86,10 +99,17 @@ export async function refreshFromAccessToken(deps: Deps, claims: { user_id: stri
     [claims.session_id, claims.user_id],
   );
   if (rows.length === 0) throw new AppError('UNAUTHORIZED', 'The session has ended; log in again');
-  return { auth_token: deps.tokens.access({ user_id: claims.user_id, session_id: claims.session_id, role: rows[0].role }), expires_in: deps.tokens.accessTtl };
+  return {
+    auth_token: deps.tokens.access({ user_id: claims.user_id, session_id: claims.session_id, role: rows[0].role }),
+    expires_in: deps.tokens.accessTtl,
+  };
 }
 
-export async function endSessions(deps: Deps, sessionIds: string[], status: 'terminated' | 'expired' = 'terminated'): Promise<void> {
+export async function endSessions(
+  deps: Deps,
+  sessionIds: string[],
+  status: 'terminated' | 'expired' = 'terminated',
+): Promise<void> {
   if (sessionIds.length === 0) return;
   await deps.em.execute(
     `update login_sessions set status = ?, session_end = now(), updated_at = now() where id in (${sessionIds.map(() => '?').join(',')}) and status = 'active'`,
@@ -121,7 +141,16 @@ export interface SessionView {
 }
 
 export async function listSessions(deps: Deps, userId: string, currentSessionId: string): Promise<SessionView[]> {
-  const rows = await deps.em.execute<{ id: string; platform: string; device_name: string; ip_address: string; session_start: string; last_used_at: string }[]>(
+  const rows = await deps.em.execute<
+    {
+      id: string;
+      platform: string;
+      device_name: string;
+      ip_address: string;
+      session_start: string;
+      last_used_at: string;
+    }[]
+  >(
     `select id, platform, device_name, ip_address, session_start, last_used_at from login_sessions
      where user_id = ? and status = 'active' and refresh_token_expires_at > now() order by last_used_at desc limit 100`,
     [userId],
@@ -145,5 +174,11 @@ export async function revokeSession(deps: Deps, userId: string, sessionId: strin
   );
   if (rows.length === 0) throw new AppError('NOT_FOUND', 'Session not found');
   await markSessionsEnded(deps.cache, [sessionId]);
-  await audit(deps, { action: 'auth.session_revoked', actorId: userId, ip, targetType: 'session', targetId: sessionId });
+  await audit(deps, {
+    action: 'auth.session_revoked',
+    actorId: userId,
+    ip,
+    targetType: 'session',
+    targetId: sessionId,
+  });
 }

@@ -26,18 +26,34 @@ export async function entitlements(em: Em, userId: string): Promise<Entitlements
   );
   const row = rows[0];
   if (!row || !ENTITLED.has(row.status)) {
-    return { active: false, plan: null, max_streams: 0, max_resolution: null, max_profiles: profilesWithoutPlan(), status: row?.status ?? 'none' };
+    return {
+      active: false,
+      plan: null,
+      max_streams: 0,
+      max_resolution: null,
+      max_profiles: profilesWithoutPlan(),
+      status: row?.status ?? 'none',
+    };
   }
   const plan = await findPlan(em, row.plan_code);
   if (!plan) throw new Error(`subscription refers to a missing plan ${row.plan_code}`);
-  return { active: true, plan: plan.code, max_streams: plan.max_streams, max_resolution: plan.max_resolution, max_profiles: plan.max_profiles, status: row.status };
+  return {
+    active: true,
+    plan: plan.code,
+    max_streams: plan.max_streams,
+    max_resolution: plan.max_resolution,
+    max_profiles: plan.max_profiles,
+    status: row.status,
+  };
 }
 
 /** The entitlements of an account that may play, or 402 SUBSCRIPTION_REQUIRED. */
 export async function requireEntitlement(em: Em, userId: string): Promise<Entitlements> {
   const current = await entitlements(em, userId);
   if (!current.active) {
-    throw new AppError('SUBSCRIPTION_REQUIRED', 'An active subscription is needed to play this', { status: current.status });
+    throw new AppError('SUBSCRIPTION_REQUIRED', 'An active subscription is needed to play this', {
+      status: current.status,
+    });
   }
   return current;
 }

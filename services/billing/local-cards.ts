@@ -13,7 +13,10 @@ const BEHAVIOUR: Record<string, CardOutcome> = {
   '4242424242424242': { declineOnCharge: null, declineOnAttach: null },
   '5555555555554444': { declineOnCharge: null, declineOnAttach: null },
   '4000000000000002': { declineOnCharge: DECLINED, declineOnAttach: DECLINED },
-  '4000000000009995': { declineOnCharge: 'Your card has insufficient funds.', declineOnAttach: 'Your card has insufficient funds.' },
+  '4000000000009995': {
+    declineOnCharge: 'Your card has insufficient funds.',
+    declineOnAttach: 'Your card has insufficient funds.',
+  },
   '4000000000000069': { declineOnCharge: 'Your card has expired.', declineOnAttach: 'Your card has expired.' },
   // Attaches, then every charge fails: how a renewal is declined.
   '4000000000000341': { declineOnCharge: DECLINED, declineOnAttach: null },
@@ -48,4 +51,5 @@ export function resolveCard(paymentMethod: string): string {
 }
 
 /** Unlisted valid numbers succeed, as any other test card does. */
-export const cardOutcome = (card: string): CardOutcome => BEHAVIOUR[card] ?? { declineOnCharge: null, declineOnAttach: null };
+export const cardOutcome = (card: string): CardOutcome =>
+  BEHAVIOUR[card] ?? { declineOnCharge: null, declineOnAttach: null };

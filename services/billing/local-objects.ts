@@ -6,12 +6,25 @@ import { lookupKey } from './stripe-objects.ts';
 
 /** A row of billing_local_subscriptions. */
 export interface Row {
-  id: string; customer_id: string; plan_code: string; interval: Interval; status: string;
-  current_period_start: string; current_period_end: string; cancel_at_period_end: boolean;
-  trial_end: string | null; canceled_at: string | null; ended_at: string | null;
-  pending_plan_code: string | null; pending_interval: Interval | null;
-  open_invoice_id: string | null; open_invoice_amount: number | null; retry_count: number; next_retry_at: string | null;
-  metadata: Record<string, string> | string; updated_at: string;
+  id: string;
+  customer_id: string;
+  plan_code: string;
+  interval: Interval;
+  status: string;
+  current_period_start: string;
+  current_period_end: string;
+  cancel_at_period_end: boolean;
+  trial_end: string | null;
+  canceled_at: string | null;
+  ended_at: string | null;
+  pending_plan_code: string | null;
+  pending_interval: Interval | null;
+  open_invoice_id: string | null;
+  open_invoice_amount: number | null;
+  retry_count: number;
+  next_retry_at: string | null;
+  metadata: Record<string, string> | string;
+  updated_at: string;
 }
 
 export const sec = (d: Date | string | null) => (d == null ? null : Math.floor(new Date(d).getTime() / 1000));
@@ -20,23 +33,75 @@ export const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex
 export function stripeSubscription(row: Row): Record<string, unknown> {
   const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : { ...row.metadata };
   const pending = row.pending_plan_code != null;
-  if (pending) Object.assign(metadata, { plan: row.plan_code, interval: row.interval, pending_plan: row.pending_plan_code, pending_interval: row.pending_interval, pending_anchor: String(sec(row.current_period_end)) });
+  if (pending)
+    Object.assign(metadata, {
+      plan: row.plan_code,
+      interval: row.interval,
+      pending_plan: row.pending_plan_code,
+      pending_interval: row.pending_interval,
+      pending_anchor: String(sec(row.current_period_end)),
+    });
   const plan = row.pending_plan_code ?? row.plan_code;
   const interval = row.pending_interval ?? row.interval;
-  const period = { current_period_start: sec(row.current_period_start), current_period_end: sec(row.current_period_end) };
+  const period = {
+    current_period_start: sec(row.current_period_start),
+    current_period_end: sec(row.current_period_end),
+  };
   return {
-    id: row.id, object: 'subscription', customer: row.customer_id, status: row.status, livemode: false,
-    cancel_at_period_end: row.cancel_at_period_end, canceled_at: sec(row.canceled_at), ended_at: sec(row.ended_at), trial_end: sec(row.trial_end),
-    created: sec(row.updated_at), metadata,
-    items: { object: 'list', data: [{ id: `si_${row.id.slice(4)}`, object: 'subscription_item', price: { id: `price_${plan}_${interval}`, object: 'price', lookup_key: lookupKey(plan, interval), recurring: { interval } }, ...period }] },
+    id: row.id,
+    object: 'subscription',
+    customer: row.customer_id,
+    status: row.status,
+    livemode: false,
+    cancel_at_period_end: row.cancel_at_period_end,
+    canceled_at: sec(row.canceled_at),
+    ended_at: sec(row.ended_at),
+    trial_end: sec(row.trial_end),
+    created: sec(row.updated_at),
+    metadata,
+    items: {
+      object: 'list',
+      data: [
+        {
+          id: `si_${row.id.slice(4)}`,
+          object: 'subscription_item',
+          price: {
+            id: `price_${plan}_${interval}`,
+            object: 'price',
+            lookup_key: lookupKey(plan, interval),
+            recurring: { interval },
+          },
+          ...period,
+        },
+      ],
+    },
     ...period,
   };
 }
 
 /** A Stripe invoice for the subscription's current period. */
-export const invoice = (row: Row, amount: number, status: 'paid' | 'open', reason: string, at: Date, failure: string | null, invoiceId = id('in')) => ({
-  id: invoiceId, object: 'invoice', customer: row.customer_id, parent: { type: 'subscription_details', subscription_details: { subscription: row.id } },
-  amount_due: amount, amount_paid: status === 'paid' ? amount : 0, currency: 'usd', status, billing_reason: reason, created: sec(at),
-  lines: { object: 'list', data: [{ period: { start: sec(row.current_period_start), end: sec(row.current_period_end) } }] },
+export const invoice = (
+  row: Row,
+  amount: number,
+  status: 'paid' | 'open',
+  reason: string,
+  at: Date,
+  failure: string | null,
+  invoiceId = id('in'),
+) => ({
+  id: invoiceId,
+  object: 'invoice',
+  customer: row.customer_id,
+  parent: { type: 'subscription_details', subscription_details: { subscription: row.id } },
+  amount_due: amount,
+  amount_paid: status === 'paid' ? amount : 0,
+  currency: 'usd',
+  status,
+  billing_reason: reason,
+  created: sec(at),
+  lines: {
+    object: 'list',
+    data: [{ period: { start: sec(row.current_period_start), end: sec(row.current_period_end) } }],
+  },
   metadata: failure ? { failure_reason: failure } : {},
 });

@@ -46,7 +46,16 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
   /** Queues events for delivery after the change that made them is committed, in order. */
   function emit(events: { type: string; object: Record<string, unknown>; at: Date }[]) {
     for (const e of events) {
-      const payload = JSON.stringify({ id: id('evt'), object: 'event', api_version: '2025-09-30.clover', created: sec(e.at), livemode: false, pending_webhooks: 1, type: e.type, data: { object: e.object } });
+      const payload = JSON.stringify({
+        id: id('evt'),
+        object: 'event',
+        api_version: '2025-09-30.clover',
+        created: sec(e.at),
+        livemode: false,
+        pending_webhooks: 1,
+        type: e.type,
+        data: { object: e.object },
+      });
       queue = queue.then(async () => {
         for (let attempt = 1; ; attempt++) {
           // Signed at delivery time with the real clock: the signature tolerance is about transport, not billing time.
@@ -62,12 +71,18 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
   }
 
   const load = async (em: Em, subId: string, lock = true) => {
-    const rows = await em.execute<Row[]>(`select * from billing_local_subscriptions where id = ?${lock ? ' for update' : ''}`, [subId]);
+    const rows = await em.execute<Row[]>(
+      `select * from billing_local_subscriptions where id = ?${lock ? ' for update' : ''}`,
+      [subId],
+    );
     if (!rows[0]) throw new AppError('NOT_FOUND', 'Subscription not found at the provider');
     return rows[0];
   };
   const cardOf = async (em: Em, customer: string) => {
-    const rows = await em.execute<{ card_number: string | null; email: string }[]>('select card_number, email from billing_local_customers where id = ?', [customer]);
+    const rows = await em.execute<{ card_number: string | null; email: string }[]>(
+      'select card_number, email from billing_local_customers where id = ?',
+      [customer],
+    );
     return rows[0]?.card_number ?? null;
   };
   /** Charges the customer's default card; the decline reason, or null when paid. */
@@ -78,14 +93,20 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
   };
   const update = async (em: Em, subId: string, fields: Record<string, unknown>, at: Date) => {
     const keys = Object.keys(fields);
-    await em.execute(`update billing_local_subscriptions set ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? where id = ?`, [...keys.map((k) => fields[k]), at, subId]);
+    await em.execute(
+      `update billing_local_subscriptions set ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? where id = ?`,
+      [...keys.map((k) => fields[k]), at, subId],
+    );
     return load(em, subId, false);
   };
   const result = (row: Row, inv: Record<string, unknown> | null): SubscriptionResult => ({
     subscription: fromStripeSubscription(stripeSubscription(row), new Date(sec(row.updated_at)! * 1000)),
     invoice: inv ? fromStripeInvoice(inv) : null,
   });
-  const declined = (reason: string) => new AppError('PAYMENT_FAILED', reason, { decline_code: reason.includes('insufficient') ? 'insufficient_funds' : 'card_declined' });
+  const declined = (reason: string) =>
+    new AppError('PAYMENT_FAILED', reason, {
+      decline_code: reason.includes('insufficient') ? 'insufficient_funds' : 'card_declined',
+    });
 
   async function renewOne(em: Em, row: Row, at: Date) {
     const events: { type: string; object: Record<string, unknown>; at: Date }[] = [];
@@ -98,17 +119,61 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
     if (row.status === 'past_due') {
       const failure = charge(card, row.open_invoice_amount ?? 0);
       if (!failure) {
-        const done = await update(em, row.id, { status: 'active', open_invoice_id: null, open_invoice_amount: null, retry_count: 0, next_retry_at: null }, at);
-        events.push({ type: 'invoice.paid', object: invoice(done, row.open_invoice_amount ?? 0, 'paid', 'subscription_cycle', at, null, row.open_invoice_id!), at });
+        const done = await update(
+          em,
+          row.id,
+          { status: 'active', open_invoice_id: null, open_invoice_amount: null, retry_count: 0, next_retry_at: null },
+          at,
+        );
+        events.push({
+          type: 'invoice.paid',
+          object: invoice(
+            done,
+            row.open_invoice_amount ?? 0,
+            'paid',
+            'subscription_cycle',
+            at,
+            null,
+            row.open_invoice_id!,
+          ),
+          at,
+        });
         events.push({ type: 'customer.subscription.updated', object: stripeSubscription(done), at });
         return events;
       }
       const retries = row.retry_count + 1;
-      events.push({ type: 'invoice.payment_failed', object: invoice(row, row.open_invoice_amount ?? 0, 'open', 'subscription_cycle', at, failure, row.open_invoice_id!), at });
-      const done = retries >= MAX_RETRIES
-        ? await update(em, row.id, { status: 'canceled', canceled_at: at, ended_at: at, retry_count: retries, next_retry_at: null }, at)
-        : await update(em, row.id, { retry_count: retries, next_retry_at: new Date(at.getTime() + RETRY_EVERY_DAYS * DAY) }, at);
-      events.push({ type: done.status === 'canceled' ? 'customer.subscription.deleted' : 'customer.subscription.updated', object: stripeSubscription(done), at });
+      events.push({
+        type: 'invoice.payment_failed',
+        object: invoice(
+          row,
+          row.open_invoice_amount ?? 0,
+          'open',
+          'subscription_cycle',
+          at,
+          failure,
+          row.open_invoice_id!,
+        ),
+        at,
+      });
+      const done =
+        retries >= MAX_RETRIES
+          ? await update(
+              em,
+              row.id,
+              { status: 'canceled', canceled_at: at, ended_at: at, retry_count: retries, next_retry_at: null },
+              at,
+            )
+          : await update(
+              em,
+              row.id,
+              { retry_count: retries, next_retry_at: new Date(at.getTime() + RETRY_EVERY_DAYS * DAY) },
+              at,
+            );
+      events.push({
+        type: done.status === 'canceled' ? 'customer.subscription.deleted' : 'customer.subscription.updated',
+        object: stripeSubscription(done),
+        at,
+      });
       return events;
     }
     const plan = row.pending_plan_code ?? row.plan_code;
@@ -117,11 +182,34 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
     const price = await options.price(em, plan, interval);
     const failure = charge(card, price.amount);
     const invoiceId = id('in');
-    const fields: Record<string, unknown> = { plan_code: plan, interval, pending_plan_code: null, pending_interval: null, current_period_start: start, current_period_end: addInterval(start, interval) };
+    const fields: Record<string, unknown> = {
+      plan_code: plan,
+      interval,
+      pending_plan_code: null,
+      pending_interval: null,
+      current_period_start: start,
+      current_period_end: addInterval(start, interval),
+    };
     const done = failure
-      ? await update(em, row.id, { ...fields, status: 'past_due', open_invoice_id: invoiceId, open_invoice_amount: price.amount, retry_count: 0, next_retry_at: new Date(at.getTime() + RETRY_EVERY_DAYS * DAY) }, at)
+      ? await update(
+          em,
+          row.id,
+          {
+            ...fields,
+            status: 'past_due',
+            open_invoice_id: invoiceId,
+            open_invoice_amount: price.amount,
+            retry_count: 0,
+            next_retry_at: new Date(at.getTime() + RETRY_EVERY_DAYS * DAY),
+          },
+          at,
+        )
       : await update(em, row.id, { ...fields, status: 'active' }, at);
-    events.push({ type: failure ? 'invoice.payment_failed' : 'invoice.paid', object: invoice(done, price.amount, failure ? 'open' : 'paid', 'subscription_cycle', at, failure, invoiceId), at });
+    events.push({
+      type: failure ? 'invoice.payment_failed' : 'invoice.paid',
+      object: invoice(done, price.amount, failure ? 'open' : 'paid', 'subscription_cycle', at, failure, invoiceId),
+      at,
+    });
     events.push({ type: 'customer.subscription.updated', object: stripeSubscription(done), at });
     return events;
   }
@@ -167,7 +255,13 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
 
     async createCustomer({ userId, email }) {
       const customer = id('cus');
-      await options.em().execute('insert into billing_local_customers (id, email, created_at) values (?, ?, ?)', [customer, email, now()]);
+      await options
+        .em()
+        .execute('insert into billing_local_customers (id, email, created_at) values (?, ?, ?)', [
+          customer,
+          email,
+          now(),
+        ]);
       options.log.info({ customer, user_id: userId }, 'local billing customer created');
       return customer;
     },
@@ -192,12 +286,27 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
         await tx.execute(
           `insert into billing_local_subscriptions (id, customer_id, plan_code, interval, status, current_period_start, current_period_end, trial_end, metadata, created_at, updated_at)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [subId, customer, price.code, price.interval, trial ? 'trialing' : 'active', at, end, trial ? end : null, JSON.stringify(metadata), at, at],
+          [
+            subId,
+            customer,
+            price.code,
+            price.interval,
+            trial ? 'trialing' : 'active',
+            at,
+            end,
+            trial ? end : null,
+            JSON.stringify(metadata),
+            at,
+            at,
+          ],
         );
         const row = await load(tx as Em, subId, false);
         return { row, inv: invoice(row, amount, 'paid', 'subscription_create', at, null) };
       });
-      emit([{ type: 'customer.subscription.created', object: stripeSubscription(row), at }, { type: 'invoice.paid', object: inv, at }]);
+      emit([
+        { type: 'customer.subscription.created', object: stripeSubscription(row), at },
+        { type: 'invoice.paid', object: inv, at },
+      ]);
       return result(row, inv);
     },
 
@@ -209,9 +318,22 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
         if (!immediate) {
           // Asking for the plan already in force withdraws a scheduled change.
           const same = price.code === cur.plan_code && price.interval === cur.interval;
-          return { row: await update(tx as Em, subId, { pending_plan_code: same ? null : price.code, pending_interval: same ? null : price.interval }, at), inv: null };
+          return {
+            row: await update(
+              tx as Em,
+              subId,
+              { pending_plan_code: same ? null : price.code, pending_interval: same ? null : price.interval },
+              at,
+            ),
+            inv: null,
+          };
         }
-        const fields: Record<string, unknown> = { plan_code: price.code, interval: price.interval, pending_plan_code: null, pending_interval: null };
+        const fields: Record<string, unknown> = {
+          plan_code: price.code,
+          interval: price.interval,
+          pending_plan_code: null,
+          pending_interval: null,
+        };
         if (cur.status === 'trialing') return { row: await update(tx as Em, subId, fields, at), inv: null };
         const start = new Date(cur.current_period_start).getTime();
         const end = new Date(cur.current_period_end).getTime();
@@ -219,14 +341,21 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
         const old = (await options.price(tx as Em, cur.plan_code, cur.interval)).amount;
         // Same interval: the difference for the rest of the period. New interval: a new period, less the unused time.
         const sameInterval = price.interval === cur.interval;
-        const amount = Math.max(0, Math.round(sameInterval ? (price.amount - old) * unused : price.amount - old * unused));
-        if (!sameInterval) Object.assign(fields, { current_period_start: at, current_period_end: addInterval(at, price.interval) });
+        const amount = Math.max(
+          0,
+          Math.round(sameInterval ? (price.amount - old) * unused : price.amount - old * unused),
+        );
+        if (!sameInterval)
+          Object.assign(fields, { current_period_start: at, current_period_end: addInterval(at, price.interval) });
         const failure = charge(await cardOf(tx as Em, cur.customer_id), amount);
         if (failure) throw declined(failure);
         const row = await update(tx as Em, subId, fields, at);
         return { row, inv: invoice(row, amount, 'paid', 'subscription_update', at, null) };
       });
-      emit([{ type: 'customer.subscription.updated', object: stripeSubscription(row), at }, ...(inv ? [{ type: 'invoice.paid', object: inv, at }] : [])]);
+      emit([
+        { type: 'customer.subscription.updated', object: stripeSubscription(row), at },
+        ...(inv ? [{ type: 'invoice.paid', object: inv, at }] : []),
+      ]);
       return result(row, inv);
     },
 
@@ -259,18 +388,36 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
         if (cur.status !== 'past_due' || !cur.open_invoice_id) return { row: cur, inv: null };
         const failure = charge(await cardOf(tx as Em, cur.customer_id), cur.open_invoice_amount ?? 0);
         if (failure) throw declined(failure);
-        const row = await update(tx as Em, subId, { status: 'active', open_invoice_id: null, open_invoice_amount: null, retry_count: 0, next_retry_at: null }, at);
-        return { row, inv: invoice(row, cur.open_invoice_amount ?? 0, 'paid', 'subscription_cycle', at, null, cur.open_invoice_id) };
+        const row = await update(
+          tx as Em,
+          subId,
+          { status: 'active', open_invoice_id: null, open_invoice_amount: null, retry_count: 0, next_retry_at: null },
+          at,
+        );
+        return {
+          row,
+          inv: invoice(row, cur.open_invoice_amount ?? 0, 'paid', 'subscription_cycle', at, null, cur.open_invoice_id),
+        };
       });
-      if (inv) emit([{ type: 'invoice.paid', object: inv, at }, { type: 'customer.subscription.updated', object: stripeSubscription(row), at }]);
+      if (inv)
+        emit([
+          { type: 'invoice.paid', object: inv, at },
+          { type: 'customer.subscription.updated', object: stripeSubscription(row), at },
+        ]);
       return result(row, inv);
     },
 
     async checkoutSession() {
-      throw new AppError('UNPROCESSABLE', 'The built-in provider has no hosted checkout: subscribe with POST /subscriptions');
+      throw new AppError(
+        'UNPROCESSABLE',
+        'The built-in provider has no hosted checkout: subscribe with POST /subscriptions',
+      );
     },
     async portalSession() {
-      throw new AppError('UNPROCESSABLE', 'The built-in provider has no customer portal: use the /subscriptions endpoints');
+      throw new AppError(
+        'UNPROCESSABLE',
+        'The built-in provider has no customer portal: use the /subscriptions endpoints',
+      );
     },
   };
 }

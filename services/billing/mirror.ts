@@ -4,20 +4,38 @@ import type { Em } from '../db/orm.ts';
 import type { ProviderInvoice, ProviderSubscription } from './provider.ts';
 
 export interface SubscriptionRow {
-  id: string; user_id: string; provider: string; provider_subscription_id: string; provider_customer_id: string;
-  plan_code: string; interval: 'month' | 'year'; status: ProviderSubscription['status'];
-  current_period_start: string; current_period_end: string; cancel_at_period_end: boolean;
-  trial_end: string | null; canceled_at: string | null; ended_at: string | null;
-  pending_plan_code: string | null; pending_interval: string | null; created_at: string;
+  id: string;
+  user_id: string;
+  provider: string;
+  provider_subscription_id: string;
+  provider_customer_id: string;
+  plan_code: string;
+  interval: 'month' | 'year';
+  status: ProviderSubscription['status'];
+  current_period_start: string;
+  current_period_end: string;
+  cancel_at_period_end: boolean;
+  trial_end: string | null;
+  canceled_at: string | null;
+  ended_at: string | null;
+  pending_plan_code: string | null;
+  pending_interval: string | null;
+  created_at: string;
 }
 
 export async function customerOf(em: Em, userId: string, provider: string): Promise<string | null> {
-  const rows = await em.execute<{ customer_id: string }[]>('select customer_id from billing_customers where user_id = ? and provider = ?', [userId, provider]);
+  const rows = await em.execute<{ customer_id: string }[]>(
+    'select customer_id from billing_customers where user_id = ? and provider = ?',
+    [userId, provider],
+  );
   return rows[0]?.customer_id ?? null;
 }
 
 export async function userOfCustomer(em: Em, provider: string, customer: string): Promise<string | null> {
-  const rows = await em.execute<{ user_id: string }[]>('select user_id from billing_customers where provider = ? and customer_id = ?', [provider, customer]);
+  const rows = await em.execute<{ user_id: string }[]>(
+    'select user_id from billing_customers where provider = ? and customer_id = ?',
+    [provider, customer],
+  );
   return rows[0]?.user_id ?? null;
 }
 
@@ -28,7 +46,13 @@ export async function userOfCustomer(em: Em, provider: string, customer: string)
  * a later period, to win over a state of the same second: an API answer already wrote the latest one.
  * Returns whether it was applied.
  */
-export async function upsertSubscription(em: Em, userId: string, provider: string, s: ProviderSubscription, fromEvent = false): Promise<boolean> {
+export async function upsertSubscription(
+  em: Em,
+  userId: string,
+  provider: string,
+  s: ProviderSubscription,
+  fromEvent = false,
+): Promise<boolean> {
   const newer = fromEvent
     ? '(subscriptions.state_at < excluded.state_at or subscriptions.current_period_start < excluded.current_period_start)'
     : 'subscriptions.state_at <= excluded.state_at';
@@ -46,8 +70,25 @@ export async function upsertSubscription(em: Em, userId: string, provider: strin
        and ${newer}
        and subscriptions.current_period_start <= excluded.current_period_start
      returning id`,
-    [crypto.randomUUID(), userId, provider, s.id, s.customer, s.plan, s.interval, s.status, s.current_period_start, s.current_period_end,
-      s.cancel_at_period_end, s.trial_end, s.canceled_at, s.ended_at, s.pending_plan, s.pending_interval, s.state_at],
+    [
+      crypto.randomUUID(),
+      userId,
+      provider,
+      s.id,
+      s.customer,
+      s.plan,
+      s.interval,
+      s.status,
+      s.current_period_start,
+      s.current_period_end,
+      s.cancel_at_period_end,
+      s.trial_end,
+      s.canceled_at,
+      s.ended_at,
+      s.pending_plan,
+      s.pending_interval,
+      s.state_at,
+    ],
   );
   return rows.length > 0;
 }
@@ -62,8 +103,21 @@ export async function upsertInvoice(em: Em, userId: string, inv: ProviderInvoice
        amount_paid = excluded.amount_paid, status = excluded.status, failure_reason = excluded.failure_reason, updated_at = now()
      where invoices.status not in ('paid', 'void')
      returning id`,
-    [crypto.randomUUID(), userId, inv.id, inv.subscription, inv.amount_due, inv.amount_paid, inv.currency, inv.status,
-      inv.billing_reason, inv.failure_reason, inv.period_start, inv.period_end, inv.created],
+    [
+      crypto.randomUUID(),
+      userId,
+      inv.id,
+      inv.subscription,
+      inv.amount_due,
+      inv.amount_paid,
+      inv.currency,
+      inv.status,
+      inv.billing_reason,
+      inv.failure_reason,
+      inv.period_start,
+      inv.period_end,
+      inv.created,
+    ],
   );
   return rows.length > 0;
 }
@@ -93,7 +147,13 @@ export function subscriptionView(row: SubscriptionRow) {
     trial_end: iso(row.trial_end),
     canceled_at: iso(row.canceled_at),
     ended_at: iso(row.ended_at),
-    pending_change: row.pending_plan_code ? { plan: row.pending_plan_code, interval: row.pending_interval ?? row.interval, effective_at: iso(row.current_period_end)! } : null,
+    pending_change: row.pending_plan_code
+      ? {
+          plan: row.pending_plan_code,
+          interval: row.pending_interval ?? row.interval,
+          effective_at: iso(row.current_period_end)!,
+        }
+      : null,
     created_at: iso(row.created_at)!,
   };
 }

@@ -16,7 +16,11 @@ export type NotifyBillingDeps = Pick<Deps, 'em' | 'mailer' | 'log'> & { realtime
 
 const money = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency.toUpperCase()}`;
 
-export async function notifyBillingProblem(deps: NotifyBillingDeps, userId: string, problem: BillingProblem): Promise<'notification' | 'email'> {
+export async function notifyBillingProblem(
+  deps: NotifyBillingDeps,
+  userId: string,
+  problem: BillingProblem,
+): Promise<'notification' | 'email'> {
   const message = `We could not charge ${money(problem.amount, problem.currency)} for your subscription: ${problem.reason} Update your payment method to keep watching.`;
   try {
     await createNotification({ em: deps.em, log: deps.log, realtime: deps.realtime ?? null }, userId, {
@@ -29,7 +33,10 @@ export async function notifyBillingProblem(deps: NotifyBillingDeps, userId: stri
   } catch (err) {
     deps.log.warn({ err }, 'billing notification not stored; sending an email instead');
   }
-  const rows = await deps.em.execute<{ email_address: string }[]>('select email_address from users where id = ?', [userId]);
-  if (rows[0]) await deps.mailer.send({ to: rows[0].email_address, subject: 'Your Cinemate payment failed', text: message });
+  const rows = await deps.em.execute<{ email_address: string }[]>('select email_address from users where id = ?', [
+    userId,
+  ]);
+  if (rows[0])
+    await deps.mailer.send({ to: rows[0].email_address, subject: 'Your Cinemate payment failed', text: message });
   return 'email';
 }

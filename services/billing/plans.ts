@@ -53,10 +53,18 @@ export async function findPlan(em: Em, code: string): Promise<Plan | null> {
 
 export async function requirePlan(em: Em, code: string): Promise<Plan> {
   const plan = await findPlan(em, code);
-  if (!plan) throw new AppError('INVALID_REQUEST', `Unknown plan "${code}"`, { fields: [{ field: 'plan', in: 'body', message: 'is not a plan' }] });
+  if (!plan)
+    throw new AppError('INVALID_REQUEST', `Unknown plan "${code}"`, {
+      fields: [{ field: 'plan', in: 'body', message: 'is not a plan' }],
+    });
   return plan;
 }
 
 export function priceOf(plan: Plan, interval: Interval): PlanPrice {
-  return { code: plan.code, interval, amount: interval === 'year' ? plan.price_year : plan.price_month, currency: plan.currency };
+  return {
+    code: plan.code,
+    interval,
+    amount: interval === 'year' ? plan.price_year : plan.price_month,
+    currency: plan.currency,
+  };
 }

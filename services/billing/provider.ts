@@ -77,6 +77,12 @@ export interface BillingProvider {
   cancelNow(subscriptionId: string): Promise<SubscriptionResult>;
   /** Pays the open invoice of a past_due subscription with the default payment method. */
   retryOpenInvoice(subscriptionId: string): Promise<SubscriptionResult>;
-  checkoutSession(input: { customer: string; price: PlanPrice; successUrl: string; cancelUrl: string; metadata: Record<string, string> }): Promise<{ id: string; url: string }>;
+  checkoutSession(input: {
+    customer: string;
+    price: PlanPrice;
+    successUrl: string;
+    cancelUrl: string;
+    metadata: Record<string, string>;
+  }): Promise<{ id: string; url: string }>;
   portalSession(input: { customer: string; returnUrl: string }): Promise<{ id: string; url: string }>;
 }

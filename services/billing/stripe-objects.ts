@@ -10,9 +10,11 @@ export function parseLookupKey(key: string | null | undefined): { plan: string; 
   return match ? { plan: match[1], interval: match[2] as Interval } : null;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: Stripe's objects are loose JSON read field by field.
 type Obj = Record<string, any>;
 
-const date = (seconds: unknown): Date | null => (typeof seconds === 'number' && seconds > 0 ? new Date(seconds * 1000) : null);
+const date = (seconds: unknown): Date | null =>
+  typeof seconds === 'number' && seconds > 0 ? new Date(seconds * 1000) : null;
 const STATUSES: ReadonlySet<string> = new Set(['trialing', 'active', 'past_due', 'canceled', 'incomplete']);
 
 function mapStatus(status: string): SubscriptionStatus {
@@ -31,8 +33,12 @@ export function fromStripeSubscription(sub: Obj, stateAt?: Date): ProviderSubscr
   const item = sub.items?.data?.[0] ?? {};
   const price = item.price ?? sub.plan ?? {};
   const meta: Record<string, string> = { ...(sub.metadata ?? {}) };
-  const fromPrice = parseLookupKey(price.lookup_key) ?? { plan: meta.plan ?? 'basic', interval: (price.recurring?.interval ?? 'month') as Interval };
-  const periodStart = date(item.current_period_start ?? sub.current_period_start) ?? date(sub.start_date) ?? new Date(0);
+  const fromPrice = parseLookupKey(price.lookup_key) ?? {
+    plan: meta.plan ?? 'basic',
+    interval: (price.recurring?.interval ?? 'month') as Interval,
+  };
+  const periodStart =
+    date(item.current_period_start ?? sub.current_period_start) ?? date(sub.start_date) ?? new Date(0);
   const periodEnd = date(item.current_period_end ?? sub.current_period_end) ?? periodStart;
   const anchor = Number(meta.pending_anchor ?? 0);
   const pending = Boolean(meta.pending_plan) && periodStart.getTime() < anchor * 1000;
@@ -61,11 +67,14 @@ export function fromStripeInvoice(inv: Obj): ProviderInvoice {
   return {
     id: String(inv.id),
     customer: typeof inv.customer === 'string' ? inv.customer : String(inv.customer?.id),
-    subscription: subscription == null ? null : typeof subscription === 'string' ? subscription : String(subscription.id),
+    subscription:
+      subscription == null ? null : typeof subscription === 'string' ? subscription : String(subscription.id),
     amount_due: Number(inv.amount_due ?? 0),
     amount_paid: Number(inv.amount_paid ?? 0),
     currency: String(inv.currency ?? 'usd'),
-    status: (['draft', 'open', 'paid', 'void', 'uncollectible'].includes(inv.status) ? inv.status : 'open') as ProviderInvoice['status'],
+    status: (['draft', 'open', 'paid', 'void', 'uncollectible'].includes(inv.status)
+      ? inv.status
+      : 'open') as ProviderInvoice['status'],
     billing_reason: String(inv.billing_reason ?? 'manual'),
     failure_reason: inv.metadata?.failure_reason ?? inv.last_finalization_error?.message ?? null,
     period_start: date(line.start ?? inv.period_start),

@@ -19,6 +19,7 @@ export function stripeClientOptions(apiBase?: string): Record<string, unknown> {
   return { ...base, host: url.hostname, port: Number(url.port || (protocol === 'https' ? 443 : 80)), protocol };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: Stripe's objects are loose JSON read field by field.
 type Obj = Record<string, any>;
 
 async function call<T>(fn: () => Promise<T>): Promise<T> {
@@ -26,14 +27,21 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     const e = err as { type?: string; message?: string; decline_code?: string; code?: string };
-    if (e.type === 'StripeCardError') throw new AppError('PAYMENT_FAILED', e.message ?? 'The card was declined', { decline_code: e.decline_code ?? e.code ?? 'card_declined' });
-    if (e.type === 'StripeConnectionError' || e.type === 'StripeRateLimitError') throw new AppError('SERVICE_UNAVAILABLE', 'The payment provider is unreachable; try again');
+    if (e.type === 'StripeCardError')
+      throw new AppError('PAYMENT_FAILED', e.message ?? 'The card was declined', {
+        decline_code: e.decline_code ?? e.code ?? 'card_declined',
+      });
+    if (e.type === 'StripeConnectionError' || e.type === 'StripeRateLimitError')
+      throw new AppError('SERVICE_UNAVAILABLE', 'The payment provider is unreachable; try again');
     throw err;
   }
 }
 
 export function createStripeProvider(options: StripeProviderOptions): BillingProvider & { client: Stripe } {
-  const stripe = new Stripe(options.secretKey, stripeClientOptions(options.apiBase) as ConstructorParameters<typeof Stripe>[1]);
+  const stripe = new Stripe(
+    options.secretKey,
+    stripeClientOptions(options.apiBase) as ConstructorParameters<typeof Stripe>[1],
+  );
   const priceIds = new Map<string, string>();
   const now = () => new Date();
   const stamp = () => new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -51,9 +59,13 @@ export function createStripeProvider(options: StripeProviderOptions): BillingPro
 
   const result = (sub: Obj): SubscriptionResult => {
     const latest = sub.latest_invoice;
-    return { subscription: fromStripeSubscription(sub, stamp()), invoice: latest && typeof latest === 'object' ? fromStripeInvoice(latest) : null };
+    return {
+      subscription: fromStripeSubscription(sub, stamp()),
+      invoice: latest && typeof latest === 'object' ? fromStripeInvoice(latest) : null,
+    };
   };
-  const retrieve = (id: string) => call(() => stripe.subscriptions.retrieve(id, { expand: ['latest_invoice'] })) as Promise<Obj>;
+  const retrieve = (id: string) =>
+    call(() => stripe.subscriptions.retrieve(id, { expand: ['latest_invoice'] })) as Promise<Obj>;
 
   return {
     name: 'stripe',
@@ -61,14 +73,22 @@ export function createStripeProvider(options: StripeProviderOptions): BillingPro
     now,
 
     async createCustomer({ userId, email }) {
-      const customer = await call(() => stripe.customers.create({ email, metadata: { user_id: userId } }, { idempotencyKey: `customer-${userId}` }));
+      const customer = await call(() =>
+        stripe.customers.create({ email, metadata: { user_id: userId } }, { idempotencyKey: `customer-${userId}` }),
+      );
       return customer.id;
     },
 
     async attachPaymentMethod(customer, paymentMethod) {
-      if (!/^pm_[A-Za-z0-9_]+$/.test(paymentMethod)) throw new AppError('INVALID_REQUEST', 'With Stripe, payment_method is a PaymentMethod id (pm_...) from Stripe.js');
+      if (!/^pm_[A-Za-z0-9_]+$/.test(paymentMethod))
+        throw new AppError(
+          'INVALID_REQUEST',
+          'With Stripe, payment_method is a PaymentMethod id (pm_...) from Stripe.js',
+        );
       await call(() => stripe.paymentMethods.attach(paymentMethod, { customer }));
-      await call(() => stripe.customers.update(customer, { invoice_settings: { default_payment_method: paymentMethod } }));
+      await call(() =>
+        stripe.customers.update(customer, { invoice_settings: { default_payment_method: paymentMethod } }),
+      );
     },
 
     async createSubscription({ customer, price, trialDays, metadata }) {
@@ -93,16 +113,29 @@ export function createStripeProvider(options: StripeProviderOptions): BillingPro
       const newPrice = await priceId(price.code, price.interval);
       const clearPending = { pending_plan: '', pending_interval: '', pending_anchor: '' };
       const params: Obj = immediate
-        ? { items: [{ id: item.id, price: newPrice }], proration_behavior: 'always_invoice', payment_behavior: 'error_if_incomplete', metadata: { ...clearPending, plan: price.code, interval: price.interval } }
+        ? {
+            items: [{ id: item.id, price: newPrice }],
+            proration_behavior: 'always_invoice',
+            payment_behavior: 'error_if_incomplete',
+            metadata: { ...clearPending, plan: price.code, interval: price.interval },
+          }
         : price.code === snapshot.plan && price.interval === snapshot.interval
           ? { items: [{ id: item.id, price: newPrice }], proration_behavior: 'none', metadata: clearPending }
           : {
               // The price switches now without proration; metadata keeps the plan in force until the period end.
               items: [{ id: item.id, price: newPrice }],
               proration_behavior: 'none',
-              metadata: { plan: snapshot.plan, interval: snapshot.interval, pending_plan: price.code, pending_interval: price.interval, pending_anchor: String(Math.floor(snapshot.current_period_end.getTime() / 1000)) },
+              metadata: {
+                plan: snapshot.plan,
+                interval: snapshot.interval,
+                pending_plan: price.code,
+                pending_interval: price.interval,
+                pending_anchor: String(Math.floor(snapshot.current_period_end.getTime() / 1000)),
+              },
             };
-      const sub = await call(() => stripe.subscriptions.update(subscriptionId, { ...params, expand: ['latest_invoice'] }));
+      const sub = await call(() =>
+        stripe.subscriptions.update(subscriptionId, { ...params, expand: ['latest_invoice'] }),
+      );
       return result(sub as unknown as Obj);
     },
 

@@ -3,7 +3,14 @@
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { entitlements } from './entitlements.ts';
-import { customerOf, currentRow, subscriptionView, upsertInvoice, upsertSubscription, type SubscriptionRow } from './mirror.ts';
+import {
+  customerOf,
+  currentRow,
+  subscriptionView,
+  upsertInvoice,
+  upsertSubscription,
+  type SubscriptionRow,
+} from './mirror.ts';
 import { priceOf, requirePlan } from './plans.ts';
 import type { BillingProvider, Interval, SubscriptionResult } from './provider.ts';
 
@@ -16,7 +23,10 @@ async function ensureCustomer(deps: BillingDeps, userId: string): Promise<string
   const users = await em.execute<{ email_address: string }[]>('select email_address from users where id = ?', [userId]);
   if (!users[0]) throw new AppError('UNAUTHORIZED', 'The account no longer exists');
   const created = await billing.createCustomer({ userId, email: users[0].email_address });
-  await em.execute('insert into billing_customers (user_id, provider, customer_id) values (?, ?, ?) on conflict do nothing', [userId, billing.name, created]);
+  await em.execute(
+    'insert into billing_customers (user_id, provider, customer_id) values (?, ?, ?) on conflict do nothing',
+    [userId, billing.name, created],
+  );
   return (await customerOf(em, userId, billing.name))!;
 }
 
@@ -49,15 +59,23 @@ export interface CreateInput {
 
 export async function subscribe(deps: BillingDeps, userId: string, input: CreateInput) {
   const plan = await requirePlan(deps.em, input.plan);
-  if (await currentRow(deps.em, userId)) throw new AppError('CONFLICT', 'You already have a subscription: change it with PATCH /subscriptions/current');
+  if (await currentRow(deps.em, userId))
+    throw new AppError('CONFLICT', 'You already have a subscription: change it with PATCH /subscriptions/current');
   const customer = await ensureCustomer(deps, userId);
   await deps.billing.attachPaymentMethod(customer, input.payment_method);
-  const result = await deps.billing.createSubscription({ customer, price: priceOf(plan, input.interval), trialDays: input.trial_days, metadata: { user_id: userId } });
+  const result = await deps.billing.createSubscription({
+    customer,
+    price: priceOf(plan, input.interval),
+    trialDays: input.trial_days,
+    metadata: { user_id: userId },
+  });
   try {
     await record(deps, userId, result);
   } catch (err) {
     // The charge went through but the mirror could not be written: undo at the provider, leave nothing half-made.
-    await deps.billing.cancelNow(result.subscription.id).catch((e) => deps.log.error({ err: e }, 'compensating cancel failed'));
+    await deps.billing
+      .cancelNow(result.subscription.id)
+      .catch((e) => deps.log.error({ err: e }, 'compensating cancel failed'));
     throw err;
   }
   return view(deps, userId);
@@ -71,11 +89,13 @@ export interface ChangeInput {
 
 /** Card first (it may settle a past_due invoice), then the plan: upgrades now and prorated, the rest at period end. */
 export async function changeSubscription(deps: BillingDeps, userId: string, input: ChangeInput) {
-  if (!input.plan && !input.interval && !input.payment_method) throw new AppError('INVALID_REQUEST', 'Send plan, interval or payment_method');
+  if (!input.plan && !input.interval && !input.payment_method)
+    throw new AppError('INVALID_REQUEST', 'Send plan, interval or payment_method');
   const cur = await requireLive(deps, userId);
   if (input.payment_method) {
     await deps.billing.attachPaymentMethod(cur.provider_customer_id, input.payment_method);
-    if (cur.status === 'past_due') await record(deps, userId, await deps.billing.retryOpenInvoice(cur.provider_subscription_id));
+    if (cur.status === 'past_due')
+      await record(deps, userId, await deps.billing.retryOpenInvoice(cur.provider_subscription_id));
   }
   if (input.plan || input.interval) {
     const target = await requirePlan(deps.em, input.plan ?? cur.plan_code);
@@ -86,7 +106,11 @@ export async function changeSubscription(deps: BillingDeps, userId: string, inpu
     } else {
       const from = await requirePlan(deps.em, cur.plan_code);
       const immediate = !unchanged && (interval !== cur.interval || target.rank > from.rank);
-      await record(deps, userId, await deps.billing.changePlan(cur.provider_subscription_id, { price: priceOf(target, interval), immediate }));
+      await record(
+        deps,
+        userId,
+        await deps.billing.changePlan(cur.provider_subscription_id, { price: priceOf(target, interval), immediate }),
+      );
     }
   }
   return view(deps, userId);
@@ -95,7 +119,8 @@ export async function changeSubscription(deps: BillingDeps, userId: string, inpu
 export async function cancelSubscription(deps: BillingDeps, userId: string, immediately: boolean) {
   const cur = await requireLive(deps, userId);
   if (immediately) await record(deps, userId, await deps.billing.cancelNow(cur.provider_subscription_id));
-  else if (!cur.cancel_at_period_end) await record(deps, userId, await deps.billing.setCancelAtPeriodEnd(cur.provider_subscription_id, true));
+  else if (!cur.cancel_at_period_end)
+    await record(deps, userId, await deps.billing.setCancelAtPeriodEnd(cur.provider_subscription_id, true));
   return view(deps, userId);
 }
 
@@ -107,7 +132,10 @@ export async function resumeSubscription(deps: BillingDeps, userId: string) {
 }
 
 export async function listInvoices(deps: Pick<Deps, 'em'>, userId: string, page: number, limit: number) {
-  const [{ total }] = await deps.em.execute<{ total: string }[]>('select count(*) as total from invoices where user_id = ?', [userId]);
+  const [{ total }] = await deps.em.execute<{ total: string }[]>(
+    'select count(*) as total from invoices where user_id = ?',
+    [userId],
+  );
   const rows = await deps.em.execute<Record<string, any>[]>(
     `select id, provider_invoice_id, amount_due, amount_paid, currency, status, billing_reason, failure_reason, period_start, period_end, issued_at
      from invoices where user_id = ? order by issued_at desc, id limit ? offset ?`,
@@ -130,11 +158,21 @@ export async function listInvoices(deps: Pick<Deps, 'em'>, userId: string, page:
   return { invoices, total: Number(total) };
 }
 
-export async function checkoutSession(deps: BillingDeps, userId: string, input: { plan: string; interval: Interval }, urls: { successUrl: string; cancelUrl: string }) {
+export async function checkoutSession(
+  deps: BillingDeps,
+  userId: string,
+  input: { plan: string; interval: Interval },
+  urls: { successUrl: string; cancelUrl: string },
+) {
   const plan = await requirePlan(deps.em, input.plan);
   if (await currentRow(deps.em, userId)) throw new AppError('CONFLICT', 'You already have a subscription');
   const customer = await ensureCustomer(deps, userId);
-  return deps.billing.checkoutSession({ customer, price: priceOf(plan, input.interval), ...urls, metadata: { user_id: userId } });
+  return deps.billing.checkoutSession({
+    customer,
+    price: priceOf(plan, input.interval),
+    ...urls,
+    metadata: { user_id: userId },
+  });
 }
 
 export async function portalSession(deps: BillingDeps, userId: string, returnUrl: string) {

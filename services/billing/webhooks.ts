@@ -16,6 +16,7 @@ export interface WebhookOutcome {
   applied: boolean;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a provider event's object is loose JSON read field by field.
 type Event = { id: string; type: string; created: number; data: { object: Record<string, any> } };
 
 export function verifyEvent(rawBody: Buffer | string, signature: string | string[] | undefined, secret: string): Event {
@@ -43,12 +44,18 @@ export async function handleWebhook(
   });
   if (problem.notify) {
     // After the commit, so a notification never goes out for an event that was rolled back.
-    await notifyBillingProblem(deps, problem.notify.userId, problem.notify.problem).catch((err) => deps.log.error({ err }, 'billing problem notification failed'));
+    await notifyBillingProblem(deps, problem.notify.userId, problem.notify.problem).catch((err) =>
+      deps.log.error({ err }, 'billing problem notification failed'),
+    );
   }
   return { id: event.id, type: event.type, applied: problem.applied };
 }
 
-async function apply(em: Deps['em'], provider: string, event: Event): Promise<{ userId: string; problem: BillingProblem } | null> {
+async function apply(
+  em: Deps['em'],
+  provider: string,
+  event: Event,
+): Promise<{ userId: string; problem: BillingProblem } | null> {
   const object = event.data.object;
   const stateAt = new Date(event.created * 1000);
   if (event.type.startsWith('customer.subscription.')) {
@@ -64,7 +71,15 @@ async function apply(em: Deps['em'], provider: string, event: Event): Promise<{ 
     if (!userId) return unknownCustomer(em, event);
     const changed = await upsertInvoice(em, userId, invoice);
     if (event.type === 'invoice.payment_failed' && changed) {
-      return { userId, problem: { key: event.id, reason: invoice.failure_reason ?? 'The payment was declined.', amount: invoice.amount_due, currency: invoice.currency } };
+      return {
+        userId,
+        problem: {
+          key: event.id,
+          reason: invoice.failure_reason ?? 'The payment was declined.',
+          amount: invoice.amount_due,
+          currency: invoice.currency,
+        },
+      };
     }
     return null;
   }

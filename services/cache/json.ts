@@ -15,7 +15,8 @@ export function jsonLayer(store: RawStore): Pick<Cache, 'getJson' | 'setJson' | 
       return null;
     }
   };
-  const setJson = (key: string, value: unknown, ttlSeconds: number) => store.set(key, JSON.stringify(value), ttlSeconds);
+  const setJson = (key: string, value: unknown, ttlSeconds: number) =>
+    store.set(key, JSON.stringify(value), ttlSeconds);
   const wrap = <T>(key: string, ttlSeconds: number, fn: () => Promise<T>): Promise<T> =>
     singleFlight(key, async () => {
       const hit = await getJson<{ v: T }>(key);

@@ -26,7 +26,9 @@ export function createRedisCache(redis: Redis, prefix: string): Cache {
       } while (cursor !== '0');
     },
     async incr(key: string, ttlSeconds: number) {
-      const [[, value]] = (await redis.multi().incr(k(key)).expire(k(key), Math.ceil(ttlSeconds), 'NX').exec()) as [[null, number]];
+      const [[, value]] = (await redis.multi().incr(k(key)).expire(k(key), Math.ceil(ttlSeconds), 'NX').exec()) as [
+        [null, number],
+      ];
       return value;
     },
     async close() {},

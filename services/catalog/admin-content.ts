@@ -5,18 +5,51 @@ import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { maturityLevel } from './maturity.ts';
 import type { ContentCreateInput, ContentEditInput } from '../../schemas/admin-content.ts';
-import { applyChange, checkCast, checkGenres, lockTitle, newContentId, recount, refreshSearch, replaceCredits, syncTitleGenres } from './admin-store.ts';
+import {
+  applyChange,
+  checkCast,
+  checkGenres,
+  lockTitle,
+  newContentId,
+  recount,
+  refreshSearch,
+  replaceCredits,
+  syncTitleGenres,
+} from './admin-store.ts';
 import { checkSeasonNumbers, insertSeason } from './admin-seasons.ts';
 import { getContentView, type ContentView } from './admin-view.ts';
 import type { TitleInput } from './store.ts';
 import { notifyNewTitle } from '../notifications/generators.ts';
 
 /** The editable columns of a title, as written. */
-type TitleFields = Pick<TitleInput, 'title' | 'original_title' | 'original_language' | 'overview' | 'release_date' | 'runtime' | 'genre_ids' | 'certification' | 'popularity' | 'poster_path' | 'backdrop_path' | 'homepage'>;
+type TitleFields = Pick<
+  TitleInput,
+  | 'title'
+  | 'original_title'
+  | 'original_language'
+  | 'overview'
+  | 'release_date'
+  | 'runtime'
+  | 'genre_ids'
+  | 'certification'
+  | 'popularity'
+  | 'poster_path'
+  | 'backdrop_path'
+  | 'homepage'
+>;
 
 const EMPTY: Omit<TitleFields, 'title'> = {
-  original_title: null, original_language: null, overview: null, release_date: null, runtime: null, genre_ids: [],
-  certification: 'NR', popularity: 0, poster_path: null, backdrop_path: null, homepage: null,
+  original_title: null,
+  original_language: null,
+  overview: null,
+  release_date: null,
+  runtime: null,
+  genre_ids: [],
+  certification: 'NR',
+  popularity: 0,
+  poster_path: null,
+  backdrop_path: null,
+  homepage: null,
 };
 
 /** Body field → column, for the fields whose names differ. */
@@ -38,20 +71,42 @@ async function writeTitle(tx: Em, id: string, fields: TitleFields): Promise<void
     `update titles set title = ?, original_title = ?, original_language = ?, overview = ?, release_date = ?, runtime = ?, genre_ids = ?::integer[],
        certification = ?, maturity_level = ?, popularity = ?, poster_path = ?, backdrop_path = ?, homepage = ?, updated_at = now()
      where id = ?`,
-    [fields.title, fields.original_title, fields.original_language, fields.overview, fields.release_date, fields.runtime, `{${fields.genre_ids.join(',')}}`,
-      fields.certification, level, fields.popularity, fields.poster_path, fields.backdrop_path, fields.homepage, id],
+    [
+      fields.title,
+      fields.original_title,
+      fields.original_language,
+      fields.overview,
+      fields.release_date,
+      fields.runtime,
+      `{${fields.genre_ids.join(',')}}`,
+      fields.certification,
+      level,
+      fields.popularity,
+      fields.poster_path,
+      fields.backdrop_path,
+      fields.homepage,
+      id,
+    ],
   );
   await syncTitleGenres(tx, id, fields.genre_ids, fields.popularity, level);
 }
 
 async function writeCredits(tx: Em, id: string, input: ContentEditInput): Promise<void> {
   if (input.cast) await replaceCredits(tx, id, 'cast', input.cast);
-  if (input.directors) await replaceCredits(tx, id, 'director', input.directors.map((name) => ({ name })));
+  if (input.directors)
+    await replaceCredits(
+      tx,
+      id,
+      'director',
+      input.directors.map((name) => ({ name })),
+    );
 }
 
 export async function createContent(deps: Deps, actor: Actor, input: ContentCreateInput): Promise<ContentView> {
   if (input.type === 'movie' && input.seasons?.length) {
-    throw new AppError('INVALID_REQUEST', 'Only series have seasons', { fields: [{ field: 'seasons', in: 'body', message: 'is only allowed when type is series' }] });
+    throw new AppError('INVALID_REQUEST', 'Only series have seasons', {
+      fields: [{ field: 'seasons', in: 'body', message: 'is only allowed when type is series' }],
+    });
   }
   checkCast(input.cast);
   checkSeasonNumbers(input.seasons ?? []);
@@ -60,7 +115,10 @@ export async function createContent(deps: Deps, actor: Actor, input: ContentCrea
   const fields = overlay({ title: input.title, ...EMPTY }, editable, genreIds);
   const id = newContentId();
   await applyChange(deps, actor, async (tx) => {
-    await tx.execute(`insert into titles (id, kind, source, title, season_count, episode_count) values (?, ?, 'local', ?, ?, ?)`, [id, type, fields.title, type === 'series' ? 0 : null, type === 'series' ? 0 : null]);
+    await tx.execute(
+      `insert into titles (id, kind, source, title, season_count, episode_count) values (?, ?, 'local', ?, ?, ?)`,
+      [id, type, fields.title, type === 'series' ? 0 : null, type === 'series' ? 0 : null],
+    );
     await writeTitle(tx, id, fields);
     await writeCredits(tx, id, editable);
     await refreshSearch(tx, id);
@@ -68,7 +126,14 @@ export async function createContent(deps: Deps, actor: Actor, input: ContentCrea
     if (type === 'series') await recount(tx, id);
     // The job row commits with the title, so followers are told about it exactly when it exists.
     await notifyNewTitle({ em: tx }, id);
-    return { result: undefined, change: { action: 'admin.content_created', titleId: id, details: { type, title: fields.title, seasons: seasons.length } } };
+    return {
+      result: undefined,
+      change: {
+        action: 'admin.content_created',
+        titleId: id,
+        details: { type, title: fields.title, seasons: seasons.length },
+      },
+    };
   });
   return getContentView(deps.em, id);
 }
@@ -76,7 +141,13 @@ export async function createContent(deps: Deps, actor: Actor, input: ContentCrea
 type TitleRow = Omit<TitleFields, 'release_date'> & { release_date: unknown };
 
 /** PUT (`replace`: omitted optional fields are cleared) and PATCH (`merge`: only the fields sent change). */
-export async function editContent(deps: Deps, actor: Actor, id: string, input: ContentEditInput, mode: 'replace' | 'merge'): Promise<ContentView> {
+export async function editContent(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: ContentEditInput,
+  mode: 'replace' | 'merge',
+): Promise<ContentView> {
   checkCast(input.cast);
   const genreIds = input.genre_ids ? await checkGenres(deps.em, input.genre_ids) : undefined;
   const effective: ContentEditInput = mode === 'replace' ? { cast: [], directors: [], ...input } : input;
@@ -87,12 +158,20 @@ export async function editContent(deps: Deps, actor: Actor, id: string, input: C
          popularity, poster_path, backdrop_path, homepage from titles where id = ?`,
       [id],
     );
-    const current: TitleFields = { ...rows[0], release_date: (rows[0].release_date as string | null) ?? null, genre_ids: (rows[0].genre_ids ?? []).map(Number), popularity: Number(rows[0].popularity) };
+    const current: TitleFields = {
+      ...rows[0],
+      release_date: (rows[0].release_date as string | null) ?? null,
+      genre_ids: (rows[0].genre_ids ?? []).map(Number),
+      popularity: Number(rows[0].popularity),
+    };
     const base = mode === 'replace' ? { title: current.title, ...EMPTY } : current;
     await writeTitle(tx, id, overlay(base, effective, genreIds ?? (mode === 'replace' ? [] : undefined)));
     await writeCredits(tx, id, effective);
     await refreshSearch(tx, id);
-    return { result: undefined, change: { action: 'admin.content_updated', titleId: id, details: { mode, fields: Object.keys(input).sort() } } };
+    return {
+      result: undefined,
+      change: { action: 'admin.content_updated', titleId: id, details: { mode, fields: Object.keys(input).sort() } },
+    };
   });
   return getContentView(deps.em, id);
 }
@@ -106,7 +185,10 @@ export async function deleteContent(deps: Deps, actor: Actor, id: string): Promi
     const title = await lockTitle(tx, id);
     await tx.execute('update titles set deleted_at = now(), updated_at = now() where id = ?', [id]);
     await tx.execute('delete from title_genres where title_id = ?', [id]);
-    return { result: undefined, change: { action: 'admin.content_deleted', titleId: id, details: { source: title.source } } };
+    return {
+      result: undefined,
+      change: { action: 'admin.content_deleted', titleId: id, details: { source: title.source } },
+    };
   });
 }
 
@@ -114,7 +196,10 @@ export interface ProcessingStatus {
   content_id: string;
   status: 'no_media' | 'uploading' | 'processing' | 'ready' | 'failed';
   progress: number;
-  stages: Record<'upload' | 'encoding' | 'thumbnail_generation' | 'cdn_distribution', 'pending' | 'in_progress' | 'completed' | 'failed'>;
+  stages: Record<
+    'upload' | 'encoding' | 'thumbnail_generation' | 'cdn_distribution',
+    'pending' | 'in_progress' | 'completed' | 'failed'
+  >;
   estimated_completion: string | null;
 }
 
@@ -123,7 +208,9 @@ export interface ProcessingStatus {
  * `no_media` with all stages pending rather than a made-up progress.
  */
 export async function processingStatus(deps: Pick<Deps, 'em'>, id: string): Promise<ProcessingStatus> {
-  const rows = await deps.em.execute<{ id: string }[]>('select id from titles where id = ? and deleted_at is null', [id]);
+  const rows = await deps.em.execute<{ id: string }[]>('select id from titles where id = ? and deleted_at is null', [
+    id,
+  ]);
   if (!rows[0]) throw new AppError('NOT_FOUND', 'Content not found');
   return {
     content_id: id,

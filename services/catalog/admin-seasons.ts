@@ -3,18 +3,25 @@
 import type { Actor, Deps } from '../deps.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
-import type { EpisodeCreateInput, EpisodeEditInput, SeasonCreateInput, SeasonEditInput } from '../../schemas/admin-content.ts';
+import type {
+  EpisodeCreateInput,
+  EpisodeEditInput,
+  SeasonCreateInput,
+  SeasonEditInput,
+} from '../../schemas/admin-content.ts';
 import { applyChange, lockSeries, newEpisodeId, newSeasonId, recount } from './admin-store.ts';
 import { getEpisode, getSeason, type EpisodeView, type SeasonView } from './admin-view.ts';
 import { notifyNewEpisode } from '../notifications/generators.ts';
 
-const conflict = (message: string, field: string): AppError => new AppError('CONFLICT', message, { fields: [{ field, in: 'body', message: 'is already taken' }] });
+const conflict = (message: string, field: string): AppError =>
+  new AppError('CONFLICT', message, { fields: [{ field, in: 'body', message: 'is already taken' }] });
 
 /** Duplicate season numbers (or episode numbers inside one season) in a single body are a conflict too. */
 export function checkSeasonNumbers(seasons: ReadonlyArray<SeasonCreateInput>): void {
   const seen = new Set<number>();
   for (const [i, season] of seasons.entries()) {
-    if (seen.has(season.season_number)) throw conflict(`Season ${season.season_number} is listed twice`, `seasons.${i}.season_number`);
+    if (seen.has(season.season_number))
+      throw conflict(`Season ${season.season_number} is listed twice`, `seasons.${i}.season_number`);
     seen.add(season.season_number);
     checkEpisodeNumbers(season.episodes ?? [], `seasons.${i}.`);
   }
@@ -23,7 +30,8 @@ export function checkSeasonNumbers(seasons: ReadonlyArray<SeasonCreateInput>): v
 function checkEpisodeNumbers(episodes: ReadonlyArray<EpisodeCreateInput>, prefix = ''): void {
   const seen = new Set<number>();
   for (const [i, episode] of episodes.entries()) {
-    if (seen.has(episode.episode_number)) throw conflict(`Episode ${episode.episode_number} is listed twice`, `${prefix}episodes.${i}.episode_number`);
+    if (seen.has(episode.episode_number))
+      throw conflict(`Episode ${episode.episode_number} is listed twice`, `${prefix}episodes.${i}.episode_number`);
     seen.add(episode.episode_number);
   }
 }
@@ -34,27 +42,51 @@ function checkEpisodeNumbers(episodes: ReadonlyArray<EpisodeCreateInput>, prefix
  */
 export async function insertSeason(tx: Em, titleId: string, input: SeasonCreateInput): Promise<void> {
   const n = input.season_number;
-  const values = [input.name ?? (n === 0 ? 'Specials' : `Season ${n}`), input.overview ?? null, input.air_date ?? null, input.poster_url ?? null];
-  const existing = await tx.execute<{ id: string; deleted_at: unknown }[]>('select id, deleted_at from seasons where title_id = ? and season_number = ?', [titleId, n]);
+  const values = [
+    input.name ?? (n === 0 ? 'Specials' : `Season ${n}`),
+    input.overview ?? null,
+    input.air_date ?? null,
+    input.poster_url ?? null,
+  ];
+  const existing = await tx.execute<{ id: string; deleted_at: unknown }[]>(
+    'select id, deleted_at from seasons where title_id = ? and season_number = ?',
+    [titleId, n],
+  );
   if (existing[0] && existing[0].deleted_at === null) throw conflict(`Season ${n} already exists`, 'season_number');
   if (existing[0]) {
-    await tx.execute('update seasons set name = ?, overview = ?, air_date = ?, poster_path = ?, deleted_at = null, updated_at = now() where id = ?', [...values, existing[0].id]);
+    await tx.execute(
+      'update seasons set name = ?, overview = ?, air_date = ?, poster_path = ?, deleted_at = null, updated_at = now() where id = ?',
+      [...values, existing[0].id],
+    );
   } else {
-    await tx.execute('insert into seasons (id, title_id, season_number, name, overview, air_date, poster_path) values (?, ?, ?, ?, ?, ?, ?)', [newSeasonId(), titleId, n, ...values]);
+    await tx.execute(
+      'insert into seasons (id, title_id, season_number, name, overview, air_date, poster_path) values (?, ?, ?, ?, ?, ?, ?)',
+      [newSeasonId(), titleId, n, ...values],
+    );
   }
   for (const episode of input.episodes ?? []) await insertEpisode(tx, titleId, n, episode);
 }
 
 async function insertEpisode(tx: Em, titleId: string, seasonNumber: number, input: EpisodeCreateInput): Promise<void> {
   const n = input.episode_number;
-  const values = [input.name ?? `Episode ${n}`, input.overview ?? null, input.air_date ?? null, input.runtime ?? null, input.still_url ?? null];
+  const values = [
+    input.name ?? `Episode ${n}`,
+    input.overview ?? null,
+    input.air_date ?? null,
+    input.runtime ?? null,
+    input.still_url ?? null,
+  ];
   const existing = await tx.execute<{ id: string; deleted_at: unknown }[]>(
     'select id, deleted_at from episodes where title_id = ? and season_number = ? and episode_number = ?',
     [titleId, seasonNumber, n],
   );
-  if (existing[0] && existing[0].deleted_at === null) throw conflict(`Episode ${n} of season ${seasonNumber} already exists`, 'episode_number');
+  if (existing[0] && existing[0].deleted_at === null)
+    throw conflict(`Episode ${n} of season ${seasonNumber} already exists`, 'episode_number');
   if (existing[0]) {
-    await tx.execute('update episodes set name = ?, overview = ?, air_date = ?, runtime = ?, still_path = ?, deleted_at = null, updated_at = now() where id = ?', [...values, existing[0].id]);
+    await tx.execute(
+      'update episodes set name = ?, overview = ?, air_date = ?, runtime = ?, still_path = ?, deleted_at = null, updated_at = now() where id = ?',
+      [...values, existing[0].id],
+    );
   } else {
     await tx.execute(
       'insert into episodes (id, title_id, season_number, episode_number, name, overview, air_date, runtime, still_path) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -64,7 +96,10 @@ async function insertEpisode(tx: Em, titleId: string, seasonNumber: number, inpu
 }
 
 async function requireSeason(tx: Em, titleId: string, seasonNumber: number): Promise<string> {
-  const rows = await tx.execute<{ id: string }[]>('select id from seasons where title_id = ? and season_number = ? and deleted_at is null', [titleId, seasonNumber]);
+  const rows = await tx.execute<{ id: string }[]>(
+    'select id from seasons where title_id = ? and season_number = ? and deleted_at is null',
+    [titleId, seasonNumber],
+  );
   if (!rows[0]) throw new AppError('NOT_FOUND', 'Season not found');
   return rows[0].id;
 }
@@ -83,7 +118,11 @@ async function requireEpisode(tx: Em, titleId: string, seasonNumber: number, epi
  * The SET clause for an edit: `replace` writes every editable column (omitted ones become null),
  * `merge` only the ones sent. Columns come from a fixed map, never from the body's keys directly.
  */
-function assignments(input: Record<string, unknown>, columns: Record<string, string>, mode: 'replace' | 'merge'): { sql: string; params: unknown[] } {
+function assignments(
+  input: Record<string, unknown>,
+  columns: Record<string, string>,
+  mode: 'replace' | 'merge',
+): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
   for (const [field, column] of Object.entries(columns)) {
@@ -96,28 +135,60 @@ function assignments(input: Record<string, unknown>, columns: Record<string, str
 }
 
 const SEASON_COLUMNS = { name: 'name', overview: 'overview', air_date: 'air_date', poster_url: 'poster_path' };
-const EPISODE_COLUMNS = { name: 'name', overview: 'overview', air_date: 'air_date', runtime: 'runtime', still_url: 'still_path' };
+const EPISODE_COLUMNS = {
+  name: 'name',
+  overview: 'overview',
+  air_date: 'air_date',
+  runtime: 'runtime',
+  still_url: 'still_path',
+};
 
-export async function createSeason(deps: Deps, actor: Actor, titleId: string, input: SeasonCreateInput): Promise<SeasonView> {
+export async function createSeason(
+  deps: Deps,
+  actor: Actor,
+  titleId: string,
+  input: SeasonCreateInput,
+): Promise<SeasonView> {
   checkSeasonNumbers([input]);
   await applyChange(deps, actor, async (tx) => {
     await lockSeries(tx, titleId);
     await insertSeason(tx, titleId, input);
     await recount(tx, titleId);
     await notifyNewEpisode({ em: tx }, { title_id: titleId, season_number: input.season_number });
-    return { result: undefined, change: { action: 'admin.season_created', titleId, details: { season_number: input.season_number, episodes: input.episodes?.length ?? 0 } } };
+    return {
+      result: undefined,
+      change: {
+        action: 'admin.season_created',
+        titleId,
+        details: { season_number: input.season_number, episodes: input.episodes?.length ?? 0 },
+      },
+    };
   });
   return getSeason(deps.em, titleId, input.season_number);
 }
 
-export async function editSeason(deps: Deps, actor: Actor, titleId: string, seasonNumber: number, input: SeasonEditInput, mode: 'replace' | 'merge'): Promise<SeasonView> {
+export async function editSeason(
+  deps: Deps,
+  actor: Actor,
+  titleId: string,
+  seasonNumber: number,
+  input: SeasonEditInput,
+  mode: 'replace' | 'merge',
+): Promise<SeasonView> {
   await applyChange(deps, actor, async (tx) => {
     await lockSeries(tx, titleId);
     const seasonId = await requireSeason(tx, titleId, seasonNumber);
     const set = assignments(input, SEASON_COLUMNS, mode);
     await tx.execute(`update seasons set ${set.sql} where id = ?`, [...set.params, seasonId]);
     await tx.execute('update titles set updated_at = now() where id = ?', [titleId]);
-    return { result: undefined, change: { action: 'admin.season_updated', titleId, details: { season_number: seasonNumber, mode, fields: Object.keys(input).sort() } } };
+    return {
+      result: undefined,
+      change: {
+        action: 'admin.season_updated',
+        titleId,
+        details: { season_number: seasonNumber, mode, fields: Object.keys(input).sort() },
+      },
+    };
   });
   return getSeason(deps.em, titleId, seasonNumber);
 }
@@ -127,27 +198,55 @@ export async function deleteSeason(deps: Deps, actor: Actor, titleId: string, se
   await applyChange(deps, actor, async (tx) => {
     await lockSeries(tx, titleId);
     const seasonId = await requireSeason(tx, titleId, seasonNumber);
-    await tx.execute('update episodes set deleted_at = now(), updated_at = now() where title_id = ? and season_number = ? and deleted_at is null', [titleId, seasonNumber]);
+    await tx.execute(
+      'update episodes set deleted_at = now(), updated_at = now() where title_id = ? and season_number = ? and deleted_at is null',
+      [titleId, seasonNumber],
+    );
     await tx.execute('update seasons set deleted_at = now(), updated_at = now() where id = ?', [seasonId]);
     await recount(tx, titleId);
-    return { result: undefined, change: { action: 'admin.season_deleted', titleId, details: { season_number: seasonNumber } } };
+    return {
+      result: undefined,
+      change: { action: 'admin.season_deleted', titleId, details: { season_number: seasonNumber } },
+    };
   });
 }
 
-export async function createEpisode(deps: Deps, actor: Actor, titleId: string, seasonNumber: number, input: EpisodeCreateInput): Promise<EpisodeView> {
+export async function createEpisode(
+  deps: Deps,
+  actor: Actor,
+  titleId: string,
+  seasonNumber: number,
+  input: EpisodeCreateInput,
+): Promise<EpisodeView> {
   await applyChange(deps, actor, async (tx) => {
     await lockSeries(tx, titleId);
     await requireSeason(tx, titleId, seasonNumber);
     await insertEpisode(tx, titleId, seasonNumber, input);
     await recount(tx, titleId);
-    await notifyNewEpisode({ em: tx }, { title_id: titleId, season_number: seasonNumber, episode_number: input.episode_number });
-    return { result: undefined, change: { action: 'admin.episode_created', titleId, details: { season_number: seasonNumber, episode_number: input.episode_number } } };
+    await notifyNewEpisode(
+      { em: tx },
+      { title_id: titleId, season_number: seasonNumber, episode_number: input.episode_number },
+    );
+    return {
+      result: undefined,
+      change: {
+        action: 'admin.episode_created',
+        titleId,
+        details: { season_number: seasonNumber, episode_number: input.episode_number },
+      },
+    };
   });
   return getEpisode(deps.em, titleId, seasonNumber, input.episode_number);
 }
 
 export async function editEpisode(
-  deps: Deps, actor: Actor, titleId: string, seasonNumber: number, episodeNumber: number, input: EpisodeEditInput, mode: 'replace' | 'merge',
+  deps: Deps,
+  actor: Actor,
+  titleId: string,
+  seasonNumber: number,
+  episodeNumber: number,
+  input: EpisodeEditInput,
+  mode: 'replace' | 'merge',
 ): Promise<EpisodeView> {
   await applyChange(deps, actor, async (tx) => {
     await lockSeries(tx, titleId);
@@ -155,17 +254,42 @@ export async function editEpisode(
     const set = assignments(input, EPISODE_COLUMNS, mode);
     await tx.execute(`update episodes set ${set.sql} where id = ?`, [...set.params, episodeId]);
     await tx.execute('update titles set updated_at = now() where id = ?', [titleId]);
-    return { result: undefined, change: { action: 'admin.episode_updated', titleId, details: { season_number: seasonNumber, episode_number: episodeNumber, mode, fields: Object.keys(input).sort() } } };
+    return {
+      result: undefined,
+      change: {
+        action: 'admin.episode_updated',
+        titleId,
+        details: {
+          season_number: seasonNumber,
+          episode_number: episodeNumber,
+          mode,
+          fields: Object.keys(input).sort(),
+        },
+      },
+    };
   });
   return getEpisode(deps.em, titleId, seasonNumber, episodeNumber);
 }
 
-export async function deleteEpisode(deps: Deps, actor: Actor, titleId: string, seasonNumber: number, episodeNumber: number): Promise<void> {
+export async function deleteEpisode(
+  deps: Deps,
+  actor: Actor,
+  titleId: string,
+  seasonNumber: number,
+  episodeNumber: number,
+): Promise<void> {
   await applyChange(deps, actor, async (tx) => {
     await lockSeries(tx, titleId);
     const episodeId = await requireEpisode(tx, titleId, seasonNumber, episodeNumber);
     await tx.execute('update episodes set deleted_at = now(), updated_at = now() where id = ?', [episodeId]);
     await recount(tx, titleId);
-    return { result: undefined, change: { action: 'admin.episode_deleted', titleId, details: { season_number: seasonNumber, episode_number: episodeNumber } } };
+    return {
+      result: undefined,
+      change: {
+        action: 'admin.episode_deleted',
+        titleId,
+        details: { season_number: seasonNumber, episode_number: episodeNumber },
+      },
+    };
   });
 }

@@ -37,14 +37,20 @@ const notFound = (what = 'Content'): AppError => new AppError('NOT_FOUND', `${wh
  * takes this lock first, so concurrent edits of one title queue and the counters they recompute stay right.
  */
 export async function lockTitle(tx: Em, id: string): Promise<LockedTitle> {
-  const rows = await tx.execute<LockedTitle[]>('select id, kind, source from titles where id = ? and deleted_at is null for update', [id]);
+  const rows = await tx.execute<LockedTitle[]>(
+    'select id, kind, source from titles where id = ? and deleted_at is null for update',
+    [id],
+  );
   if (!rows[0]) throw notFound();
   return rows[0];
 }
 
 export async function lockSeries(tx: Em, id: string): Promise<LockedTitle> {
   const title = await lockTitle(tx, id);
-  if (title.kind !== 'series') throw new AppError('INVALID_REQUEST', 'Only series have seasons and episodes', { fields: [{ field: 'id', in: 'params', message: 'is a movie' }] });
+  if (title.kind !== 'series')
+    throw new AppError('INVALID_REQUEST', 'Only series have seasons and episodes', {
+      fields: [{ field: 'id', in: 'params', message: 'is a movie' }],
+    });
   return title;
 }
 
@@ -52,20 +58,36 @@ export async function lockSeries(tx: Em, id: string): Promise<LockedTitle> {
 export async function checkGenres(em: Em, ids: ReadonlyArray<number | string>): Promise<number[]> {
   const wanted = [...new Set(ids.map((id) => String(Number(id))))];
   if (wanted.length === 0) return [];
-  const rows = await em.execute<{ id: string }[]>(`select id from genres where id in (${wanted.map(() => '?').join(',')})`, wanted);
+  const rows = await em.execute<{ id: string }[]>(
+    `select id from genres where id in (${wanted.map(() => '?').join(',')})`,
+    wanted,
+  );
   const known = new Set(rows.map((r) => String(r.id)));
   const unknown = wanted.filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    throw new AppError('INVALID_REQUEST', 'Unknown genre ids', { fields: [{ field: 'genre_ids', in: 'body', message: `unknown genre ids: ${unknown.join(', ')}` }] });
+    throw new AppError('INVALID_REQUEST', 'Unknown genre ids', {
+      fields: [{ field: 'genre_ids', in: 'body', message: `unknown genre ids: ${unknown.join(', ')}` }],
+    });
   }
   return wanted.map(Number);
 }
 
 /** title_genres carries the browse sort keys, so it is rewritten whenever genres, popularity or rating change. */
-export async function syncTitleGenres(tx: Em, titleId: string, genreIds: number[], popularity: number, maturityLevel: number): Promise<void> {
+export async function syncTitleGenres(
+  tx: Em,
+  titleId: string,
+  genreIds: number[],
+  popularity: number,
+  maturityLevel: number,
+): Promise<void> {
   await tx.execute('delete from title_genres where title_id = ?', [titleId]);
   for (const genreId of genreIds) {
-    await tx.execute('insert into title_genres (genre_id, title_id, popularity, maturity_level) values (?, ?, ?, ?)', [genreId, titleId, popularity, maturityLevel]);
+    await tx.execute('insert into title_genres (genre_id, title_id, popularity, maturity_level) values (?, ?, ?, ?)', [
+      genreId,
+      titleId,
+      popularity,
+      maturityLevel,
+    ]);
   }
 }
 
@@ -80,7 +102,10 @@ export function checkCast(cast: ReadonlyArray<CastMember> | undefined): void {
   const seen = new Set<string>();
   for (const [i, member] of cast.entries()) {
     const key = member.name.trim().toLowerCase();
-    if (seen.has(key)) throw new AppError('INVALID_REQUEST', 'A person is listed twice in the cast', { fields: [{ field: `cast.${i}.name`, in: 'body', message: 'is listed twice' }] });
+    if (seen.has(key))
+      throw new AppError('INVALID_REQUEST', 'A person is listed twice in the cast', {
+        fields: [{ field: `cast.${i}.name`, in: 'body', message: 'is listed twice' }],
+      });
     seen.add(key);
   }
 }
@@ -91,21 +116,35 @@ export function checkCast(cast: ReadonlyArray<CastMember> | undefined): void {
  */
 async function personFor(tx: Em, name: string): Promise<string> {
   const trimmed = name.trim();
-  const rows = await tx.execute<{ id: string }[]>('select id from people where name = ? order by (tmdb_id is null), id limit 1', [trimmed]);
+  const rows = await tx.execute<{ id: string }[]>(
+    'select id from people where name = ? order by (tmdb_id is null), id limit 1',
+    [trimmed],
+  );
   if (rows[0]) return rows[0].id;
   const id = `p-${crypto.randomUUID()}`;
   await tx.execute('insert into people (id, name) values (?, ?)', [id, trimmed]);
   return id;
 }
 
-export async function replaceCredits(tx: Em, titleId: string, role: 'cast' | 'director', people: ReadonlyArray<CastMember>): Promise<void> {
+export async function replaceCredits(
+  tx: Em,
+  titleId: string,
+  role: 'cast' | 'director',
+  people: ReadonlyArray<CastMember>,
+): Promise<void> {
   await tx.execute('delete from credits where title_id = ? and role = ?', [titleId, role]);
   const done = new Set<string>();
   for (const [ord, member] of people.entries()) {
     const personId = await personFor(tx, member.name);
     if (done.has(personId)) continue;
     done.add(personId);
-    await tx.execute('insert into credits (title_id, person_id, role, character, ord) values (?, ?, ?, ?, ?)', [titleId, personId, role, role === 'cast' ? (member.character ?? null) : null, ord]);
+    await tx.execute('insert into credits (title_id, person_id, role, character, ord) values (?, ?, ?, ?, ?)', [
+      titleId,
+      personId,
+      role,
+      role === 'cast' ? (member.character ?? null) : null,
+      ord,
+    ]);
   }
 }
 
@@ -136,10 +175,24 @@ export interface Change {
 /** Title, credits and genres feed the search index; it is rebuilt in the same transaction as they change. */
 export const refreshSearch = (tx: Em, titleId: string): Promise<void> => refreshSearchVectors(tx, [titleId]);
 
-export async function applyChange<T>(deps: Deps, actor: Actor, work: (tx: Em) => Promise<{ result: T; change: Change }>): Promise<T> {
+export async function applyChange<T>(
+  deps: Deps,
+  actor: Actor,
+  work: (tx: Em) => Promise<{ result: T; change: Change }>,
+): Promise<T> {
   const { result, change } = await deps.em.transactional(async (tx) => {
     const done = await work(tx);
-    await audit({ em: tx, log: deps.log }, { action: done.change.action, actorId: actor.userId, ip: actor.ip, targetType: 'content', targetId: done.change.titleId, details: done.change.details });
+    await audit(
+      { em: tx, log: deps.log },
+      {
+        action: done.change.action,
+        actorId: actor.userId,
+        ip: actor.ip,
+        targetType: 'content',
+        targetId: done.change.titleId,
+        details: done.change.details,
+      },
+    );
     return done;
   });
   await invalidateCatalog(deps.cache, change.titleId);

@@ -64,7 +64,8 @@ export interface ContentView extends ContentSummary {
 
 type Row = Record<string, unknown>;
 
-const SUMMARY_COLUMNS = 'id, kind, source, title, release_date, certification, maturity_level, popularity, season_count, episode_count, created_at, updated_at, deleted_at';
+const SUMMARY_COLUMNS =
+  'id, kind, source, title, release_date, certification, maturity_level, popularity, season_count, episode_count, created_at, updated_at, deleted_at';
 
 function summary(row: Row): ContentSummary {
   return {
@@ -112,14 +113,28 @@ export function seasonView(row: Row): SeasonView {
 }
 
 export async function getSeason(em: Em, titleId: string, seasonNumber: number): Promise<SeasonView> {
-  const rows = await em.execute<Row[]>('select * from seasons where title_id = ? and season_number = ? and deleted_at is null', [titleId, seasonNumber]);
+  const rows = await em.execute<Row[]>(
+    'select * from seasons where title_id = ? and season_number = ? and deleted_at is null',
+    [titleId, seasonNumber],
+  );
   if (!rows[0]) throw new AppError('NOT_FOUND', 'Season not found');
-  const episodes = await em.execute<Row[]>('select * from episodes where title_id = ? and season_number = ? and deleted_at is null order by episode_number', [titleId, seasonNumber]);
+  const episodes = await em.execute<Row[]>(
+    'select * from episodes where title_id = ? and season_number = ? and deleted_at is null order by episode_number',
+    [titleId, seasonNumber],
+  );
   return { ...seasonView(rows[0]), episodes: episodes.map(episodeView) };
 }
 
-export async function getEpisode(em: Em, titleId: string, seasonNumber: number, episodeNumber: number): Promise<EpisodeView> {
-  const rows = await em.execute<Row[]>('select * from episodes where title_id = ? and season_number = ? and episode_number = ? and deleted_at is null', [titleId, seasonNumber, episodeNumber]);
+export async function getEpisode(
+  em: Em,
+  titleId: string,
+  seasonNumber: number,
+  episodeNumber: number,
+): Promise<EpisodeView> {
+  const rows = await em.execute<Row[]>(
+    'select * from episodes where title_id = ? and season_number = ? and episode_number = ? and deleted_at is null',
+    [titleId, seasonNumber, episodeNumber],
+  );
   if (!rows[0]) throw new AppError('NOT_FOUND', 'Episode not found');
   return episodeView(rows[0]);
 }
@@ -130,7 +145,10 @@ export async function getContentView(em: Em, id: string): Promise<ContentView> {
   if (!row) throw new AppError('NOT_FOUND', 'Content not found');
   const genreIds = ((row.genre_ids as number[] | null) ?? []).map(Number);
   const genres = genreIds.length
-    ? await em.execute<{ id: string; name: string }[]>(`select id, name from genres where id in (${genreIds.map(() => '?').join(',')})`, genreIds.map(String))
+    ? await em.execute<{ id: string; name: string }[]>(
+        `select id, name from genres where id in (${genreIds.map(() => '?').join(',')})`,
+        genreIds.map(String),
+      )
     : [];
   const credits = await em.execute<{ id: string; name: string; role: string; character: string | null }[]>(
     'select p.id, p.name, c.role, c.character from credits c join people p on p.id = c.person_id where c.title_id = ? order by c.role, c.ord, p.name',
@@ -138,9 +156,18 @@ export async function getContentView(em: Em, id: string): Promise<ContentView> {
   );
   let seasons: SeasonView[] = [];
   if (row.kind === 'series') {
-    const seasonRows = await em.execute<Row[]>('select * from seasons where title_id = ? and deleted_at is null order by season_number', [id]);
-    const episodeRows = await em.execute<Row[]>('select * from episodes where title_id = ? and deleted_at is null order by season_number, episode_number', [id]);
-    seasons = seasonRows.map((s) => ({ ...seasonView(s), episodes: episodeRows.filter((e) => Number(e.season_number) === Number(s.season_number)).map(episodeView) }));
+    const seasonRows = await em.execute<Row[]>(
+      'select * from seasons where title_id = ? and deleted_at is null order by season_number',
+      [id],
+    );
+    const episodeRows = await em.execute<Row[]>(
+      'select * from episodes where title_id = ? and deleted_at is null order by season_number, episode_number',
+      [id],
+    );
+    seasons = seasonRows.map((s) => ({
+      ...seasonView(s),
+      episodes: episodeRows.filter((e) => Number(e.season_number) === Number(s.season_number)).map(episodeView),
+    }));
   }
   const byId = new Map(genres.map((g) => [String(g.id), g.name]));
   return {
@@ -157,7 +184,9 @@ export async function getContentView(em: Em, id: string): Promise<ContentView> {
     homepage: (row.homepage as string | null) ?? null,
     vote_average: Number(row.vote_average),
     vote_count: Number(row.vote_count),
-    cast: credits.filter((c) => c.role === 'cast').map((c) => ({ id: c.id, name: c.name, character: c.character ?? null })),
+    cast: credits
+      .filter((c) => c.role === 'cast')
+      .map((c) => ({ id: c.id, name: c.name, character: c.character ?? null })),
     directors: credits.filter((c) => c.role === 'director').map((c) => ({ id: c.id, name: c.name })),
     seasons,
   };
@@ -177,14 +206,23 @@ export async function listContent(em: Em, query: ListQuery): Promise<{ items: Co
   const where: string[] = [];
   const params: unknown[] = [];
   if (!query.include_deleted) where.push('deleted_at is null');
-  if (query.type) (where.push('kind = ?'), params.push(query.type));
-  if (query.source) (where.push('source = ?'), params.push(query.source));
+  if (query.type) {
+    where.push('kind = ?');
+    params.push(query.type);
+  }
+  if (query.source) {
+    where.push('source = ?');
+    params.push(query.source);
+  }
   if (query.q) {
     where.push(`lower(title) like ? escape '\\'`);
     params.push(`%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
   const clause = where.length ? `where ${where.join(' and ')}` : '';
   const countRows = await em.execute<{ n: string | number }[]>(`select count(*) as n from titles ${clause}`, params);
-  const rows = await em.execute<Row[]>(`select ${SUMMARY_COLUMNS} from titles ${clause} order by updated_at desc, id limit ? offset ?`, [...params, query.limit, (query.page - 1) * query.limit]);
+  const rows = await em.execute<Row[]>(
+    `select ${SUMMARY_COLUMNS} from titles ${clause} order by updated_at desc, id limit ? offset ?`,
+    [...params, query.limit, (query.page - 1) * query.limit],
+  );
   return { items: rows.map(summary), total: Number(countRows[0]?.n ?? 0) };
 }

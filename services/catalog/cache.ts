@@ -37,7 +37,12 @@ function tierOf(cache: Cache): HotTier {
 }
 
 /** Read-through over both tiers. A failing shared cache (Redis down) degrades to a direct load. */
-export async function cachedRead<T>(cache: Cache, key: string, ttlSeconds: number, load: () => Promise<T>): Promise<Entry<T>> {
+export async function cachedRead<T>(
+  cache: Cache,
+  key: string,
+  ttlSeconds: number,
+  load: () => Promise<T>,
+): Promise<Entry<T>> {
   const tier = tierOf(cache);
   const now = Date.now();
   const hot = tier.entries.get(key);

@@ -50,13 +50,16 @@ export interface ContentItem extends Card {
 
 const genreNames = new Map(ALL_GENRES.map((g) => [g.id, g.name]));
 
-export const genreList = (ids: number[]): string[] => ids.map((id) => genreNames.get(id)).filter((n): n is string => Boolean(n));
+export const genreList = (ids: number[]): string[] =>
+  ids.map((id) => genreNames.get(id)).filter((n): n is string => Boolean(n));
 
 /** Admin uploads store a full URL; TMDb stores a file path. */
-export const image = (path: string | null, size = 'w500'): string | null => (path && /^https?:\/\//.test(path) ? path : imageUrl(path, size));
+export const image = (path: string | null, size = 'w500'): string | null =>
+  path && /^https?:\/\//.test(path) ? path : imageUrl(path, size);
 
 /** A date column as YYYY-MM-DD whichever way the driver returned it. */
-export const isoDay = (value: string | Date | null): string | null => (value === null ? null : typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10));
+export const isoDay = (value: string | Date | null): string | null =>
+  value === null ? null : typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
 
 export const round = (n: number, digits = 1): number => Math.round(Number(n) * 10 ** digits) / 10 ** digits;
 
@@ -108,8 +111,16 @@ export async function toContentItems(em: Em, rows: CardRow[]): Promise<ContentIt
 }
 
 /** Copies of the cards with this profile's flags (one personalFlags call for the page). */
-export async function withFlags<T extends { id: string }>(em: Em, profileId: string, cards: T[]): Promise<Array<T & PersonalFlags>> {
+export async function withFlags<T extends { id: string }>(
+  em: Em,
+  profileId: string,
+  cards: T[],
+): Promise<Array<T & PersonalFlags>> {
   if (cards.length === 0) return [];
-  const flags = await personalFlags(em, profileId, cards.map((c) => c.id));
+  const flags = await personalFlags(
+    em,
+    profileId,
+    cards.map((c) => c.id),
+  );
   return cards.map((c) => ({ ...c, ...(flags.get(c.id) ?? NO_FLAGS) }));
 }

@@ -26,7 +26,11 @@ export interface DemoTitle {
   directors?: string[];
   cast?: Array<{ name: string; character?: string | null }>;
   network?: string | null;
-  seasons?: Array<{ season_number: number; air_date?: string | null; episodes?: Array<{ episode_number: number; name: string; air_date?: string | null; runtime?: number | null }> }>;
+  seasons?: Array<{
+    season_number: number;
+    air_date?: string | null;
+    episodes?: Array<{ episode_number: number; name: string; air_date?: string | null; runtime?: number | null }>;
+  }>;
 }
 
 export const DEMO_CATALOG_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo-catalog.json');
@@ -34,7 +38,8 @@ export const DEMO_CATALOG_FILE = path.join(path.dirname(fileURLToPath(import.met
 const genreName = new Map(ALL_GENRES.map((g) => [g.id, g.name]));
 
 /** People of the demo catalog have no TMDb id: a stable id from the name keeps one row per person. */
-const personId = (name: string): string => `n${createHash('sha1').update(name.trim().toLowerCase()).digest('hex').slice(0, 16)}`;
+const personId = (name: string): string =>
+  `n${createHash('sha1').update(name.trim().toLowerCase()).digest('hex').slice(0, 16)}`;
 
 export function demoTitleInput(d: DemoTitle): TitleInput {
   const kind = d.type === 'series' ? 'series' : 'movie';
@@ -43,8 +48,28 @@ export function demoTitleInput(d: DemoTitle): TitleInput {
   const cast = d.cast ?? [];
   const seasons = kind === 'series' ? (d.seasons ?? []) : [];
   const credits: CreditInput[] = [
-    ...directors.map((name, i): CreditInput => ({ person_id: personId(name), tmdb_id: null, name, profile_path: null, role: 'director', character: null, ord: i })),
-    ...cast.map((c, i): CreditInput => ({ person_id: personId(c.name), tmdb_id: null, name: c.name, profile_path: null, role: 'cast', character: c.character ?? null, ord: i })),
+    ...directors.map(
+      (name, i): CreditInput => ({
+        person_id: personId(name),
+        tmdb_id: null,
+        name,
+        profile_path: null,
+        role: 'director',
+        character: null,
+        ord: i,
+      }),
+    ),
+    ...cast.map(
+      (c, i): CreditInput => ({
+        person_id: personId(c.name),
+        tmdb_id: null,
+        name: c.name,
+        profile_path: null,
+        role: 'cast',
+        character: c.character ?? null,
+        ord: i,
+      }),
+    ),
   ];
   const episodeCount = seasons.reduce((n, s) => n + (s.episodes?.length ?? 0), 0);
   return {

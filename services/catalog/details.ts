@@ -55,7 +55,14 @@ export interface Details extends PersonalFlags {
   directors: string[];
   seasons: Season[];
   cast: Array<{ id: string; name: string; profile_path: string | null; character: string | null; order: number }>;
-  reviews: Array<{ id: string; author: string; avatar: string | null; rating: number | null; content: string; created_at: string }>;
+  reviews: Array<{
+    id: string;
+    author: string;
+    avatar: string | null;
+    rating: number | null;
+    content: string;
+    created_at: string;
+  }>;
   recommendations: Card[];
   upvotes: number;
   downvotes: number;
@@ -101,12 +108,21 @@ export async function loadLocalDetails(em: Em, id: string, level: number): Promi
   if (!t) return null;
   const [seasons, episodes, credits, recs, votes] = await Promise.all([
     t.kind === 'series'
-      ? em.execute<any[]>('select id, season_number, name, overview, air_date, poster_path, vote_average, episode_count from seasons where title_id = ? and deleted_at is null order by season_number', [id])
+      ? em.execute<any[]>(
+          'select id, season_number, name, overview, air_date, poster_path, vote_average, episode_count from seasons where title_id = ? and deleted_at is null order by season_number',
+          [id],
+        )
       : [],
     t.kind === 'series'
-      ? em.execute<any[]>('select id, season_number, episode_number, name, overview, air_date, runtime, still_path, vote_average from episodes where title_id = ? and deleted_at is null order by season_number, episode_number', [id])
+      ? em.execute<any[]>(
+          'select id, season_number, episode_number, name, overview, air_date, runtime, still_path, vote_average from episodes where title_id = ? and deleted_at is null order by season_number, episode_number',
+          [id],
+        )
       : [],
-    em.execute<any[]>('select p.id, p.name, p.profile_path, c.role, c.character, c.ord from credits c join people p on p.id = c.person_id where c.title_id = ? order by c.role, c.ord limit 60', [id]),
+    em.execute<any[]>(
+      'select p.id, p.name, p.profile_path, c.role, c.character, c.ord from credits c join people p on p.id = c.person_id where c.title_id = ? order by c.role, c.ord limit 60',
+      [id],
+    ),
     // Same-genre titles, most shared genres first, then popularity; never above the viewer's ceiling.
     t.genre_ids.length === 0
       ? []
@@ -121,8 +137,15 @@ export async function loadLocalDetails(em: Em, id: string, level: number): Promi
   for (const e of episodes) {
     const list = episodesOf.get(e.season_number) ?? [];
     list.push({
-      id: e.id, name: e.name, overview: e.overview ?? '', air_date: isoDay(e.air_date), episode_number: e.episode_number,
-      runtime: e.runtime, season_number: e.season_number, still_path: image(e.still_path), vote_average: round(e.vote_average),
+      id: e.id,
+      name: e.name,
+      overview: e.overview ?? '',
+      air_date: isoDay(e.air_date),
+      episode_number: e.episode_number,
+      runtime: e.runtime,
+      season_number: e.season_number,
+      still_path: image(e.still_path),
+      vote_average: round(e.vote_average),
     });
     episodesOf.set(e.season_number, list);
   }
@@ -148,13 +171,26 @@ export async function loadLocalDetails(em: Em, id: string, level: number): Promi
     homepage: t.homepage,
     directors: credits.filter((c) => c.role === 'director').map((c) => c.name),
     seasons: seasons.map((s) => ({
-      id: s.id, air_date: isoDay(s.air_date), episode_count: s.episode_count, name: s.name, overview: s.overview ?? '',
-      poster_path: image(s.poster_path), season_number: s.season_number, vote_average: round(s.vote_average), episodes: episodesOf.get(s.season_number) ?? [],
+      id: s.id,
+      air_date: isoDay(s.air_date),
+      episode_count: s.episode_count,
+      name: s.name,
+      overview: s.overview ?? '',
+      poster_path: image(s.poster_path),
+      season_number: s.season_number,
+      vote_average: round(s.vote_average),
+      episodes: episodesOf.get(s.season_number) ?? [],
     })),
     cast: credits
       .filter((c) => c.role === 'cast')
       .slice(0, 30)
-      .map((c) => ({ id: c.id, name: c.name, profile_path: image(c.profile_path, 'w128_and_h128_face'), character: c.character, order: c.ord })),
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        profile_path: image(c.profile_path, 'w128_and_h128_face'),
+        character: c.character,
+        order: c.ord,
+      })),
     reviews: [],
     recommendations: recs.map(toCard),
     upvotes: votes.up,
@@ -169,7 +205,13 @@ export type DetailsLoader = (id: string, level: number) => Promise<Details | nul
  * The title for this viewer: 404 when unknown, 403 CONTENT_RESTRICTED above the viewer's ceiling.
  * `load` reads the details (the local tables, or TMDb read through into them in TMDb mode).
  */
-export async function titleDetails(deps: ListDeps, viewer: Viewer | null, id: string, load: DetailsLoader, field: 'movie' | 'content' = 'movie'): Promise<Served<Record<string, Details>>> {
+export async function titleDetails(
+  deps: ListDeps,
+  viewer: Viewer | null,
+  id: string,
+  load: DetailsLoader,
+  field: 'movie' | 'content' = 'movie',
+): Promise<Served<Record<string, Details>>> {
   const level = levelOf(viewer);
   const entry = await cachedRead(deps.cache, detailsKey(id, level), TTL.details, async () => {
     const movie = await load(id, level);
@@ -177,7 +219,9 @@ export async function titleDetails(deps: ListDeps, viewer: Viewer | null, id: st
     return { movie };
   });
   if (maturityLevel(entry.data.movie.certification) > level) {
-    throw new AppError('CONTENT_RESTRICTED', 'This title is above the maturity rating of this profile', { certification: entry.data.movie.certification });
+    throw new AppError('CONTENT_RESTRICTED', 'This title is above the maturity rating of this profile', {
+      certification: entry.data.movie.certification,
+    });
   }
   if (!viewer) {
     if (field === 'movie') return { json: envelopeJson(entry) };

@@ -10,7 +10,8 @@ const ID = new RegExp(CONTENT_ID_PATTERN);
 
 export const movieId = (tmdbId: number): string => `m${tmdbId}`;
 export const seriesId = (tmdbId: number): string => `s${tmdbId}`;
-export const tmdbContentId = (kind: Kind, tmdbId: number): string => (kind === 'movie' ? movieId(tmdbId) : seriesId(tmdbId));
+export const tmdbContentId = (kind: Kind, tmdbId: number): string =>
+  kind === 'movie' ? movieId(tmdbId) : seriesId(tmdbId);
 
 export interface ParsedId {
   id: string;

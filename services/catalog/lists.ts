@@ -28,10 +28,20 @@ export const levelOf = (viewer: Viewer | null): number => viewer?.maxLevel ?? AD
 
 export const today = (): string => new Date().toISOString().slice(0, 10);
 
-export const pageInfo = (p: Page, total: number): PageInfo => ({ page: p.page, limit: p.limit, total, total_pages: Math.ceil(total / p.limit) });
+export const pageInfo = (p: Page, total: number): PageInfo => ({
+  page: p.page,
+  limit: p.limit,
+  total,
+  total_pages: Math.ceil(total / p.limit),
+});
 
 /** Personalises a cached entry whose data holds one card array under `field` (an anonymous read never touches em). */
-export async function serve<K extends string, D extends Record<K, Array<{ id: string }>>>(deps: { readonly em: Em }, viewer: Viewer | null, entry: Entry<D>, field: K): Promise<Served<D>> {
+export async function serve<K extends string, D extends Record<K, Array<{ id: string }>>>(
+  deps: { readonly em: Em },
+  viewer: Viewer | null,
+  entry: Entry<D>,
+  field: K,
+): Promise<Served<D>> {
   if (!viewer) return { json: envelopeJson(entry) };
   return { data: { ...entry.data, [field]: await withFlags(deps.em, viewer.profileId, entry.data[field]) } };
 }
@@ -49,9 +59,15 @@ const COUNT_TTL = 60;
  * One page of cards and the total. The total depends on the filters only, not on page, limit or sort,
  * so it is cached on its own: paging through a large filtered set counts the rows once a minute.
  */
-async function runCards(deps: ListDeps, q: Query, p: Page, countKey: string): Promise<{ rows: CardRow[]; total: number }> {
+async function runCards(
+  deps: ListDeps,
+  q: Query,
+  p: Page,
+  countKey: string,
+): Promise<{ rows: CardRow[]; total: number }> {
   const from = `from titles t ${q.join ?? ''} where ${q.where.join(' and ')}`;
-  const count = async () => Number((await deps.em.execute<{ n: string | number }[]>(`select count(*) as n ${from}`, q.params))[0]?.n ?? 0);
+  const count = async () =>
+    Number((await deps.em.execute<{ n: string | number }[]>(`select count(*) as n ${from}`, q.params))[0]?.n ?? 0);
   // Without a join, filters and order name titles columns only: the page's ids come from an index-only
   // walk (the sort indexes carry maturity_level), and only those rows are read in full.
   const page = q.join
@@ -64,30 +80,44 @@ async function runCards(deps: ListDeps, q: Query, p: Page, countKey: string): Pr
   return { rows, total };
 }
 
-const visible = (level: number): Query => ({ where: ['t.deleted_at is null', 't.maturity_level <= ?'], params: [level], order: 't.popularity desc, t.id' });
+const visible = (level: number): Query => ({
+  where: ['t.deleted_at is null', 't.maturity_level <= ?'],
+  params: [level],
+  order: 't.popularity desc, t.id',
+});
 
 export type MovieList = { movies: Card[]; pagination: PageInfo };
 
 export async function popular(deps: ListDeps, viewer: Viewer | null, p: Page): Promise<Served<MovieList>> {
   const level = levelOf(viewer);
-  const entry = await cachedRead(deps.cache, listKey('popular', { l: level, p: p.page, n: p.limit }), TTL.list, async () => {
-    const { rows, total } = await runCards(deps, visible(level), p, `all:l${level}`);
-    return { movies: rows.map(toCard), pagination: pageInfo(p, total) };
-  });
+  const entry = await cachedRead(
+    deps.cache,
+    listKey('popular', { l: level, p: p.page, n: p.limit }),
+    TTL.list,
+    async () => {
+      const { rows, total } = await runCards(deps, visible(level), p, `all:l${level}`);
+      return { movies: rows.map(toCard), pagination: pageInfo(p, total) };
+    },
+  );
   return serve(deps, viewer, entry, 'movies');
 }
 
 export async function comingSoon(deps: ListDeps, viewer: Viewer | null, p: Page): Promise<Served<MovieList>> {
   const level = levelOf(viewer);
   const day = today();
-  const entry = await cachedRead(deps.cache, listKey('coming-soon', { d: day, l: level, p: p.page, n: p.limit }), TTL.list, async () => {
-    const q = visible(level);
-    q.where.push('t.release_date > ?');
-    q.params.push(day);
-    q.order = 't.release_date asc, t.popularity desc, t.id';
-    const { rows, total } = await runCards(deps, q, p, `after:${day}:l${level}`);
-    return { movies: rows.map(toCard), pagination: pageInfo(p, total) };
-  });
+  const entry = await cachedRead(
+    deps.cache,
+    listKey('coming-soon', { d: day, l: level, p: p.page, n: p.limit }),
+    TTL.list,
+    async () => {
+      const q = visible(level);
+      q.where.push('t.release_date > ?');
+      q.params.push(day);
+      q.order = 't.release_date asc, t.popularity desc, t.id';
+      const { rows, total } = await runCards(deps, q, p, `after:${day}:l${level}`);
+      return { movies: rows.map(toCard), pagination: pageInfo(p, total) };
+    },
+  );
   return serve(deps, viewer, entry, 'movies');
 }
 
@@ -110,13 +140,28 @@ const ORDER = {
   rating: 't.vote_average desc, t.id',
 };
 
-export async function browse(deps: ListDeps, viewer: Viewer | null, f: BrowseFilters, bypassCache = false): Promise<Served<ContentList>> {
+export async function browse(
+  deps: ListDeps,
+  viewer: Viewer | null,
+  f: BrowseFilters,
+  bypassCache = false,
+): Promise<Served<ContentList>> {
   const level = levelOf(viewer);
   const sort = f.sort ?? 'popularity';
   const load = async (): Promise<ContentList> => {
-    if (f.genre !== undefined && !f.type && !f.rating && !f.language && f.year_from === undefined && f.year_to === undefined) {
+    if (
+      f.genre !== undefined &&
+      !f.type &&
+      !f.rating &&
+      !f.language &&
+      f.year_from === undefined &&
+      f.year_to === undefined
+    ) {
       const { rows, total } = await genrePage(deps, f.genre, level, sort, f);
-      return { content: await toContentItems(deps.em, rows), pagination: { ...pageInfo(f, total), has_next: f.page * f.limit < total } };
+      return {
+        content: await toContentItems(deps.em, rows),
+        pagination: { ...pageInfo(f, total), has_next: f.page * f.limit < total },
+      };
     }
     const q = visible(level);
     q.order = ORDER[sort];
@@ -126,16 +171,60 @@ export async function browse(deps: ListDeps, viewer: Viewer | null, f: BrowseFil
       q.params.unshift(f.genre);
       if (sort === 'popularity') q.order = 'tg.popularity desc, tg.title_id';
     }
-    if (f.type) (q.where.push('t.kind = ?'), q.params.push(f.type));
-    if (f.rating) (q.where.push('t.certification = ?'), q.params.push(f.rating));
-    if (f.language) (q.where.push('t.original_language = ?'), q.params.push(f.language));
-    if (f.year_from !== undefined) (q.where.push('t.release_date >= ?'), q.params.push(`${f.year_from}-01-01`));
-    if (f.year_to !== undefined) (q.where.push('t.release_date < ?'), q.params.push(`${f.year_to + 1}-01-01`));
-    const { rows, total } = await runCards(deps, q, f, listKey('browse', { l: level, g: f.genre, t: f.type, r: f.rating, lang: f.language, yf: f.year_from, yt: f.year_to }).slice('catalog:list:'.length));
-    return { content: await toContentItems(deps.em, rows), pagination: { ...pageInfo(f, total), has_next: f.page * f.limit < total } };
+    if (f.type) {
+      q.where.push('t.kind = ?');
+      q.params.push(f.type);
+    }
+    if (f.rating) {
+      q.where.push('t.certification = ?');
+      q.params.push(f.rating);
+    }
+    if (f.language) {
+      q.where.push('t.original_language = ?');
+      q.params.push(f.language);
+    }
+    if (f.year_from !== undefined) {
+      q.where.push('t.release_date >= ?');
+      q.params.push(`${f.year_from}-01-01`);
+    }
+    if (f.year_to !== undefined) {
+      q.where.push('t.release_date < ?');
+      q.params.push(`${f.year_to + 1}-01-01`);
+    }
+    const { rows, total } = await runCards(
+      deps,
+      q,
+      f,
+      listKey('browse', {
+        l: level,
+        g: f.genre,
+        t: f.type,
+        r: f.rating,
+        lang: f.language,
+        yf: f.year_from,
+        yt: f.year_to,
+      }).slice('catalog:list:'.length),
+    );
+    return {
+      content: await toContentItems(deps.em, rows),
+      pagination: { ...pageInfo(f, total), has_next: f.page * f.limit < total },
+    };
   };
-  const key = listKey('browse', { l: level, g: f.genre, t: f.type, r: f.rating, lang: f.language, yf: f.year_from, yt: f.year_to, s: sort, p: f.page, n: f.limit });
-  const entry: Entry<ContentList> = bypassCache ? { data: await load() } : await cachedRead(deps.cache, key, TTL.list, load);
+  const key = listKey('browse', {
+    l: level,
+    g: f.genre,
+    t: f.type,
+    r: f.rating,
+    lang: f.language,
+    yf: f.year_from,
+    yt: f.year_to,
+    s: sort,
+    p: f.page,
+    n: f.limit,
+  });
+  const entry: Entry<ContentList> = bypassCache
+    ? { data: await load() }
+    : await cachedRead(deps.cache, key, TTL.list, load);
   return serve(deps, viewer, entry, 'content');
 }
 
@@ -150,9 +239,22 @@ const GENRE_ORDER = {
  * sort keys and maturity level (deleted titles lose their rows), so the page and the count are index-only
  * scans of title_genres; only the page's rows are read from titles.
  */
-async function genrePage(deps: ListDeps, genre: number, level: number, sort: keyof typeof GENRE_ORDER, p: Page): Promise<{ rows: CardRow[]; total: number }> {
+async function genrePage(
+  deps: ListDeps,
+  genre: number,
+  level: number,
+  sort: keyof typeof GENRE_ORDER,
+  p: Page,
+): Promise<{ rows: CardRow[]; total: number }> {
   const count = async () =>
-    Number((await deps.em.execute<{ n: string | number }[]>('select count(*) as n from title_genres where genre_id = ? and maturity_level <= ?', [genre, level]))[0]?.n ?? 0);
+    Number(
+      (
+        await deps.em.execute<{ n: string | number }[]>(
+          'select count(*) as n from title_genres where genre_id = ? and maturity_level <= ?',
+          [genre, level],
+        )
+      )[0]?.n ?? 0,
+    );
   const [rows, total] = await Promise.all([
     deps.em.execute<CardRow[]>(
       `select ${CARD_COLUMNS} from (select title_id, popularity, release_date, vote_average from title_genres tg where genre_id = ? and maturity_level <= ?
@@ -165,18 +267,30 @@ async function genrePage(deps: ListDeps, genre: number, level: number, sort: key
   return { rows, total };
 }
 
-export async function newReleases(deps: ListDeps, viewer: Viewer | null, p: Page & { days: number }): Promise<Served<ContentList>> {
+export async function newReleases(
+  deps: ListDeps,
+  viewer: Viewer | null,
+  p: Page & { days: number },
+): Promise<Served<ContentList>> {
   const level = levelOf(viewer);
   const day = today();
   const from = new Date(Date.parse(day) - p.days * 86_400_000).toISOString().slice(0, 10);
-  const entry = await cachedRead(deps.cache, listKey('new-releases', { d: day, days: p.days, l: level, p: p.page, n: p.limit }), TTL.list, async () => {
-    const q = visible(level);
-    q.where.push('t.release_date >= ?', 't.release_date <= ?');
-    q.params.push(from, day);
-    q.order = 't.release_date desc, t.popularity desc, t.id';
-    const { rows, total } = await runCards(deps, q, p, `released:${from}:${day}:l${level}`);
-    return { content: await toContentItems(deps.em, rows), pagination: { ...pageInfo(p, total), has_next: p.page * p.limit < total } };
-  });
+  const entry = await cachedRead(
+    deps.cache,
+    listKey('new-releases', { d: day, days: p.days, l: level, p: p.page, n: p.limit }),
+    TTL.list,
+    async () => {
+      const q = visible(level);
+      q.where.push('t.release_date >= ?', 't.release_date <= ?');
+      q.params.push(from, day);
+      q.order = 't.release_date desc, t.popularity desc, t.id';
+      const { rows, total } = await runCards(deps, q, p, `released:${from}:${day}:l${level}`);
+      return {
+        content: await toContentItems(deps.em, rows),
+        pagination: { ...pageInfo(p, total), has_next: p.page * p.limit < total },
+      };
+    },
+  );
   return serve(deps, viewer, entry, 'content');
 }
 
@@ -186,13 +300,21 @@ const DECAY_SECONDS = 3 * 86_400;
 
 export async function trending(deps: ListDeps, viewer: Viewer | null, p: Page): Promise<Served<ContentList>> {
   const level = levelOf(viewer);
-  const entry = await cachedRead(deps.cache, listKey('trending', { l: level, p: p.page, n: p.limit }), TTL.list, async () => {
-    const q = visible(level);
-    q.join = `left join (select title_id, sum(exp(-extract(epoch from (now() - watched_at)) / ${DECAY_SECONDS})) as score
+  const entry = await cachedRead(
+    deps.cache,
+    listKey('trending', { l: level, p: p.page, n: p.limit }),
+    TTL.list,
+    async () => {
+      const q = visible(level);
+      q.join = `left join (select title_id, sum(exp(-extract(epoch from (now() - watched_at)) / ${DECAY_SECONDS})) as score
       from watch_history where watched_at > now() - interval '30 days' group by title_id) w on w.title_id = t.id`;
-    q.order = 'coalesce(w.score, 0) desc, t.popularity desc, t.id';
-    const { rows, total } = await runCards(deps, q, p, `all:l${level}`);
-    return { content: await toContentItems(deps.em, rows), pagination: { ...pageInfo(p, total), has_next: p.page * p.limit < total } };
-  });
+      q.order = 'coalesce(w.score, 0) desc, t.popularity desc, t.id';
+      const { rows, total } = await runCards(deps, q, p, `all:l${level}`);
+      return {
+        content: await toContentItems(deps.em, rows),
+        pagination: { ...pageInfo(p, total), has_next: p.page * p.limit < total },
+      };
+    },
+  );
   return serve(deps, viewer, entry, 'content');
 }

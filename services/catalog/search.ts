@@ -30,7 +30,8 @@ export const normalise = (q: string): string => q.trim().replace(/\s+/g, ' ').to
  * least 40 and at most 200. This bounds the ranking work, so a first page of a common word costs a
  * fraction of a deep page; total_results counts up to 2× this.
  */
-export const candidatesFor = (o: Pick<SearchOptions, 'limit' | 'offset'>): number => Math.min(200, Math.max(40, 4 * (o.offset + o.limit)));
+export const candidatesFor = (o: Pick<SearchOptions, 'limit' | 'offset'>): number =>
+  Math.min(200, Math.max(40, 4 * (o.offset + o.limit)));
 
 /**
  * Candidates come from two index-driven branches: full-text matches (the most popular candidatesFor() of
@@ -50,7 +51,13 @@ export async function searchTitles(em: Em, o: SearchOptions): Promise<{ rows: Sc
   return rankCandidates(em, o, raw, tsq, true);
 }
 
-async function rankCandidates(em: Em, o: SearchOptions, raw: string, tsq: string | null, trigram: boolean): Promise<{ rows: ScoredRow[]; total: number }> {
+async function rankCandidates(
+  em: Em,
+  o: SearchOptions,
+  raw: string,
+  tsq: string | null,
+  trigram: boolean,
+): Promise<{ rows: ScoredRow[]; total: number }> {
   const filter = `t.deleted_at is null and t.maturity_level <= ? ${o.type ? 'and t.kind = ?' : ''}`;
   const filterParams = [o.level, ...(o.type ? [o.type] : [])];
   const candidates = candidatesFor(o);
@@ -58,7 +65,9 @@ async function rankCandidates(em: Em, o: SearchOptions, raw: string, tsq: string
   const branches: string[] = [`(select t.id from titles t where lower(t.title) = ? and ${filter})`];
   const params: unknown[] = [raw, ...filterParams];
   if (tsq) {
-    branches.push(`(select t.id from titles t where t.search_vector @@ to_tsquery('simple', ?) and ${filter} order by t.popularity desc limit ${candidates})`);
+    branches.push(
+      `(select t.id from titles t where t.search_vector @@ to_tsquery('simple', ?) and ${filter} order by t.popularity desc limit ${candidates})`,
+    );
     params.push(tsq, ...filterParams);
   }
   if (trigram) {
@@ -79,14 +88,22 @@ async function rankCandidates(em: Em, o: SearchOptions, raw: string, tsq: string
   );
   if (rows.length > 0 || o.offset === 0) return { rows, total: Number(rows[0]?.total ?? 0) };
   // Past the last page: the window count is not there, so count the candidates alone.
-  const [n] = await em.execute<{ n: string | number }[]>(`select count(*) as n from (${branches.join(' union ')}) c`, params);
+  const [n] = await em.execute<{ n: string | number }[]>(
+    `select count(*) as n from (${branches.join(' union ')}) c`,
+    params,
+  );
   return { rows, total: Number(n?.n ?? 0) };
 }
 
 const score = (s: number): number => Math.max(0, Math.min(1, Math.round(Number(s) * 1000) / 1000));
 
 /** GET /movies/search: MOVIE_LIST, paginated. */
-export async function searchMovies(deps: ListDeps, viewer: Viewer | null, q: string, p: Page): Promise<Served<MovieList>> {
+export async function searchMovies(
+  deps: ListDeps,
+  viewer: Viewer | null,
+  q: string,
+  p: Page,
+): Promise<Served<MovieList>> {
   const level = levelOf(viewer);
   const key = `catalog:search:movies:l${level}:p${p.page}:n${p.limit}:${normalise(q)}`;
   const entry = await cachedRead(deps.cache, key, TTL.search, async () => {
@@ -117,14 +134,29 @@ const toResult = (row: ScoredRow): SearchResult => {
   const card: Card = toCard(row);
   const release = isoDay(row.release_date);
   return {
-    id: card.id, title: card.title, type: row.kind, match_score: score(row.score), thumbnail_url: card.poster, poster: card.poster,
-    release_date: release, release_year: release ? Number(release.slice(0, 4)) : null, genres: card.genres, rating: card.rating,
-    certification: card.certification, is_series: card.is_series,
+    id: card.id,
+    title: card.title,
+    type: row.kind,
+    match_score: score(row.score),
+    thumbnail_url: card.poster,
+    poster: card.poster,
+    release_date: release,
+    release_year: release ? Number(release.slice(0, 4)) : null,
+    genres: card.genres,
+    rating: card.rating,
+    certification: card.certification,
+    is_series: card.is_series,
   };
 };
 
 /** GET /search (seed 001): the best `limit` matches with a match_score, and how many matched in all. */
-export async function searchContent(deps: ListDeps, viewer: Viewer | null, q: string, type: 'movie' | 'series' | undefined, limit: number): Promise<SearchResults> {
+export async function searchContent(
+  deps: ListDeps,
+  viewer: Viewer | null,
+  q: string,
+  type: 'movie' | 'series' | undefined,
+  limit: number,
+): Promise<SearchResults> {
   const level = levelOf(viewer);
   const key = `catalog:search:content:l${level}:t${type ?? ''}:n${limit}:${normalise(q)}`;
   const entry = await cachedRead(deps.cache, key, TTL.search, async () => {

@@ -10,17 +10,41 @@ import { tmdbMovieList } from './tmdb-lists.ts';
 
 // Seed 003's lists come from TMDb in TMDb mode; browse, trending, new releases and /search always read
 // the tables (TMDb mode fills them through details views and catalog:sync).
-export const popularMovies = (deps: ListDeps, tmdb: TmdbClient | null, viewer: Viewer | null, p: Page): Promise<Served<MovieList>> =>
-  tmdb ? tmdbMovieList(deps, tmdb, viewer, 'popular', p) : popular(deps, viewer, p);
+export const popularMovies = (
+  deps: ListDeps,
+  tmdb: TmdbClient | null,
+  viewer: Viewer | null,
+  p: Page,
+): Promise<Served<MovieList>> => (tmdb ? tmdbMovieList(deps, tmdb, viewer, 'popular', p) : popular(deps, viewer, p));
 
-export const comingSoonMovies = (deps: ListDeps, tmdb: TmdbClient | null, viewer: Viewer | null, p: Page): Promise<Served<MovieList>> =>
+export const comingSoonMovies = (
+  deps: ListDeps,
+  tmdb: TmdbClient | null,
+  viewer: Viewer | null,
+  p: Page,
+): Promise<Served<MovieList>> =>
   tmdb ? tmdbMovieList(deps, tmdb, viewer, 'upcoming', p) : comingSoon(deps, viewer, p);
 
-export const searchMovieList = (deps: ListDeps, tmdb: TmdbClient | null, viewer: Viewer | null, q: string, p: Page): Promise<Served<MovieList>> =>
+export const searchMovieList = (
+  deps: ListDeps,
+  tmdb: TmdbClient | null,
+  viewer: Viewer | null,
+  q: string,
+  p: Page,
+): Promise<Served<MovieList>> =>
   tmdb ? tmdbMovieList(deps, tmdb, viewer, 'search', p, q) : searchMovies(deps, viewer, q, p);
 
-export async function getDetails(deps: ListDeps, tmdb: TmdbClient | null, viewer: Viewer | null, rawId: string, field: 'movie' | 'content'): Promise<Served<Record<string, Details>>> {
+export async function getDetails(
+  deps: ListDeps,
+  tmdb: TmdbClient | null,
+  viewer: Viewer | null,
+  rawId: string,
+  field: 'movie' | 'content',
+): Promise<Served<Record<string, Details>>> {
   const parsed = parseContentId(rawId);
-  const load = tmdb && parsed.kind ? (id: string, level: number) => loadTmdbDetails(deps.em, tmdb, parsed, level) : (id: string, level: number) => loadLocalDetails(deps.em, id, level);
+  const load =
+    tmdb && parsed.kind
+      ? (_id: string, level: number) => loadTmdbDetails(deps.em, tmdb, parsed, level)
+      : (id: string, level: number) => loadLocalDetails(deps.em, id, level);
   return titleDetails(deps, viewer, parsed.id, load, field);
 }

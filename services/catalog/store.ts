@@ -81,7 +81,8 @@ function chunks<T>(rows: T[]): T[][] {
 }
 
 /** A date TMDb may send as "" becomes null; anything else must be YYYY-MM-DD. */
-const day = (value: string | null | undefined): string | null => (value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : null);
+const day = (value: string | null | undefined): string | null =>
+  value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : null;
 
 /**
  * Inserts or updates the titles and what they carry, in the caller's transaction. Each table gets one
@@ -137,14 +138,25 @@ export async function upsertTitles(tx: Em, titles: TitleInput[]): Promise<void> 
       [ids],
     );
   }
-  await writeSeasons(tx, titles.filter((t) => t.seasons !== undefined));
-  await writeCredits(tx, titles.filter((t) => t.credits !== undefined));
-  await refreshSearchVectors(tx, titles.map((t) => t.id));
+  await writeSeasons(
+    tx,
+    titles.filter((t) => t.seasons !== undefined),
+  );
+  await writeCredits(
+    tx,
+    titles.filter((t) => t.credits !== undefined),
+  );
+  await refreshSearchVectors(
+    tx,
+    titles.map((t) => t.id),
+  );
 }
 
 async function writeSeasons(tx: Em, titles: TitleInput[]): Promise<void> {
   if (titles.length === 0) return;
-  const seasons = titles.flatMap((t) => t.seasons!.map((s) => ({ ...s, title_id: t.id, air_date: day(s.air_date), episodes: undefined })));
+  const seasons = titles.flatMap((t) =>
+    t.seasons!.map((s) => ({ ...s, title_id: t.id, air_date: day(s.air_date), episodes: undefined })),
+  );
   for (const batch of chunks(seasons)) {
     await tx.execute(
       `insert into seasons (id, title_id, tmdb_id, season_number, name, overview, air_date, poster_path, vote_average, episode_count)
@@ -158,7 +170,14 @@ async function writeSeasons(tx: Em, titles: TitleInput[]): Promise<void> {
     );
   }
   const episodes = titles.flatMap((t) =>
-    t.seasons!.flatMap((s) => (s.episodes ?? []).map((e) => ({ ...e, title_id: t.id, season_number: s.season_number, air_date: day(e.air_date) }))),
+    t.seasons!.flatMap((s) =>
+      (s.episodes ?? []).map((e) => ({
+        ...e,
+        title_id: t.id,
+        season_number: s.season_number,
+        air_date: day(e.air_date),
+      })),
+    ),
   );
   for (const batch of chunks(episodes)) {
     await tx.execute(
@@ -178,7 +197,8 @@ async function writeCredits(tx: Em, titles: TitleInput[]): Promise<void> {
   if (titles.length === 0) return;
   await tx.execute('delete from credits where title_id in (?)', [titles.map((t) => t.id)]);
   const people = new Map<string, CreditInput>();
-  const credits: Array<{ title_id: string; person_id: string; role: string; character: string | null; ord: number }> = [];
+  const credits: Array<{ title_id: string; person_id: string; role: string; character: string | null; ord: number }> =
+    [];
   const seen = new Set<string>();
   for (const t of titles) {
     for (const c of t.credits!) {

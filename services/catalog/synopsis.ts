@@ -46,7 +46,9 @@ function describe(kind: 'movie' | 'series', genres: string[]): string {
 
 export function synopsis(f: SynopsisFacts): string {
   const what = describe(f.kind, f.genres);
-  const head = f.year ? `${String(f.year).startsWith('18') ? 'An' : 'A'} ${f.year} ${what}` : `${/^[aeiou]/i.test(what) ? 'An' : 'A'} ${what}`;
+  const head = f.year
+    ? `${String(f.year).startsWith('18') ? 'An' : 'A'} ${f.year} ${what}`
+    : `${/^[aeiou]/i.test(what) ? 'An' : 'A'} ${what}`;
   const parts = [head];
   if (f.kind === 'movie' && f.directors.length > 0) parts.push(` directed by ${joinNames(f.directors.slice(0, 2))}`);
   if (f.kind === 'series' && f.network) parts.push(` from ${f.network}`);

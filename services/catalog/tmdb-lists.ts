@@ -23,11 +23,14 @@ async function window(fetch: (page: number) => Promise<TmdbPage<Summary | TmdbMu
   const last = Math.min(Math.floor((start + p.limit - 1) / TMDB_PAGE) + 1, TMDB_MAX_PAGES);
   if (first > TMDB_MAX_PAGES) return { items: [] as Summary[], total: TMDB_PAGE * TMDB_MAX_PAGES };
   const head = await fetch(first);
-  const rest = await Promise.all(Array.from({ length: Math.min(last, head.total_pages) - first }, (_, i) => fetch(first + 1 + i)));
-  const items = [head, ...rest]
-    .flatMap((page) => page.results)
-    .filter((r): r is Summary => r.media_type !== 'person');
-  return { items: items.slice(start - (first - 1) * TMDB_PAGE, start - (first - 1) * TMDB_PAGE + p.limit), total: Math.min(head.total_results, TMDB_PAGE * TMDB_MAX_PAGES) };
+  const rest = await Promise.all(
+    Array.from({ length: Math.min(last, head.total_pages) - first }, (_, i) => fetch(first + 1 + i)),
+  );
+  const items = [head, ...rest].flatMap((page) => page.results).filter((r): r is Summary => r.media_type !== 'person');
+  return {
+    items: items.slice(start - (first - 1) * TMDB_PAGE, start - (first - 1) * TMDB_PAGE + p.limit),
+    total: Math.min(head.total_results, TMDB_PAGE * TMDB_MAX_PAGES),
+  };
 }
 
 const idOf = (s: Summary): string => ('title' in s ? movieId(s.id) : seriesId(s.id));
@@ -36,12 +39,30 @@ const idOf = (s: Summary): string => ('title' in s ? movieId(s.id) : seriesId(s.
  * A TMDb list as MOVIE_LIST. Certifications come from titles already read into the tables; a title
  * never synced counts as unrated (adult), so a restricted viewer sees only titles known to be allowed.
  */
-export async function tmdbMovieList(deps: ListDeps, tmdb: TmdbClient, viewer: Viewer | null, kind: TmdbListKind, p: Page, q = ''): Promise<Served<MovieList>> {
+export async function tmdbMovieList(
+  deps: ListDeps,
+  tmdb: TmdbClient,
+  viewer: Viewer | null,
+  kind: TmdbListKind,
+  p: Page,
+  q = '',
+): Promise<Served<MovieList>> {
   const level = levelOf(viewer);
   const day = today();
-  const key = listKey(`tmdb-${kind}`, { l: level, p: p.page, n: p.limit, d: kind === 'upcoming' ? day : undefined, q: q ? q.trim().toLowerCase() : undefined });
+  const key = listKey(`tmdb-${kind}`, {
+    l: level,
+    p: p.page,
+    n: p.limit,
+    d: kind === 'upcoming' ? day : undefined,
+    q: q ? q.trim().toLowerCase() : undefined,
+  });
   const entry = await cachedRead(deps.cache, key, MAPPED_TTL, async () => {
-    const fetch = kind === 'popular' ? (n: number) => tmdb.popularMovies(n) : kind === 'upcoming' ? (n: number) => tmdb.upcomingMovies(n) : (n: number) => tmdb.searchMulti(q, n);
+    const fetch =
+      kind === 'popular'
+        ? (n: number) => tmdb.popularMovies(n)
+        : kind === 'upcoming'
+          ? (n: number) => tmdb.upcomingMovies(n)
+          : (n: number) => tmdb.searchMulti(q, n);
     const { items, total } = await window(fetch, p);
     const known = await knownCertifications(deps.em, items.map(idOf));
     const movies = items

@@ -4,6 +4,7 @@ import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
 import { claim, claimPeriod, complete, enqueue, fail, prune, type ClaimedJob } from '../../repositories/jobs.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: each job's handler narrows its own payload type.
 export interface JobDefinition<P = any> {
   handler: (payload: P, job: ClaimedJob) => Promise<void>;
   /** Jobs of this kind running at once in one worker. */
@@ -84,7 +85,11 @@ export function createRunner(options: RunnerOptions): Runner {
     await schedule(em);
     const free = Object.entries(jobs).filter(([name, def]) => (running.get(name) ?? 0) < (def.concurrency ?? 1));
     if (free.length === 0) return 0;
-    const claimed = await claim(em, free.map(([name]) => name), 10);
+    const claimed = await claim(
+      em,
+      free.map(([name]) => name),
+      10,
+    );
     await Promise.all(claimed.map(runOne));
     return claimed.length;
   }

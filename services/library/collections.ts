@@ -16,7 +16,12 @@ export interface Page {
 }
 
 /** Adds a title; `created` is false when it was already there (nothing changes then). */
-export async function addToCollection(em: Em, viewer: Viewer, which: Collection, rawId: string): Promise<{ title_id: string; created: boolean }> {
+export async function addToCollection(
+  em: Em,
+  viewer: Viewer,
+  which: Collection,
+  rawId: string,
+): Promise<{ title_id: string; created: boolean }> {
   const title = await requireTitle(em, viewer, rawId);
   const rows =
     which === 'favourites'
@@ -33,14 +38,27 @@ export async function addToCollection(em: Em, viewer: Viewer, which: Collection,
 }
 
 /** Removes a title; `removed` is false when it was not there (still a success: the end state is the same). */
-export async function removeFromCollection(em: Em, viewer: Viewer, which: Collection, rawId: string): Promise<{ title_id: string; removed: boolean }> {
+export async function removeFromCollection(
+  em: Em,
+  viewer: Viewer,
+  which: Collection,
+  rawId: string,
+): Promise<{ title_id: string; removed: boolean }> {
   const { id } = parseContentId(rawId);
-  const rows = await em.execute<{ title_id: string }[]>(`delete from ${TABLE[which]} where profile_id = ? and title_id = ? returning title_id`, [viewer.profileId, id]);
+  const rows = await em.execute<{ title_id: string }[]>(
+    `delete from ${TABLE[which]} where profile_id = ? and title_id = ? returning title_id`,
+    [viewer.profileId, id],
+  );
   return { title_id: id, removed: rows.length > 0 };
 }
 
 /** Newest first; titles now above the viewer's ceiling or removed from the catalog are left out. */
-export async function listCollection(em: Em, viewer: Viewer, which: Collection, page: Page): Promise<{ items: Card[]; total: number }> {
+export async function listCollection(
+  em: Em,
+  viewer: Viewer,
+  which: Collection,
+  page: Page,
+): Promise<{ items: Card[]; total: number }> {
   const rows = await em.execute<{ title_id: string; total: string | number }[]>(
     `select c.title_id, count(*) over () as total
      from ${TABLE[which]} c join titles t on t.id = c.title_id
@@ -49,7 +67,11 @@ export async function listCollection(em: Em, viewer: Viewer, which: Collection, 
     [viewer.profileId, viewer.maxLevel, page.limit, (page.page - 1) * page.limit],
   );
   const total = rows[0] ? Number(rows[0].total) : await countCollection(em, viewer, which);
-  const cards = await cardsFor(em, viewer, rows.map((r) => r.title_id));
+  const cards = await cardsFor(
+    em,
+    viewer,
+    rows.map((r) => r.title_id),
+  );
   return { items: rows.map((r) => cards.get(r.title_id)).filter((c): c is Card => Boolean(c)), total };
 }
 

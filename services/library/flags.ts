@@ -9,7 +9,12 @@ export interface PersonalFlags {
   resume_position: number | null;
 }
 
-export const NO_FLAGS: PersonalFlags = { is_favorite: false, in_watchlist: false, user_rating: null, resume_position: null };
+export const NO_FLAGS: PersonalFlags = {
+  is_favorite: false,
+  in_watchlist: false,
+  user_rating: null,
+  resume_position: null,
+};
 
 interface FlagRow {
   id: string;
@@ -20,7 +25,11 @@ interface FlagRow {
 }
 
 /** Flags of one profile for the given titles; titles without any flag are absent from the map. */
-export async function personalFlags(em: Em, profileId: string, titleIds: string[]): Promise<Map<string, PersonalFlags>> {
+export async function personalFlags(
+  em: Em,
+  profileId: string,
+  titleIds: string[],
+): Promise<Map<string, PersonalFlags>> {
   const ids = [...new Set(titleIds)];
   const out = new Map<string, PersonalFlags>();
   if (ids.length === 0) return out;
@@ -43,7 +52,8 @@ export async function personalFlags(em: Em, profileId: string, titleIds: string[
       user_rating: r.user_rating,
       resume_position: r.resume_position === null ? null : Math.floor(Number(r.resume_position)),
     };
-    if (flags.is_favorite || flags.in_watchlist || flags.user_rating || flags.resume_position !== null) out.set(r.id, flags);
+    if (flags.is_favorite || flags.in_watchlist || flags.user_rating || flags.resume_position !== null)
+      out.set(r.id, flags);
   }
   return out;
 }

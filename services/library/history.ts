@@ -49,17 +49,36 @@ interface EpisodeCols {
   e_still: string | null;
 }
 
-const EPISODE_COLS = 'e.id as e_id, e.season_number as e_season, e.episode_number as e_number, e.name as e_name, e.runtime as e_runtime, e.still_path as e_still';
+const EPISODE_COLS =
+  'e.id as e_id, e.season_number as e_season, e.episode_number as e_number, e.name as e_name, e.runtime as e_runtime, e.still_path as e_still';
 
 const episodeOf = (r: EpisodeCols): EpisodeInfo | null =>
-  r.e_id === null ? null : { id: r.e_id, season_number: r.e_season!, episode_number: r.e_number!, name: r.e_name ?? '', runtime: r.e_runtime, still: image(r.e_still) };
+  r.e_id === null
+    ? null
+    : {
+        id: r.e_id,
+        season_number: r.e_season!,
+        episode_number: r.e_number!,
+        name: r.e_name ?? '',
+        runtime: r.e_runtime,
+        still: image(r.e_still),
+      };
 
 const iso = (x: string | Date): string => new Date(x).toISOString();
 const offset = (page: Page) => (page.page - 1) * page.limit;
 
 /** Rows of a page plus their cards, in the rows' order; `total` comes from a window count (0 past the end). */
-async function withCards<R extends { title_id: string; total: string | number }, T>(em: Em, viewer: Viewer, rows: R[], build: (r: R, card: Card) => T) {
-  const cards = await cardsFor(em, viewer, rows.map((r) => r.title_id));
+async function withCards<R extends { title_id: string; total: string | number }, T>(
+  em: Em,
+  viewer: Viewer,
+  rows: R[],
+  build: (r: R, card: Card) => T,
+) {
+  const cards = await cardsFor(
+    em,
+    viewer,
+    rows.map((r) => r.title_id),
+  );
   const items = rows.flatMap((r) => {
     const card = cards.get(r.title_id);
     return card ? [build(r, card)] : [];
@@ -67,8 +86,19 @@ async function withCards<R extends { title_id: string; total: string | number },
   return { items, total: rows[0] ? Number(rows[0].total) : 0 };
 }
 
-export async function listHistory(em: Em, viewer: Viewer, page: Page): Promise<{ items: HistoryItem[]; total: number }> {
-  type R = EpisodeCols & { title_id: string; watched_at: string; position: number; duration: number; completed: boolean; total: string };
+export async function listHistory(
+  em: Em,
+  viewer: Viewer,
+  page: Page,
+): Promise<{ items: HistoryItem[]; total: number }> {
+  type R = EpisodeCols & {
+    title_id: string;
+    watched_at: string;
+    position: number;
+    duration: number;
+    completed: boolean;
+    total: string;
+  };
   const rows = await em.execute<R[]>(
     `select h.title_id, h.watched_at, h.position, h.duration, h.completed, ${EPISODE_COLS}, count(*) over () as total
      from watch_history h join titles t on t.id = h.title_id
@@ -86,18 +116,31 @@ export async function listHistory(em: Em, viewer: Viewer, page: Page): Promise<{
 }
 
 /** Forgets one title (history entry and every progress row of it); `removed` is false if it was not there. */
-export async function removeFromHistory(em: Em, viewer: Viewer, rawId: string): Promise<{ title_id: string; removed: boolean }> {
+export async function removeFromHistory(
+  em: Em,
+  viewer: Viewer,
+  rawId: string,
+): Promise<{ title_id: string; removed: boolean }> {
   const { id } = parseContentId(rawId);
   return em.transactional(async (tx) => {
-    const a = await tx.execute<{ title_id: string }[]>('delete from watch_history where profile_id = ? and title_id = ? returning title_id', [viewer.profileId, id]);
-    const b = await tx.execute<{ title_id: string }[]>('delete from playback_progress where profile_id = ? and title_id = ? returning title_id', [viewer.profileId, id]);
+    const a = await tx.execute<{ title_id: string }[]>(
+      'delete from watch_history where profile_id = ? and title_id = ? returning title_id',
+      [viewer.profileId, id],
+    );
+    const b = await tx.execute<{ title_id: string }[]>(
+      'delete from playback_progress where profile_id = ? and title_id = ? returning title_id',
+      [viewer.profileId, id],
+    );
     return { title_id: id, removed: a.length + b.length > 0 };
   });
 }
 
 export async function clearHistory(em: Em, viewer: Viewer): Promise<{ removed: number }> {
   return em.transactional(async (tx) => {
-    const a = await tx.execute<{ title_id: string }[]>('delete from watch_history where profile_id = ? returning title_id', [viewer.profileId]);
+    const a = await tx.execute<{ title_id: string }[]>(
+      'delete from watch_history where profile_id = ? returning title_id',
+      [viewer.profileId],
+    );
     await tx.execute('delete from playback_progress where profile_id = ?', [viewer.profileId]);
     return { removed: a.length };
   });
@@ -108,8 +151,19 @@ const LAST_PER_TITLE = `select distinct on (p.title_id) p.title_id, p.episode_id
   from playback_progress p where p.profile_id = ? order by p.title_id, p.updated_at desc`;
 
 /** Titles whose latest item has a resume point, most recent first. */
-export async function continueWatching(em: Em, viewer: Viewer, page: Page): Promise<{ items: ContinueItem[]; total: number }> {
-  type R = EpisodeCols & { title_id: string; position: number; duration: number; resume_position: number; updated_at: string; total: string };
+export async function continueWatching(
+  em: Em,
+  viewer: Viewer,
+  page: Page,
+): Promise<{ items: ContinueItem[]; total: number }> {
+  type R = EpisodeCols & {
+    title_id: string;
+    position: number;
+    duration: number;
+    resume_position: number;
+    updated_at: string;
+    total: string;
+  };
   const rows = await em.execute<R[]>(
     `select last.title_id, last.position, last.duration, last.resume_position, last.updated_at, ${EPISODE_COLS}, count(*) over () as total
      from (${LAST_PER_TITLE}) last
@@ -151,5 +205,9 @@ export async function nextUp(em: Em, viewer: Viewer, page: Page): Promise<{ item
      order by last.updated_at desc, last.title_id limit ? offset ?`,
     [viewer.profileId, viewer.maxLevel, page.limit, offset(page)],
   );
-  return withCards(em, viewer, rows, (r, card) => ({ ...card, episode: episodeOf(r)!, last_watched_at: iso(r.updated_at) }));
+  return withCards(em, viewer, rows, (r, card) => ({
+    ...card,
+    episode: episodeOf(r)!,
+    last_watched_at: iso(r.updated_at),
+  }));
 }

@@ -49,15 +49,28 @@ export function classify(position: number, duration: number): { completed: boole
   return { completed, resume_position: resumable ? position : null };
 }
 
-export async function recordProgress(em: Em, viewer: Viewer, rawId: string, input: ProgressInput): Promise<ProgressView> {
-  if (input.position > input.duration) throw new AppError('INVALID_REQUEST', 'position is beyond duration', { fields: [{ field: 'position', in: 'body', message: 'must be <= duration' }] });
+export async function recordProgress(
+  em: Em,
+  viewer: Viewer,
+  rawId: string,
+  input: ProgressInput,
+): Promise<ProgressView> {
+  if (input.position > input.duration)
+    throw new AppError('INVALID_REQUEST', 'position is beyond duration', {
+      fields: [{ field: 'position', in: 'body', message: 'must be <= duration' }],
+    });
   const title = await requireTitle(em, viewer, rawId);
   let episodeId = '';
   if (title.kind === 'series') {
-    if (!input.episode_id) throw new AppError('INVALID_REQUEST', 'episode_id is required for a series', { fields: [{ field: 'episode_id', in: 'body', message: 'is required for a series' }] });
+    if (!input.episode_id)
+      throw new AppError('INVALID_REQUEST', 'episode_id is required for a series', {
+        fields: [{ field: 'episode_id', in: 'body', message: 'is required for a series' }],
+      });
     episodeId = (await requireEpisode(em, title.id, input.episode_id)).id;
   } else if (input.episode_id) {
-    throw new AppError('INVALID_REQUEST', 'A movie has no episodes', { fields: [{ field: 'episode_id', in: 'body', message: 'is not allowed for a movie' }] });
+    throw new AppError('INVALID_REQUEST', 'A movie has no episodes', {
+      fields: [{ field: 'episode_id', in: 'body', message: 'is not allowed for a movie' }],
+    });
   }
   // A clock ahead of the server is clamped to now, so one fast device cannot freeze everyone's progress.
   const now = Date.now();
@@ -74,7 +87,18 @@ export async function recordProgress(em: Em, viewer: Viewer, rawId: string, inpu
          client_time = excluded.client_time, session_id = excluded.session_id, updated_at = now()
        where p.client_time <= excluded.client_time
        returning title_id, episode_id, position, duration, resume_position, completed, updated_at`,
-      [viewer.profileId, title.id, episodeId, input.position, input.duration, resume_position, completed, completed, clientTime, input.session_id ?? null],
+      [
+        viewer.profileId,
+        title.id,
+        episodeId,
+        input.position,
+        input.duration,
+        resume_position,
+        completed,
+        completed,
+        clientTime,
+        input.session_id ?? null,
+      ],
     );
     if (applied[0]) {
       await tx.execute(

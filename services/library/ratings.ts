@@ -39,7 +39,12 @@ const view = (r: Row): RatingView => ({
 const SELECT = `select r.id, r.title_id, t.title, r.rating, r.created_at, r.updated_at from ratings r join titles t on t.id = r.title_id`;
 
 /** Creates the profile's rating of a title, or changes it; `created` tells which. */
-export async function rate(em: Em, viewer: Viewer, rawId: string, rating: Vote): Promise<{ rating: RatingView; created: boolean }> {
+export async function rate(
+  em: Em,
+  viewer: Viewer,
+  rawId: string,
+  rating: Vote,
+): Promise<{ rating: RatingView; created: boolean }> {
   const title = await requireTitle(em, viewer, rawId);
   // xmax = 0 only on a freshly inserted row: how PostgreSQL tells an upsert's insert from its update.
   const rows = await em.execute<{ id: string; created: boolean }[]>(
@@ -70,10 +75,18 @@ export async function listRatings(em: Em, viewer: Viewer, page: Page): Promise<{
 }
 
 /** Changes the vote; `movieId` (PUT) must name the rating's own title: a rating never moves to another title. */
-export async function changeRating(em: Em, viewer: Viewer, id: string, rating: Vote, movieId?: string): Promise<RatingView> {
+export async function changeRating(
+  em: Em,
+  viewer: Viewer,
+  id: string,
+  rating: Vote,
+  movieId?: string,
+): Promise<RatingView> {
   const current = await getRating(em, viewer, id);
   if (movieId !== undefined && parseContentId(movieId).id !== current.movie_id) {
-    throw new AppError('INVALID_REQUEST', 'movie_id cannot change: delete this rating and rate the other title', { fields: [{ field: 'movie_id', in: 'body', message: 'must be the rated title' }] });
+    throw new AppError('INVALID_REQUEST', 'movie_id cannot change: delete this rating and rate the other title', {
+      fields: [{ field: 'movie_id', in: 'body', message: 'must be the rated title' }],
+    });
   }
   await em.execute(
     `update ratings set rating = ?, updated_at = case when rating = ? then updated_at else now() end where id = ? and profile_id = ?`,
@@ -83,12 +96,18 @@ export async function changeRating(em: Em, viewer: Viewer, id: string, rating: V
 }
 
 export async function deleteRating(em: Em, viewer: Viewer, id: string): Promise<void> {
-  const rows = await em.execute<{ id: string }[]>('delete from ratings where id = ? and profile_id = ? returning id', [id, viewer.profileId]);
+  const rows = await em.execute<{ id: string }[]>('delete from ratings where id = ? and profile_id = ? returning id', [
+    id,
+    viewer.profileId,
+  ]);
   if (rows.length === 0) throw new AppError('NOT_FOUND', 'Rating not found');
 }
 
 /** Upvote and downvote counts for the titles (absent titles have none), in one index-only query. */
-export async function ratingCounts(em: Em, titleIds: string[]): Promise<Map<string, { upvotes: number; downvotes: number }>> {
+export async function ratingCounts(
+  em: Em,
+  titleIds: string[],
+): Promise<Map<string, { upvotes: number; downvotes: number }>> {
   const out = new Map<string, { upvotes: number; downvotes: number }>();
   if (titleIds.length === 0) return out;
   const rows = await em.execute<{ title_id: string; rating: Vote; n: string | number }[]>(

@@ -15,10 +15,14 @@ export interface TitleRef {
 /** The live title for a client-sent id (seed 003's bare "19404" reads as m19404). */
 export async function requireTitle(em: Em, viewer: Viewer, rawId: string): Promise<TitleRef> {
   const { id } = parseContentId(rawId);
-  const rows = await em.execute<TitleRef[]>('select id, kind, maturity_level from titles where id = ? and deleted_at is null', [id]);
+  const rows = await em.execute<TitleRef[]>(
+    'select id, kind, maturity_level from titles where id = ? and deleted_at is null',
+    [id],
+  );
   const title = rows[0];
   if (!title) throw new AppError('NOT_FOUND', 'Title not found', { id });
-  if (title.maturity_level > viewer.maxLevel) throw new AppError('CONTENT_RESTRICTED', 'This title is above the profile’s maturity rating', { id });
+  if (title.maturity_level > viewer.maxLevel)
+    throw new AppError('CONTENT_RESTRICTED', 'This title is above the profile’s maturity rating', { id });
   return title;
 }
 

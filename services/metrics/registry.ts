@@ -32,7 +32,16 @@ export function createMetrics(): MetricsRegistry {
       const statusClass = `${Math.floor(status / 100)}xx`;
       const key = `${method} ${statusClass} ${route}`;
       let series = http.get(key);
-      if (!series) http.set(key, (series = { labels: { method, route, status: statusClass }, count: 0, sum: 0, buckets: BUCKETS.map(() => 0) }));
+      if (!series)
+        http.set(
+          key,
+          (series = {
+            labels: { method, route, status: statusClass },
+            count: 0,
+            sum: 0,
+            buckets: BUCKETS.map(() => 0),
+          }),
+        );
       series.count++;
       series.sum += seconds;
       for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) series.buckets[i]++;
@@ -50,7 +59,9 @@ export function createMetrics(): MetricsRegistry {
       ];
       for (const s of http.values()) {
         const base = labelText(s.labels);
-        BUCKETS.forEach((le, i) => lines.push(`http_request_duration_seconds_bucket{${base},le="${le}"} ${s.buckets[i]}`));
+        for (const [i, le] of BUCKETS.entries()) {
+          lines.push(`http_request_duration_seconds_bucket{${base},le="${le}"} ${s.buckets[i]}`);
+        }
         lines.push(`http_request_duration_seconds_bucket{${base},le="+Inf"} ${s.count}`);
         lines.push(`http_request_duration_seconds_sum{${base}} ${s.sum.toFixed(6)}`);
         lines.push(`http_request_duration_seconds_count{${base}} ${s.count}`);
@@ -58,11 +69,15 @@ export function createMetrics(): MetricsRegistry {
       const names = new Set([...counters.values()].map((c) => c.name));
       for (const name of names) {
         lines.push(`# TYPE ${name} counter`);
-        for (const c of counters.values()) if (c.name === name) lines.push(`${name}{${labelText(c.labels)}} ${c.value}`);
+        for (const c of counters.values())
+          if (c.name === name) lines.push(`${name}{${labelText(c.labels)}} ${c.value}`);
       }
       const mem = process.memoryUsage();
       lines.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${mem.rss}`);
-      lines.push('# TYPE process_uptime_seconds gauge', `process_uptime_seconds ${((Date.now() - started) / 1000).toFixed(0)}`);
+      lines.push(
+        '# TYPE process_uptime_seconds gauge',
+        `process_uptime_seconds ${((Date.now() - started) / 1000).toFixed(0)}`,
+      );
       return `${lines.join('\n')}\n`;
     },
     snapshot() {

@@ -38,7 +38,11 @@ const AUDIENCE_SQL: Record<Audience, string> = {
 };
 
 /** Stores the broadcast and enqueues its fan-out job (one transaction), audited; returns at once. */
-export async function broadcast(deps: { em: Em; log: Logger }, actor: { userId: string; ip: string }, input: BroadcastInput): Promise<BroadcastView> {
+export async function broadcast(
+  deps: { em: Em; log: Logger },
+  actor: { userId: string; ip: string },
+  input: BroadcastInput,
+): Promise<BroadcastView> {
   const adminId = actor.userId;
   const id = crypto.randomUUID();
   await deps.em.transactional(async (tx) => {
@@ -49,12 +53,21 @@ export async function broadcast(deps: { em: Em; log: Logger }, actor: { userId: 
     );
     await enqueue(em, NOTIFICATION_JOBS.broadcast, { broadcast_id: id }, { dedupeKey: `broadcast:${id}` });
   });
-  await audit(deps, { action: 'notification.broadcast', actorId: adminId, ip: actor.ip, targetType: 'broadcast', targetId: id, details: { audience: input.audience ?? 'all' } });
+  await audit(deps, {
+    action: 'notification.broadcast',
+    actorId: adminId,
+    ip: actor.ip,
+    targetType: 'broadcast',
+    targetId: id,
+    details: { audience: input.audience ?? 'all' },
+  });
   return getBroadcast(deps, id);
 }
 
 export async function getBroadcast(deps: { em: Em }, id: string): Promise<BroadcastView> {
-  const rows = await deps.em.execute<(Omit<BroadcastView, 'created_at' | 'finished_at'> & { created_at: string; finished_at: string | null })[]>(
+  const rows = await deps.em.execute<
+    (Omit<BroadcastView, 'created_at' | 'finished_at'> & { created_at: string; finished_at: string | null })[]
+  >(
     `select id, title, message, audience, status, recipients, created_at, finished_at from notification_broadcasts where id = ?`,
     [id],
   );
@@ -69,8 +82,23 @@ export async function getBroadcast(deps: { em: Em }, id: string): Promise<Broadc
 }
 
 /** The job body. Resumes from the recorded cursor; the dedupe key keeps a retried batch from doubling up. */
-export async function runBroadcast(deps: NotifyDeps, broadcastId: string, job?: Pick<ClaimedJob, 'attempts' | 'max_attempts'>, batchSize?: number): Promise<number> {
-  const rows = await deps.em.execute<{ title: string; message: string; image: string | null; movie_id: string | null; audience: Audience; status: string; cursor_user_id: string | null }[]>(
+export async function runBroadcast(
+  deps: NotifyDeps,
+  broadcastId: string,
+  job?: Pick<ClaimedJob, 'attempts' | 'max_attempts'>,
+  batchSize?: number,
+): Promise<number> {
+  const rows = await deps.em.execute<
+    {
+      title: string;
+      message: string;
+      image: string | null;
+      movie_id: string | null;
+      audience: Audience;
+      status: string;
+      cursor_user_id: string | null;
+    }[]
+  >(
     `select title, message, image, movie_id, audience, status, cursor_user_id from notification_broadcasts where id = ?`,
     [broadcastId],
   );
@@ -88,15 +116,22 @@ export async function runBroadcast(deps: NotifyDeps, broadcastId: string, job?: 
         params: [row.title, row.message, row.image, row.movie_id, `broadcast:${broadcastId}`, ...batch.params],
       }),
       onBatch: async (em, last, inserted) => {
-        await em.execute(`update notification_broadcasts set cursor_user_id = ?, recipients = recipients + ? where id = ?`, [last, inserted, broadcastId]);
+        await em.execute(
+          `update notification_broadcasts set cursor_user_id = ?, recipients = recipients + ? where id = ?`,
+          [last, inserted, broadcastId],
+        );
       },
     });
-    await deps.em.execute(`update notification_broadcasts set status = 'done', finished_at = now() where id = ?`, [broadcastId]);
+    await deps.em.execute(`update notification_broadcasts set status = 'done', finished_at = now() where id = ?`, [
+      broadcastId,
+    ]);
     return sent;
   } catch (err) {
     // The queue retries with backoff; only the last attempt marks the broadcast failed.
     if (job && job.attempts >= job.max_attempts) {
-      await deps.em.execute(`update notification_broadcasts set status = 'failed', finished_at = now() where id = ?`, [broadcastId]);
+      await deps.em.execute(`update notification_broadcasts set status = 'failed', finished_at = now() where id = ?`, [
+        broadcastId,
+      ]);
     }
     throw err;
   }

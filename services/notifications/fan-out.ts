@@ -40,11 +40,17 @@ export async function fanOut(deps: NotifyDeps, spec: FanOutSpec): Promise<number
     );
     if (ids.length === 0) break;
     const last = ids[ids.length - 1].id;
-    const batch: Sql = { sql: `select distinct a.id from (${audience.sql}) a where a.id > ? and a.id <= ?`, params: [...audience.params, cursor, last] };
+    const batch: Sql = {
+      sql: `select distinct a.id from (${audience.sql}) a where a.id > ? and a.id <= ?`,
+      params: [...audience.params, cursor, last],
+    };
     const messages = await deps.em.transactional(async (tx) => {
       const em = tx as Em;
       // Sorted, so two batch writers never wait on each other in a cycle.
-      await em.execute(`select count(pg_advisory_xact_lock(hashtextextended(x.id::text, 7))) from (${batch.sql} order by 1) x`, batch.params);
+      await em.execute(
+        `select count(pg_advisory_xact_lock(hashtextextended(x.id::text, 7))) from (${batch.sql} order by 1) x`,
+        batch.params,
+      );
       const insert = spec.insert(batch);
       const rows = await em.execute<(NotificationRow & { user_id: string })[]>(insert.sql, insert.params);
       await spec.onBatch?.(em, last, rows.length);
@@ -58,7 +64,10 @@ export async function fanOut(deps: NotifyDeps, spec: FanOutSpec): Promise<number
       const byUser = new Map(counts.map((c) => [c.user_id, c]));
       return rows.map((row) => {
         const c = byUser.get(row.user_id);
-        return { userId: row.user_id, message: notificationMessage(toItem(row), { unread_count: Number(c?.n ?? 0), seq: Number(c?.seq ?? 0) }) };
+        return {
+          userId: row.user_id,
+          message: notificationMessage(toItem(row), { unread_count: Number(c?.n ?? 0), seq: Number(c?.seq ?? 0) }),
+        };
       });
     });
     total += messages.length;

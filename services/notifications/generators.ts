@@ -31,11 +31,28 @@ async function loadTitle(em: Em, titleId: string): Promise<TitleRow | null> {
 }
 
 /** One notification per audience member, all with the same content. */
-const sameForAll = (values: { type: string; title: string; message: string; image: string | null; movie_id: string | null; dedupe_key: string }) => (batch: Sql): Sql => ({
-  sql: `insert into user_notifications (id, user_id, type, title, message, image, movie_id, dedupe_key)
+const sameForAll =
+  (values: {
+    type: string;
+    title: string;
+    message: string;
+    image: string | null;
+    movie_id: string | null;
+    dedupe_key: string;
+  }) =>
+  (batch: Sql): Sql => ({
+    sql: `insert into user_notifications (id, user_id, type, title, message, image, movie_id, dedupe_key)
         select gen_random_uuid(), b.id, ?, ?, ?, ?, ?, ? from (${batch.sql}) b on conflict do nothing ${RETURNING}`,
-  params: [values.type, values.title, values.message, values.image, values.movie_id, values.dedupe_key, ...batch.params],
-});
+    params: [
+      values.type,
+      values.title,
+      values.message,
+      values.image,
+      values.movie_id,
+      values.dedupe_key,
+      ...batch.params,
+    ],
+  });
 
 /**
  * Call after a title becomes available (admin create, catalog import): every user who follows one of its
@@ -79,7 +96,11 @@ export async function runNewTitle(deps: NotifyDeps, titleId: string, batchSize?:
   });
 }
 
-export async function runFavoriteUpdate(deps: NotifyDeps, input: FavoriteUpdatePayload, batchSize?: number): Promise<number> {
+export async function runFavoriteUpdate(
+  deps: NotifyDeps,
+  input: FavoriteUpdatePayload,
+  batchSize?: number,
+): Promise<number> {
   const title = await loadTitle(deps.em, input.title_id);
   if (!title) return 0;
   // Several profiles of one account may favourite the series: fanOut keeps each account once.
@@ -88,9 +109,10 @@ export async function runFavoriteUpdate(deps: NotifyDeps, input: FavoriteUpdateP
     params: [title.id],
   };
   const episode = input.episode_number ?? null;
-  const message = episode === null
-    ? `Season ${input.season_number} of '${title.title}' is now available`
-    : `A new episode of '${title.title}' is out: season ${input.season_number}, episode ${episode}`;
+  const message =
+    episode === null
+      ? `Season ${input.season_number} of '${title.title}' is now available`
+      : `A new episode of '${title.title}' is out: season ${input.season_number}, episode ${episode}`;
   return fanOut(deps, {
     audience,
     batchSize,
@@ -148,7 +170,14 @@ export async function runDigest(deps: NotifyDeps, options: DigestOptions): Promi
         ) picks
         where picks.top_id is not null
         on conflict do nothing ${RETURNING}`,
-      params: ['Your Top Picks', 'Popular now in the genres you follow: ', POSTER_BASE, `digest:${day}`, ...batch.params, options.picks ?? 3],
+      params: [
+        'Your Top Picks',
+        'Popular now in the genres you follow: ',
+        POSTER_BASE,
+        `digest:${day}`,
+        ...batch.params,
+        options.picks ?? 3,
+      ],
     }),
   });
 }

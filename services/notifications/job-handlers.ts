@@ -7,7 +7,10 @@ import { runDigest, runFavoriteUpdate, runNewTitle } from './generators.ts';
 import { NOTIFICATION_JOBS, type BroadcastPayload, type FavoriteUpdatePayload, type NewTitlePayload } from './jobs.ts';
 import type { NotifyDeps } from './types.ts';
 
-type Settings = Pick<Config, 'NOTIFICATIONS_BATCH_SIZE' | 'NOTIFICATIONS_DIGEST_EVERY_S' | 'NOTIFICATIONS_DIGEST_ACTIVE_DAYS'>;
+type Settings = Pick<
+  Config,
+  'NOTIFICATIONS_BATCH_SIZE' | 'NOTIFICATIONS_DIGEST_EVERY_S' | 'NOTIFICATIONS_DIGEST_ACTIVE_DAYS'
+>;
 
 export function notificationJobs(options: { config: Settings; deps: () => NotifyDeps }): JobRegistry {
   const { config, deps } = options;

@@ -47,7 +47,8 @@ export async function unreadState(em: Em, userId: string): Promise<UnreadState> 
 export const notificationMessage = (notification: NotificationItem, state: UnreadState) =>
   JSON.stringify({ type: 'notification', notification, unread_count: state.unread_count, seq: state.seq });
 
-export const unreadMessage = (state: UnreadState) => JSON.stringify({ type: 'unread_count', unread_count: state.unread_count, seq: state.seq });
+export const unreadMessage = (state: UnreadState) =>
+  JSON.stringify({ type: 'unread_count', unread_count: state.unread_count, seq: state.seq });
 
 /** Pushes without ever failing the caller: the row is stored, and a client catches up on reconnect. */
 export async function push(deps: NotifyDeps, items: Array<{ userId: string; message: string }>): Promise<void> {
@@ -60,15 +61,21 @@ export async function push(deps: NotifyDeps, items: Array<{ userId: string; mess
 }
 
 function validate(input: NewNotification) {
-  if (!input.title.trim() || input.title.length > 200) throw new AppError('INVALID_REQUEST', 'A notification title has 1 to 200 characters');
-  if (!input.message.trim() || input.message.length > 2000) throw new AppError('INVALID_REQUEST', 'A notification message has 1 to 2000 characters');
+  if (!input.title.trim() || input.title.length > 200)
+    throw new AppError('INVALID_REQUEST', 'A notification title has 1 to 200 characters');
+  if (!input.message.trim() || input.message.length > 2000)
+    throw new AppError('INVALID_REQUEST', 'A notification message has 1 to 2000 characters');
 }
 
 /**
  * Stores one notification for a user and pushes it with the new unread count. Returns null when the
  * dedupe_key was already used for this user (nothing stored, nothing pushed).
  */
-export async function createNotification(deps: NotifyDeps, userId: string, input: NewNotification): Promise<(NotificationItem & UnreadState) | null> {
+export async function createNotification(
+  deps: NotifyDeps,
+  userId: string,
+  input: NewNotification,
+): Promise<(NotificationItem & UnreadState) | null> {
   validate(input);
   const result = await deps.em.transactional(async (tx) => {
     const em = tx as Em;
@@ -76,7 +83,16 @@ export async function createNotification(deps: NotifyDeps, userId: string, input
     const rows = await em.execute<NotificationRow[]>(
       `insert into user_notifications (id, user_id, type, title, message, image, movie_id, dedupe_key)
        values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning ${COLUMNS}`,
-      [crypto.randomUUID(), userId, input.type, input.title, input.message, input.image ?? null, input.movie_id ?? null, input.dedupe_key ?? null],
+      [
+        crypto.randomUUID(),
+        userId,
+        input.type,
+        input.title,
+        input.message,
+        input.image ?? null,
+        input.movie_id ?? null,
+        input.dedupe_key ?? null,
+      ],
     );
     if (rows.length === 0) return null;
     return { item: toItem(rows[0]), state: await unreadState(em, userId) };
@@ -118,7 +134,11 @@ export async function listNotifications(deps: { em: Em }, userId: string, option
  * (never a 404, so ids of other accounts cannot be probed); calling it twice changes nothing the second
  * time. ids undefined marks every unread notification. Returns how many changed and the new unread count.
  */
-export async function markRead(deps: NotifyDeps, userId: string, ids: string | string[] | undefined): Promise<{ updated: number } & UnreadState> {
+export async function markRead(
+  deps: NotifyDeps,
+  userId: string,
+  ids: string | string[] | undefined,
+): Promise<{ updated: number } & UnreadState> {
   const list = ids === undefined ? undefined : [...new Set(Array.isArray(ids) ? ids : [ids])];
   if (list && list.length > 100) throw new AppError('INVALID_REQUEST', 'At most 100 notification ids at once');
   const result = await deps.em.transactional(async (tx) => {

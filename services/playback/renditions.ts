@@ -21,7 +21,10 @@ export function capQuality(requested: Quality, maxResolution: string | null): Qu
 export function masterPlaylist(maxHeight: number, variantUrl: (height: number) => string): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:6', '#EXT-X-INDEPENDENT-SEGMENTS'];
   for (const r of LADDER.filter((l) => l.height <= maxHeight)) {
-    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${r.bandwidth},RESOLUTION=${r.width}x${r.height},CODECS="avc1.640028,mp4a.40.2"`, variantUrl(r.height));
+    lines.push(
+      `#EXT-X-STREAM-INF:BANDWIDTH=${r.bandwidth},RESOLUTION=${r.width}x${r.height},CODECS="avc1.640028,mp4a.40.2"`,
+      variantUrl(r.height),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -29,7 +32,13 @@ export function masterPlaylist(maxHeight: number, variantUrl: (height: number) =
 /** A VOD media playlist of 6-second segments for the runtime, pointing at the media store layout. */
 export function variantPlaylist(runtimeSeconds: number, segmentUrl: (index: number) => string): string {
   const count = Math.max(1, Math.ceil(runtimeSeconds / 6));
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:6', '#EXT-X-TARGETDURATION:6', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MEDIA-SEQUENCE:0'];
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:6',
+    '#EXT-X-TARGETDURATION:6',
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    '#EXT-X-MEDIA-SEQUENCE:0',
+  ];
   for (let i = 0; i < count; i++) {
     const duration = i === count - 1 ? runtimeSeconds - i * 6 || 6 : 6;
     lines.push(`#EXTINF:${duration.toFixed(3)},`, segmentUrl(i));

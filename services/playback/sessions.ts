@@ -35,25 +35,45 @@ async function firstEpisode(deps: Deps, titleId: string): Promise<string> {
   return rows[0].id;
 }
 
-function manifestUrl(media: Media, titleId: string, episodeId: string | null, maxHeight: number): { url: string; expires_at: string } {
+function manifestUrl(
+  media: Media,
+  titleId: string,
+  episodeId: string | null,
+  maxHeight: number,
+): { url: string; expires_at: string } {
   const expiresAt = Math.floor(Date.now() / 1000) + URL_TTL_SECONDS;
   const sig = signGrant(media.signingSecret, { titleId, episodeId, maxHeight, expiresAt });
-  const query = new URLSearchParams({ ...(episodeId ? { episode_id: episodeId } : {}), h: String(maxHeight), exp: String(expiresAt), sig });
-  return { url: `${media.baseUrl}/api/v1/media/${titleId}/master.m3u8?${query}`, expires_at: new Date(expiresAt * 1000).toISOString() };
+  const query = new URLSearchParams({
+    ...(episodeId ? { episode_id: episodeId } : {}),
+    h: String(maxHeight),
+    exp: String(expiresAt),
+    sig,
+  });
+  return {
+    url: `${media.baseUrl}/api/v1/media/${titleId}/master.m3u8?${query}`,
+    expires_at: new Date(expiresAt * 1000).toISOString(),
+  };
 }
 
 async function resolvePlayable(deps: Deps, viewer: Viewer, rawId: string, episodeId: string | undefined) {
   const title = await requireTitle(deps.em, viewer, rawId);
   let episode: string | null = null;
-  if (title.kind === 'series') episode = episodeId ? (await requireEpisode(deps.em, title.id, episodeId)).id : await firstEpisode(deps, title.id);
-  else if (episodeId) throw new AppError('INVALID_REQUEST', 'A movie has no episodes', { fields: [{ field: 'episode_id', in: 'body', message: 'only for series' }] });
+  if (title.kind === 'series')
+    episode = episodeId ? (await requireEpisode(deps.em, title.id, episodeId)).id : await firstEpisode(deps, title.id);
+  else if (episodeId)
+    throw new AppError('INVALID_REQUEST', 'A movie has no episodes', {
+      fields: [{ field: 'episode_id', in: 'body', message: 'only for series' }],
+    });
   const plan = await requireEntitlement(deps.em, viewer.userId);
   return { title, episode, plan };
 }
 
 export async function getManifest(deps: Deps, media: Media, viewer: Viewer, rawId: string, episodeId?: string) {
   const { title, episode, plan } = await resolvePlayable(deps, viewer, rawId, episodeId);
-  const [lang] = await deps.em.execute<{ original_language: string | null }[]>('select original_language from titles where id = ?', [title.id]);
+  const [lang] = await deps.em.execute<{ original_language: string | null }[]>(
+    'select original_language from titles where id = ?',
+    [title.id],
+  );
   const signed = manifestUrl(media, title.id, episode, heightOf(plan.max_resolution) || 720);
   return {
     content_id: title.id,
@@ -67,7 +87,14 @@ export async function getManifest(deps: Deps, media: Media, viewer: Viewer, rawI
   };
 }
 
-export async function startPlayback(deps: Deps, media: Media, viewer: Viewer, rawId: string, input: StartInput, ip: string) {
+export async function startPlayback(
+  deps: Deps,
+  media: Media,
+  viewer: Viewer,
+  rawId: string,
+  input: StartInput,
+  ip: string,
+) {
   const { title, episode, plan } = await resolvePlayable(deps, viewer, rawId, input.episode_id);
   const quality = capQuality(input.quality, plan.max_resolution);
   const sessionId = crypto.randomUUID();
@@ -84,23 +111,44 @@ export async function startPlayback(deps: Deps, media: Media, viewer: Viewer, ra
       [viewer.userId],
     );
     if (active.length >= plan.max_streams) {
-      throw new AppError('STREAM_LIMIT_REACHED', `Your plan allows ${plan.max_streams} stream(s) at once`, { max_streams: plan.max_streams, active_sessions: active });
+      throw new AppError('STREAM_LIMIT_REACHED', `Your plan allows ${plan.max_streams} stream(s) at once`, {
+        max_streams: plan.max_streams,
+        active_sessions: active,
+      });
     }
     await tx.execute(
       `insert into playback_sessions (id, user_id, profile_id, title_id, episode_id, device_type, quality) values (?, ?, ?, ?, ?, ?, ?)`,
       [sessionId, viewer.userId, viewer.profileId, title.id, episode, input.device_type, quality],
     );
   });
-  await audit(deps, { action: 'playback.started', actorId: viewer.userId, ip, targetType: 'title', targetId: title.id, details: { session_id: sessionId, profile_id: viewer.profileId, quality } });
+  await audit(deps, {
+    action: 'playback.started',
+    actorId: viewer.userId,
+    ip,
+    targetType: 'title',
+    targetId: title.id,
+    details: { session_id: sessionId, profile_id: viewer.profileId, quality },
+  });
   const signed = manifestUrl(media, title.id, episode, heightOf(quality));
-  return { session_id: sessionId, content_id: title.id, episode_id: episode, quality, manifest_url: signed.url, expires_at: signed.expires_at, heartbeat_seconds: HEARTBEAT_SECONDS };
+  return {
+    session_id: sessionId,
+    content_id: title.id,
+    episode_id: episode,
+    quality,
+    manifest_url: signed.url,
+    expires_at: signed.expires_at,
+    heartbeat_seconds: HEARTBEAT_SECONDS,
+  };
 }
 
 /** A progress heartbeat naming its playback session keeps it counted as active. */
 export async function touchPlayback(deps: Pick<Deps, 'em'>, userId: string, sessionId: string): Promise<void> {
   // Older clients send free-form session ids with progress; only ours (UUIDs) name a stream slot.
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId)) return;
-  await deps.em.execute(`update playback_sessions set last_heartbeat_at = now() where id = ? and user_id = ? and status = 'active'`, [sessionId, userId]);
+  await deps.em.execute(
+    `update playback_sessions set last_heartbeat_at = now() where id = ? and user_id = ? and status = 'active'`,
+    [sessionId, userId],
+  );
 }
 
 export async function stopPlayback(deps: Deps, userId: string, rawId: string, sessionId: string) {

@@ -49,14 +49,21 @@ const view = (r: Row): ProfileView => ({
 });
 
 export async function listProfiles(em: Em, userId: string): Promise<ProfileView[]> {
-  const rows = await em.execute<Row[]>(`select ${COLUMNS} from viewer_profiles where user_id = ? order by position, created_at`, [userId]);
+  const rows = await em.execute<Row[]>(
+    `select ${COLUMNS} from viewer_profiles where user_id = ? order by position, created_at`,
+    [userId],
+  );
   return rows.map(view);
 }
 
 /** Serialises profile writes of one account (count checks under concurrency) by locking the users row. */
 const lockAccount = (tx: Em, userId: string) => tx.execute('select id from users where id = ? for update', [userId]);
 
-export async function createProfile(deps: Pick<Deps, 'em'>, caller: Caller, input: ProfileInput & { name: string }): Promise<ProfileView> {
+export async function createProfile(
+  deps: Pick<Deps, 'em'>,
+  caller: Caller,
+  input: ProfileInput & { name: string },
+): Promise<ProfileView> {
   // Hash before the transaction: argon2 costs ~20 ms and must not hold the account lock.
   const pinHash = input.pin ? await hashSecret(input.pin) : null;
   const id = crypto.randomUUID();
@@ -68,19 +75,33 @@ export async function createProfile(deps: Pick<Deps, 'em'>, caller: Caller, inpu
     );
     // The cap is the plan's (entitlements), the same number every other part reads.
     const { max_profiles: max } = await entitlements(tx, caller.userId);
-    if (Number(n) >= max) throw new AppError('PROFILE_LIMIT_REACHED', `This account has at most ${max} profiles`, { max });
+    if (Number(n) >= max)
+      throw new AppError('PROFILE_LIMIT_REACHED', `This account has at most ${max} profiles`, { max });
     const isKids = input.is_kids ?? false;
     await tx.execute(
       `insert into viewer_profiles (id, user_id, name, avatar_url, is_kids, maturity_rating, language, pin_hash, position)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, caller.userId, input.name.trim(), input.avatar_url ?? null, isKids, input.maturity_rating ?? (isKids ? 'TV-Y7' : 'TV-MA'), input.language ?? 'en-US', pinHash, Number(next)],
+      [
+        id,
+        caller.userId,
+        input.name.trim(),
+        input.avatar_url ?? null,
+        isKids,
+        input.maturity_rating ?? (isKids ? 'TV-Y7' : 'TV-MA'),
+        input.language ?? 'en-US',
+        pinHash,
+        Number(next),
+      ],
     );
   });
   return getProfile(deps.em, caller.userId, id);
 }
 
 export async function getProfile(em: Em, userId: string, id: string): Promise<ProfileView> {
-  const rows = await em.execute<Row[]>(`select ${COLUMNS} from viewer_profiles where id = ? and user_id = ?`, [id, userId]);
+  const rows = await em.execute<Row[]>(`select ${COLUMNS} from viewer_profiles where id = ? and user_id = ?`, [
+    id,
+    userId,
+  ]);
   if (!rows[0]) throw new AppError('NOT_FOUND', 'Profile not found');
   return view(rows[0]);
 }
@@ -94,10 +115,16 @@ async function requireUnlocked(em: Em, caller: Caller, id: string): Promise<void
     [caller.sessionId, id, caller.userId],
   );
   if (!rows[0]) throw new AppError('NOT_FOUND', 'Profile not found');
-  if (rows[0].has_pin && !rows[0].unlocked) throw new AppError('PIN_REQUIRED', 'Enter the profile PIN first (POST /profiles/{id}/select)', { profile_id: id });
+  if (rows[0].has_pin && !rows[0].unlocked)
+    throw new AppError('PIN_REQUIRED', 'Enter the profile PIN first (POST /profiles/{id}/select)', { profile_id: id });
 }
 
-export async function updateProfile(deps: Pick<Deps, 'em'>, caller: Caller, id: string, input: ProfileInput): Promise<ProfileView> {
+export async function updateProfile(
+  deps: Pick<Deps, 'em'>,
+  caller: Caller,
+  id: string,
+  input: ProfileInput,
+): Promise<ProfileView> {
   await requireUnlocked(deps.em, caller, id);
   const sets: string[] = [];
   const params: unknown[] = [];
@@ -116,10 +143,17 @@ export async function updateProfile(deps: Pick<Deps, 'em'>, caller: Caller, id: 
   }
   if (sets.length > 0) {
     await deps.em.transactional(async (tx) => {
-      const done = await tx.execute<{ id: string }[]>(`update viewer_profiles set ${sets.join(', ')}, updated_at = now() where id = ? and user_id = ? returning id`, [...params, id, caller.userId]);
+      const done = await tx.execute<{ id: string }[]>(
+        `update viewer_profiles set ${sets.join(', ')}, updated_at = now() where id = ? and user_id = ? returning id`,
+        [...params, id, caller.userId],
+      );
       if (done.length === 0) throw new AppError('NOT_FOUND', 'Profile not found');
       // A new PIN ends every other session's unlock; this session keeps it (it just proved it may act).
-      if (input.pin !== undefined) await tx.execute('delete from profile_unlocks where profile_id = ? and session_id <> ?', [id, caller.sessionId]);
+      if (input.pin !== undefined)
+        await tx.execute('delete from profile_unlocks where profile_id = ? and session_id <> ?', [
+          id,
+          caller.sessionId,
+        ]);
     });
   }
   return getProfile(deps.em, caller.userId, id);
@@ -129,7 +163,9 @@ export async function deleteProfile(deps: Pick<Deps, 'em'>, caller: Caller, id: 
   await requireUnlocked(deps.em, caller, id);
   await deps.em.transactional(async (tx) => {
     await lockAccount(tx, caller.userId);
-    const rows = await tx.execute<{ id: string }[]>('select id from viewer_profiles where user_id = ?', [caller.userId]);
+    const rows = await tx.execute<{ id: string }[]>('select id from viewer_profiles where user_id = ?', [
+      caller.userId,
+    ]);
     if (!rows.some((r) => r.id === id)) throw new AppError('NOT_FOUND', 'Profile not found');
     if (rows.length <= 1) throw new AppError('CONFLICT', 'The last profile of an account cannot be deleted');
     // The library rows go with it (on delete cascade).
@@ -141,7 +177,12 @@ export async function deleteProfile(deps: Pick<Deps, 'em'>, caller: Caller, id: 
  * Switches to a profile: a PIN-protected one needs its PIN, and the unlock is recorded for this login session.
  * An attempt is reserved (counted) before the slow hash check, so parallel guesses cannot exceed the limit.
  */
-export async function selectProfile(deps: Pick<Deps, 'em'>, caller: Caller, id: string, pin: string | undefined): Promise<ProfileView> {
+export async function selectProfile(
+  deps: Pick<Deps, 'em'>,
+  caller: Caller,
+  id: string,
+  pin: string | undefined,
+): Promise<ProfileView> {
   const profile = await getProfile(deps.em, caller.userId, id);
   if (!profile.has_pin) return profile;
   const reserved = await deps.em.execute<{ attempts: number; pin_hash: string }[]>(
@@ -154,7 +195,10 @@ export async function selectProfile(deps: Pick<Deps, 'em'>, caller: Caller, id: 
   );
   const slot = reserved[0];
   if (!slot) {
-    const lock = await deps.em.execute<{ locked_until: string | null }[]>('select locked_until from viewer_profiles where id = ?', [id]);
+    const lock = await deps.em.execute<{ locked_until: string | null }[]>(
+      'select locked_until from viewer_profiles where id = ?',
+      [id],
+    );
     throw locked(lock[0]?.locked_until ?? null);
   }
   if (slot.attempts > MAX_PIN_ATTEMPTS) throw locked(null);

@@ -29,8 +29,14 @@ interface ViewerRow {
  * The viewer for `profileId` (or the account's first profile). `sessionId` is the caller's login session:
  * without an unlock recorded for it, a PIN-protected profile answers 403 PIN_REQUIRED.
  */
-export async function resolveViewer(em: Em, userId: string, profileId: string | undefined, sessionId?: string): Promise<Viewer> {
-  if (profileId !== undefined && !UUID.test(profileId)) throw new AppError('INVALID_REQUEST', 'X-Profile-Id must be a UUID');
+export async function resolveViewer(
+  em: Em,
+  userId: string,
+  profileId: string | undefined,
+  sessionId?: string,
+): Promise<Viewer> {
+  if (profileId !== undefined && !UUID.test(profileId))
+    throw new AppError('INVALID_REQUEST', 'X-Profile-Id must be a UUID');
   const params: unknown[] = [sessionId ?? null, userId];
   if (profileId) params.push(profileId);
   const rows = await em.execute<ViewerRow[]>(
@@ -44,9 +50,13 @@ export async function resolveViewer(em: Em, userId: string, profileId: string | 
   const row = rows[0];
   if (!row) throw new AppError('NOT_FOUND', 'Profile not found');
   if (row.has_pin && !row.unlocked) {
-    throw new AppError('PIN_REQUIRED', 'This profile is PIN-protected: unlock it with POST /profiles/{id}/select', { profile_id: row.id });
+    throw new AppError('PIN_REQUIRED', 'This profile is PIN-protected: unlock it with POST /profiles/{id}/select', {
+      profile_id: row.id,
+    });
   }
-  const level = row.is_kids ? KIDS_LEVEL : Math.min(levelForFilter(row.maturity_filter), maturityLevel(row.maturity_rating));
+  const level = row.is_kids
+    ? KIDS_LEVEL
+    : Math.min(levelForFilter(row.maturity_filter), maturityLevel(row.maturity_rating));
   return { userId, profileId: row.id, isKids: row.is_kids, maxLevel: level };
 }
 

@@ -67,7 +67,8 @@ export function createGateway(options: GatewayOptions) {
       return;
     }
     if (conn.socket.readyState !== conn.socket.OPEN) return;
-    if (conn.socket.bufferedAmount + Buffer.byteLength(message) > options.maxBufferedBytes) return drop(conn, 'slow consumer');
+    if (conn.socket.bufferedAmount + Buffer.byteLength(message) > options.maxBufferedBytes)
+      return drop(conn, 'slow consumer');
     conn.socket.send(message);
   }
 
@@ -113,7 +114,16 @@ export function createGateway(options: GatewayOptions) {
     const state = await options.unreadState(identity.userId);
     const held = conn.held ?? [];
     conn.held = null;
-    send(conn, JSON.stringify({ type: 'hello', user_id: identity.userId, unread_count: state.unread_count, seq: state.seq, expires_at: new Date(identity.expiresAt).toISOString() }));
+    send(
+      conn,
+      JSON.stringify({
+        type: 'hello',
+        user_id: identity.userId,
+        unread_count: state.unread_count,
+        seq: state.seq,
+        expires_at: new Date(identity.expiresAt).toISOString(),
+      }),
+    );
     for (const message of held) send(conn, message);
   }
 
@@ -153,16 +163,22 @@ export function createGateway(options: GatewayOptions) {
       }
       conn.alive = false;
       conn.socket.ping();
-      if (conn.identity) sessions.set(conn.identity.sessionId, [...(sessions.get(conn.identity.sessionId) ?? []), conn]);
+      if (conn.identity)
+        sessions.set(conn.identity.sessionId, [...(sessions.get(conn.identity.sessionId) ?? []), conn]);
     }
     // One look-up per session (cached), so logout and password changes reach open sockets within a beat.
-    await Promise.all([...sessions].map(async ([sessionId, list]) => {
-      const active = await options.sessionActive(sessionId).catch(() => true);
-      if (!active) for (const conn of list) close(conn, CLOSE.unauthorized, 'session ended');
-    }));
+    await Promise.all(
+      [...sessions].map(async ([sessionId, list]) => {
+        const active = await options.sessionActive(sessionId).catch(() => true);
+        if (!active) for (const conn of list) close(conn, CLOSE.unauthorized, 'session ended');
+      }),
+    );
   }
 
-  const timer = setInterval(() => void heartbeat().catch((err) => log.warn({ err }, 'websocket heartbeat failed')), options.heartbeatMs);
+  const timer = setInterval(
+    () => void heartbeat().catch((err) => log.warn({ err }, 'websocket heartbeat failed')),
+    options.heartbeatMs,
+  );
   timer.unref();
 
   return {
@@ -184,7 +200,10 @@ export function createGateway(options: GatewayOptions) {
           close(conn, 1011, 'internal error');
         });
       } else {
-        conn.authTimer = setTimeout(() => !conn.identity && close(conn, CLOSE.authTimeout, 'authentication timeout'), options.authTimeoutMs);
+        conn.authTimer = setTimeout(
+          () => !conn.identity && close(conn, CLOSE.authTimeout, 'authentication timeout'),
+          options.authTimeoutMs,
+        );
         conn.authTimer.unref();
       }
     },

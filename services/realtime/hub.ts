@@ -36,7 +36,12 @@ export function createMemoryHub(): Hub {
   };
 }
 
-export function createRedisHub(options: { publisher: Redis; subscriber: Redis; prefix: string; onError?: (err: unknown) => void }): Hub {
+export function createRedisHub(options: {
+  publisher: Redis;
+  subscriber: Redis;
+  prefix: string;
+  onError?: (err: unknown) => void;
+}): Hub {
   const { publisher, subscriber } = options;
   const base = `${options.prefix}rt:u:`;
   const local = new Map<string, Set<Listener>>();

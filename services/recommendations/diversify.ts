@@ -17,7 +17,10 @@ export interface DiversifyOptions {
 }
 
 /** Picks `limit` results greedily by score x (1 - genreRedundancy x genre overlap), within collection caps. */
-export function diversify<T extends { item: number; score: number }>(results: readonly T[], options: DiversifyOptions): T[] {
+export function diversify<T extends { item: number; score: number }>(
+  results: readonly T[],
+  options: DiversifyOptions,
+): T[] {
   const maxPerCollection = options.maxPerCollection ?? 1;
   const lambda = options.genreRedundancy ?? 0.3;
   const genresOf = (item: number): readonly number[] => options.itemGenres?.[item] ?? [];

@@ -48,7 +48,10 @@ export function genreNeighbours(
         offer(heap, j, GENRE_SCORE_CAP * jaccard * (0.5 + 0.5 * level[j]!));
       }
     }
-    out.set(item, drain(heap).map(({ id, score }) => ({ item: id, score })));
+    out.set(
+      item,
+      drain(heap).map(({ id, score }) => ({ item: id, score })),
+    );
   }
   return out;
 }

@@ -28,7 +28,7 @@ export function genreWeights(
     const genres = itemGenres[s.item];
     if (!genres || genres.length === 0) continue;
     const ageDays = Math.max(0, now - s.at) / DAY_MS;
-    const share = (s.weight * Math.pow(0.5, ageDays / o.halfLifeDays)) / genres.length;
+    const share = (s.weight * 0.5 ** (ageDays / o.halfLifeDays)) / genres.length;
     for (const g of genres) raw.set(g, (raw.get(g) ?? 0) + share);
   }
   let max = 0;
@@ -51,7 +51,10 @@ export function genreAffinity(genres: readonly number[] | undefined, weights: Re
 }
 
 /** The item's genre that weighs most for this profile ("Top picks in <genre>"), or null. */
-export function dominantGenre(genres: readonly number[] | undefined, weights: ReadonlyMap<number, number>): number | null {
+export function dominantGenre(
+  genres: readonly number[] | undefined,
+  weights: ReadonlyMap<number, number>,
+): number | null {
   let best: number | null = null;
   let bestWeight = 0;
   for (const g of genres ?? []) {

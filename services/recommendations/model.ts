@@ -123,7 +123,11 @@ export interface Recommendation {
 let scratch: { sim: Float64Array; bestFrom: Int32Array; bestContribution: Float64Array } | null = null;
 function scratchFor(itemCount: number): NonNullable<typeof scratch> {
   if (!scratch || scratch.sim.length !== itemCount) {
-    scratch = { sim: new Float64Array(itemCount), bestFrom: new Int32Array(itemCount), bestContribution: new Float64Array(itemCount) };
+    scratch = {
+      sim: new Float64Array(itemCount),
+      bestFrom: new Int32Array(itemCount),
+      bestContribution: new Float64Array(itemCount),
+    };
   }
   scratch.sim.fill(0);
   scratch.bestFrom.fill(-1);
@@ -145,7 +149,7 @@ export function scoreProfile(input: ScoreInput): Recommendation[] {
     for (let s = signals.length - 1; s >= 0 && rank < o.maxProfileItems; s--, rank++) {
       const { item, weight } = signals[s]!;
       if (item < 0 || item >= itemCount || weight === 0) continue;
-      const recency = Math.pow(0.5, rank / o.recencyHalfLifeItems) + o.recencyFloor;
+      const recency = 0.5 ** (rank / o.recencyHalfLifeItems) + o.recencyFloor;
       const w = recency * (weight > 0 ? Math.min(weight, 1) : -o.dislikePenalty * Math.min(-weight, 1));
       for (let q = neighbours.offsets[item]!; q < neighbours.offsets[item + 1]!; q++) {
         const j = neighbours.ids[q]!;

@@ -23,7 +23,7 @@ export function preparePopularity(popularity: ArrayLike<number>, itemCount = pop
     powered(exponent: number): Float64Array {
       let out = cache.get(exponent);
       if (!out) {
-        out = level.map((v) => Math.pow(v, exponent));
+        out = level.map((v) => v ** exponent);
         cache.set(exponent, out);
       }
       return out;

@@ -16,7 +16,14 @@ import type { Cache } from '../cache/types.ts';
 import type { Em } from '../db/orm.ts';
 import type { Viewer } from '../profiles/viewer.ts';
 import { ALL_GENRES } from '../catalog/genres.ts';
-import { DEFAULT_SCORE_OPTIONS, diversify, neighboursFromRows, scoreProfile, type Interaction, type Recommendation } from './model.ts';
+import {
+  DEFAULT_SCORE_OPTIONS,
+  diversify,
+  neighboursFromRows,
+  scoreProfile,
+  type Interaction,
+  type Recommendation,
+} from './model.ts';
 import { foldInteractions } from './types.ts';
 import { currentSnapshot, type Snapshot } from './snapshot.ts';
 import { loadProfileSignals, neighbourRows, signalFingerprint } from './store.ts';
@@ -58,7 +65,8 @@ export const recsCounters = { computed: 0 };
 
 const genreNames = new Map(ALL_GENRES.map((g) => [g.id, g.name]));
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
-const weightSum = DEFAULT_SCORE_OPTIONS.similarityWeight + DEFAULT_SCORE_OPTIONS.genreWeight + DEFAULT_SCORE_OPTIONS.popularityWeight;
+const weightSum =
+  DEFAULT_SCORE_OPTIONS.similarityWeight + DEFAULT_SCORE_OPTIONS.genreWeight + DEFAULT_SCORE_OPTIONS.popularityWeight;
 
 /** Drops every cached result of a profile (for writers that want it gone before its TTL; never needed for correctness). */
 export async function invalidateRecommendations(cache: Cache, profileId: string): Promise<void> {
@@ -71,7 +79,10 @@ export async function invalidateRecommendations(cache: Cache, profileId: string)
 
 /** The profile's recommendations, from the cache when nothing it depends on changed. */
 export async function profileRecommendations(deps: RecsDeps, viewer: Viewer): Promise<ProfileRecs> {
-  const [snapshot, fingerprint] = await Promise.all([currentSnapshot(deps), signalFingerprint(deps.em, viewer.profileId, viewer.userId)]);
+  const [snapshot, fingerprint] = await Promise.all([
+    currentSnapshot(deps),
+    signalFingerprint(deps.em, viewer.profileId, viewer.userId),
+  ]);
   const digest = createHash('sha1').update(fingerprint).digest('base64url').slice(0, 16);
   const key = `${KEY_PREFIX}${viewer.profileId}:l${viewer.maxLevel}:v${snapshot.version}:${digest}`;
   let failed: unknown;
@@ -82,7 +93,7 @@ export async function profileRecommendations(deps: RecsDeps, viewer: Viewer): Pr
     });
   try {
     return await deps.cache.wrap(key, RECS_TTL_SECONDS, compute);
-  } catch (err) {
+  } catch (_err) {
     // A cache outage degrades to computing; a failing computation is the caller's error.
     if (failed) throw failed;
     return computeRecommendations(deps.em, viewer, snapshot);
@@ -90,7 +101,12 @@ export async function profileRecommendations(deps: RecsDeps, viewer: Viewer): Pr
 }
 
 /** Scores the profile from scratch (no cache). */
-export async function computeRecommendations(em: Em, viewer: Viewer, snapshot: Snapshot, now = Date.now()): Promise<ProfileRecs> {
+export async function computeRecommendations(
+  em: Em,
+  viewer: Viewer,
+  snapshot: Snapshot,
+  now = Date.now(),
+): Promise<ProfileRecs> {
   recsCounters.computed++;
   const { signals, genres } = await loadProfileSignals(em, viewer.profileId, viewer.userId);
   const interactions: Interaction[] = [];
@@ -106,7 +122,10 @@ export async function computeRecommendations(em: Em, viewer: Viewer, snapshot: S
   const recent = folded.slice(Math.max(0, folded.length - DEFAULT_SCORE_OPTIONS.maxProfileItems));
   const stored = await neighbourRows(
     em,
-    recent.map((s, i) => ({ titleId: snapshot.ids[s.item]!, limit: recent.length - i <= FULL_NEIGHBOUR_ITEMS ? NEIGHBOURS_PER_ITEM : OLD_ITEM_NEIGHBOURS })),
+    recent.map((s, i) => ({
+      titleId: snapshot.ids[s.item]!,
+      limit: recent.length - i <= FULL_NEIGHBOUR_ITEMS ? NEIGHBOURS_PER_ITEM : OLD_ITEM_NEIGHBOURS,
+    })),
   );
   const rows: Array<{ item: number; neighbour: number; score: number }> = [];
   for (const r of stored) {
@@ -136,7 +155,10 @@ export async function computeRecommendations(em: Em, viewer: Viewer, snapshot: S
   return { generated_at: new Date(now).toISOString(), list, rows: rowsOut };
 }
 
-function groupBy(results: readonly Recommendation[], key: (r: Recommendation) => number | null): Array<[number, Recommendation[]]> {
+function groupBy(
+  results: readonly Recommendation[],
+  key: (r: Recommendation) => number | null,
+): Array<[number, Recommendation[]]> {
   const groups = new Map<number, Recommendation[]>();
   for (const r of results) {
     const k = key(r);
@@ -149,20 +171,34 @@ function groupBy(results: readonly Recommendation[], key: (r: Recommendation) =>
   return [...groups].sort((a, b) => b[1][0]!.score - a[1][0]!.score || a[0] - b[0]);
 }
 
-async function buildRows(em: Em, snapshot: Snapshot, results: readonly Recommendation[], candidate: (j: number) => boolean): Promise<RecRow[]> {
+async function buildRows(
+  em: Em,
+  snapshot: Snapshot,
+  results: readonly Recommendation[],
+  candidate: (j: number) => boolean,
+): Promise<RecRow[]> {
   const shown = new Set<number>();
   const take = (group: readonly Recommendation[]) => {
-    const picked = diversify(group.filter((r) => !shown.has(r.item)), { limit: ROW_SIZE, itemGenres: snapshot.itemGenres });
+    const picked = diversify(
+      group.filter((r) => !shown.has(r.item)),
+      { limit: ROW_SIZE, itemGenres: snapshot.itemGenres },
+    );
     for (const r of picked) shown.add(r.item);
     return picked.map((r) => ({ id: snapshot.ids[r.item]!, confidence: round3(r.confidence) }));
   };
   const out: RecRow[] = [];
 
-  const because = groupBy(results.filter((r) => r.reasons.primary === 'similar'), (r) => r.reasons.because).slice(0, BECAUSE_ROWS);
+  const because = groupBy(
+    results.filter((r) => r.reasons.primary === 'similar'),
+    (r) => r.reasons.because,
+  ).slice(0, BECAUSE_ROWS);
   const names = new Map<string, string>();
   if (because.length > 0) {
     const ids = because.map(([item]) => snapshot.ids[item]!);
-    for (const t of await em.execute<{ id: string; title: string }[]>('select id, title from titles where id in (?)', [ids])) names.set(t.id, t.title);
+    for (const t of await em.execute<{ id: string; title: string }[]>('select id, title from titles where id in (?)', [
+      ids,
+    ]))
+      names.set(t.id, t.title);
   }
   for (const [item, group] of because) {
     const name = names.get(snapshot.ids[item]!);
@@ -170,7 +206,10 @@ async function buildRows(em: Em, snapshot: Snapshot, results: readonly Recommend
     if (name && items.length > 0) out.push({ category: `Because you watched ${name}`, kind: 'because', items });
   }
 
-  const byGenre = groupBy(results.filter((r) => r.reasons.primary === 'genre'), (r) => r.reasons.genre);
+  const byGenre = groupBy(
+    results.filter((r) => r.reasons.primary === 'genre'),
+    (r) => r.reasons.genre,
+  );
   for (const [genre, group] of byGenre.filter(([g]) => genreNames.has(g)).slice(0, GENRE_ROWS)) {
     const items = take(group);
     if (items.length > 0) out.push({ category: `Top picks in ${genreNames.get(genre)}`, kind: 'genre', items });
@@ -183,7 +222,10 @@ async function buildRows(em: Em, snapshot: Snapshot, results: readonly Recommend
     const j = snapshot.byPopularity[p]!;
     if (shown.has(j) || !candidate(j)) continue;
     shown.add(j);
-    popular.push({ id: snapshot.ids[j]!, confidence: round3((DEFAULT_SCORE_OPTIONS.popularityWeight * level[j]!) / weightSum) });
+    popular.push({
+      id: snapshot.ids[j]!,
+      confidence: round3((DEFAULT_SCORE_OPTIONS.popularityWeight * level[j]!) / weightSum),
+    });
   }
   if (popular.length > 0) out.push({ category: 'Popular on Cinemate', kind: 'popular', items: popular });
   return out;

@@ -63,7 +63,10 @@ export async function computeRebuild(em: Em, options: RebuildOptions = {}): Prom
   const neighbours = buildNeighbours(profiles, itemCount, { k });
   const counts = foldCounts(profiles, itemCount);
   // The prior the cold-title fallback ranks by: the counts just computed, not the last rebuild's.
-  const snapshot = buildSnapshot(catalog.map((r, i) => ({ ...r, profiles: counts[i]! })), 0);
+  const snapshot = buildSnapshot(
+    catalog.map((r, i) => ({ ...r, profiles: counts[i]! })),
+    0,
+  );
 
   const rows: NeighbourRow[] = [];
   const cold: number[] = [];
@@ -71,7 +74,12 @@ export async function computeRebuild(em: Em, options: RebuildOptions = {}): Prom
     const from = neighbours.offsets[i]!;
     const to = neighbours.offsets[i + 1]!;
     if (from === to) cold.push(i);
-    for (let q = from; q < to; q++) rows.push({ title_id: catalog[i]!.id, neighbour_id: catalog[neighbours.ids[q]!]!.id, score: neighbours.scores[q]! });
+    for (let q = from; q < to; q++)
+      rows.push({
+        title_id: catalog[i]!.id,
+        neighbour_id: catalog[neighbours.ids[q]!]!.id,
+        score: neighbours.scores[q]!,
+      });
   }
   for (const [item, list] of genreNeighbours(snapshot.itemGenres, snapshot.prior.level, cold, k)) {
     for (const n of list) rows.push({ title_id: catalog[item]!.id, neighbour_id: catalog[n.item]!.id, score: n.score });
@@ -88,7 +96,10 @@ export async function computeRebuild(em: Em, options: RebuildOptions = {}): Prom
 }
 
 /** Runs the whole rebuild: compute, then replace the tables. */
-export async function rebuildNeighbours(deps: { em: Em; cache?: Cache; log?: Logger }, options: RebuildOptions = {}): Promise<RebuildResult> {
+export async function rebuildNeighbours(
+  deps: { em: Em; cache?: Cache; log?: Logger },
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
   const out = await computeRebuild(deps.em, options);
   const computedMs = out.durationMs;
   const started = performance.now();

@@ -76,7 +76,7 @@ export function buildNeighbours(
   for (let x = 0; x < items.length; x++) postings[fill[items[x]!]!++] = x;
 
   const proximity = new Float64Array(cap + 1);
-  for (let d = 0; d <= cap; d++) proximity[d] = Math.pow(0.5, d / o.proximityHalfLife) + o.proximityFloor;
+  for (let d = 0; d <= cap; d++) proximity[d] = 0.5 ** (d / o.proximityHalfLife) + o.proximityFloor;
 
   // 3. One row at a time: accumulate co-occurrence into a dense scratch array, keep the best k.
   const acc = new Float64Array(itemCount);

@@ -40,7 +40,11 @@ export interface SignalRow {
 }
 
 /** One profile's signals and its account's declared genres, in one round trip. */
-export async function loadProfileSignals(em: Em, profileId: string, userId: string): Promise<{ signals: SignalRow[]; genres: number[] }> {
+export async function loadProfileSignals(
+  em: Em,
+  profileId: string,
+  userId: string,
+): Promise<{ signals: SignalRow[]; genres: number[] }> {
   const rows = await em.execute<Array<SignalRow & { kind: string }>>(
     `select 's' as kind, title_id, w, at from (${SIGNALS('profile_id = ?')}) x
      union all select 'g', genre_id, 0, 0 from user_genres where user_id = ?`,
@@ -84,7 +88,10 @@ export interface NeighbourRow {
  * The best `limit` stored neighbours of each given title, in one query: an index-only range scan of
  * (title_id, score desc) per title. Callers ask fewer for titles that weigh little (old history).
  */
-export function neighbourRows(em: Em, wanted: ReadonlyArray<{ titleId: string; limit: number }>): Promise<NeighbourRow[]> {
+export function neighbourRows(
+  em: Em,
+  wanted: ReadonlyArray<{ titleId: string; limit: number }>,
+): Promise<NeighbourRow[]> {
   if (wanted.length === 0) return Promise.resolve([]);
   return em.execute<NeighbourRow[]>(
     `select v.title_id, n.neighbour_id, n.score from (values ${wanted.map(() => '(?, ?::int)').join(', ')}) v (title_id, k)
@@ -94,7 +101,12 @@ export function neighbourRows(em: Em, wanted: ReadonlyArray<{ titleId: string; l
 }
 
 /** Neighbours of one title that this viewer may see, best first. */
-export const similarRows = (em: Em, titleId: string, maxLevel: number, limit: number): Promise<Array<{ id: string; score: number }>> =>
+export const similarRows = (
+  em: Em,
+  titleId: string,
+  maxLevel: number,
+  limit: number,
+): Promise<Array<{ id: string; score: number }>> =>
   em.execute(
     `select n.neighbour_id as id, n.score from title_neighbours n join titles t on t.id = n.neighbour_id
      where n.title_id = ? and t.deleted_at is null and t.maturity_level <= ? order by n.score desc, n.neighbour_id limit ?`,
@@ -105,10 +117,17 @@ export const similarRows = (em: Em, titleId: string, maxLevel: number, limit: nu
  * Every profile's signals, a batch of profiles at a time (keyset on the profile id), so the rebuild
  * never holds one giant result set. `onBatch` gets rows grouped by profile.
  */
-export async function forEachProfileBatch(em: Em, batchSize: number, onBatch: (byProfile: Map<string, SignalRow[]>) => void): Promise<void> {
+export async function forEachProfileBatch(
+  em: Em,
+  batchSize: number,
+  onBatch: (byProfile: Map<string, SignalRow[]>) => void,
+): Promise<void> {
   let cursor = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const ids = await em.execute<{ id: string }[]>('select id from viewer_profiles where id > ? order by id limit ?', [cursor, batchSize]);
+    const ids = await em.execute<{ id: string }[]>('select id from viewer_profiles where id > ? order by id limit ?', [
+      cursor,
+      batchSize,
+    ]);
     if (ids.length === 0) return;
     const last = ids[ids.length - 1]!.id;
     const rows = await em.execute<Array<SignalRow & { profile_id: string }>>(
@@ -137,7 +156,13 @@ export interface RebuildOutput {
 
 const INSERT_BATCH = 2000;
 
-async function insertBatched<T>(em: Em, head: string, tuple: string, rows: readonly T[], values: (row: T) => unknown[]): Promise<void> {
+async function insertBatched<T>(
+  em: Em,
+  head: string,
+  tuple: string,
+  rows: readonly T[],
+  values: (row: T) => unknown[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_BATCH) {
     const chunk = rows.slice(i, i + INSERT_BATCH);
     await em.execute(`${head} values ${chunk.map(() => tuple).join(',')}`, chunk.flatMap(values));
@@ -149,9 +174,18 @@ export async function writeRebuild(em: Em, out: RebuildOutput): Promise<void> {
   await em.transactional(async (tx) => {
     const t = tx as Em;
     await t.execute('delete from title_neighbours');
-    await insertBatched(t, 'insert into title_neighbours (title_id, neighbour_id, score)', '(?, ?, ?)', out.neighbours, (r) => [r.title_id, r.neighbour_id, r.score]);
+    await insertBatched(
+      t,
+      'insert into title_neighbours (title_id, neighbour_id, score)',
+      '(?, ?, ?)',
+      out.neighbours,
+      (r) => [r.title_id, r.neighbour_id, r.score],
+    );
     await t.execute('delete from title_interaction_counts');
-    await insertBatched(t, 'insert into title_interaction_counts (title_id, profiles)', '(?, ?)', out.counts, (r) => [r.title_id, r.profiles]);
+    await insertBatched(t, 'insert into title_interaction_counts (title_id, profiles)', '(?, ?)', out.counts, (r) => [
+      r.title_id,
+      r.profiles,
+    ]);
     await t.execute(
       `update recs_state set version = version + 1, built_at = now(), source = ?, titles = ?, interactions = ?, neighbour_rows = ?, duration_ms = ? where id = 1`,
       [out.source, out.titles, out.interactions, out.neighbours.length, Math.round(out.durationMs)],

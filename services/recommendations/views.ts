@@ -9,13 +9,25 @@ import { similarRows } from './store.ts';
 
 export type ScoredCard = Card & { confidence_score: number; thumbnail_url: string | null };
 
-const scored = (card: Card, confidence: number): ScoredCard => ({ ...card, confidence_score: confidence, thumbnail_url: card.poster });
+const scored = (card: Card, confidence: number): ScoredCard => ({
+  ...card,
+  confidence_score: confidence,
+  thumbnail_url: card.poster,
+});
 
 /** GET /movies/recommendations: a page of the profile's diversified list, as MOVIE_LIST cards. */
-export async function recommendedMovies(deps: RecsDeps, viewer: Viewer, p: Page): Promise<{ movies: Card[]; pagination: PageInfo }> {
+export async function recommendedMovies(
+  deps: RecsDeps,
+  viewer: Viewer,
+  p: Page,
+): Promise<{ movies: Card[]; pagination: PageInfo }> {
   const recs = await profileRecommendations(deps, viewer);
   const slice = recs.list.slice((p.page - 1) * p.limit, p.page * p.limit);
-  const cards = await cardsFor(deps.em, viewer, slice.map((i) => i.id));
+  const cards = await cardsFor(
+    deps.em,
+    viewer,
+    slice.map((i) => i.id),
+  );
   return { movies: slice.flatMap((i) => cards.get(i.id) ?? []), pagination: pageInfo(p, recs.list.length) };
 }
 
@@ -27,13 +39,20 @@ export interface RecommendationRows {
 /** GET /recommendations/:profile_id: seed 001's rows, each item a card with its confidence_score. */
 export async function recommendationRows(deps: RecsDeps, viewer: Viewer): Promise<RecommendationRows> {
   const recs = await profileRecommendations(deps, viewer);
-  const cards = await cardsFor(deps.em, viewer, recs.rows.flatMap((r) => r.items.map((i) => i.id)));
-  const render = (items: RecItem[]) => items.flatMap((i) => {
-    const card = cards.get(i.id);
-    return card ? [scored(card, i.confidence)] : [];
-  });
+  const cards = await cardsFor(
+    deps.em,
+    viewer,
+    recs.rows.flatMap((r) => r.items.map((i) => i.id)),
+  );
+  const render = (items: RecItem[]) =>
+    items.flatMap((i) => {
+      const card = cards.get(i.id);
+      return card ? [scored(card, i.confidence)] : [];
+    });
   return {
-    recommendations: recs.rows.map((r) => ({ category: r.category, content: render(r.items) })).filter((r) => r.content.length > 0),
+    recommendations: recs.rows
+      .map((r) => ({ category: r.category, content: render(r.items) }))
+      .filter((r) => r.content.length > 0),
     generated_at: recs.generated_at,
   };
 }
@@ -42,7 +61,12 @@ export async function recommendationRows(deps: RecsDeps, viewer: Viewer): Promis
  * GET /recommendations/similar/:content_id: the title's stored neighbours this viewer may see. A title
  * added since the last rebuild has none yet: titles sharing its genres stand in, the popular ones first.
  */
-export async function similarTitles(deps: RecsDeps, viewer: Viewer, rawId: string, limit: number): Promise<{ content_id: string; content: ScoredCard[] }> {
+export async function similarTitles(
+  deps: RecsDeps,
+  viewer: Viewer,
+  rawId: string,
+  limit: number,
+): Promise<{ content_id: string; content: ScoredCard[] }> {
   const title = await requireTitle(deps.em, viewer, rawId);
   let rows = await similarRows(deps.em, title.id, viewer.maxLevel, limit);
   if (rows.length === 0) {
@@ -53,7 +77,11 @@ export async function similarTitles(deps: RecsDeps, viewer: Viewer, rawId: strin
       [title.id, viewer.maxLevel, limit],
     );
   }
-  const cards = await cardsFor(deps.em, viewer, rows.map((r) => r.id));
+  const cards = await cardsFor(
+    deps.em,
+    viewer,
+    rows.map((r) => r.id),
+  );
   return {
     content_id: title.id,
     content: rows.flatMap((r) => {

@@ -24,12 +24,20 @@ export async function isIpBlocked(deps: Deps, ip: string): Promise<boolean> {
 
 export async function blockIp(deps: Deps, ip: string, seconds: number, reason: string): Promise<void> {
   const until = new Date(Date.now() + seconds * 1000);
-  await deps.em.execute('insert into ip_blacklist (id, ip_address, reason, blocked_until) values (?, ?, ?, ?)', [crypto.randomUUID(), ip, reason, until]);
+  await deps.em.execute('insert into ip_blacklist (id, ip_address, reason, blocked_until) values (?, ?, ?, ?)', [
+    crypto.randomUUID(),
+    ip,
+    reason,
+    until,
+  ]);
   await deps.cache.set(blockKey(ip), String(until.getTime()), seconds);
 }
 
 /** Counts a failed login; returns true when this failure blocked the IP. */
-export async function recordFailedLogin(deps: Deps & { threshold: number; blockSeconds: number }, ip: string): Promise<boolean> {
+export async function recordFailedLogin(
+  deps: Deps & { threshold: number; blockSeconds: number },
+  ip: string,
+): Promise<boolean> {
   const failures = await deps.cache.incr(`loginfail:${ip}`, deps.blockSeconds);
   if (failures < deps.threshold) return false;
   await deps.cache.del(`loginfail:${ip}`);

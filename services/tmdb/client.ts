@@ -76,7 +76,8 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
     failureThreshold: options.breaker?.failureThreshold ?? 5,
     cooldownMs: options.breaker?.cooldownMs ?? 30_000,
     now,
-    onChange: (state) => options.logger?.[state === 'open' ? 'warn' : 'info']({ breaker: state }, `TMDb circuit breaker ${state}`),
+    onChange: (state) =>
+      options.logger?.[state === 'open' ? 'warn' : 'info']({ breaker: state }, `TMDb circuit breaker ${state}`),
   });
   const maxConcurrent = options.maxConcurrent ?? 8;
   const http = createTmdbHttp({
@@ -142,11 +143,15 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
       return load('list', path, shape.multiPage<TmdbMultiResult>(), 'Page');
     },
     async movieDetails(id) {
-      const path = target(`/movie/${checkId(id, 'id')}`, { append_to_response: 'credits,reviews,recommendations,release_dates' });
+      const path = target(`/movie/${checkId(id, 'id')}`, {
+        append_to_response: 'credits,reviews,recommendations,release_dates',
+      });
       return load('details', path, shape.movieDetails, 'Movie');
     },
     async tvDetails(id) {
-      const path = target(`/tv/${checkId(id, 'id')}`, { append_to_response: 'credits,reviews,recommendations,content_ratings' });
+      const path = target(`/tv/${checkId(id, 'id')}`, {
+        append_to_response: 'credits,reviews,recommendations,content_ratings',
+      });
       return load('details', path, shape.tvDetails, 'Series');
     },
     async tvSeason(id, seasonNumber) {

@@ -49,7 +49,13 @@ export type Validator<T> = (body: unknown) => T | null;
 type Outcome<T> =
   | { ok: true; value: T }
   // verdict says what the attempt tells the breaker about upstream health.
-  | { ok: false; error: UpstreamError; retryAfterMs: number | null; verdict: 'failure' | 'healthy' | 'neutral'; retryable: boolean };
+  | {
+      ok: false;
+      error: UpstreamError;
+      retryAfterMs: number | null;
+      verdict: 'failure' | 'healthy' | 'neutral';
+      retryable: boolean;
+    };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -112,8 +118,16 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
       text = await res.body.text();
     } catch (err) {
       const timedOut = controller.signal.aborted;
-      const message = timedOut ? `TMDb timed out after ${options.timeoutMs} ms` : `TMDb unreachable: ${(err as Error).message}`;
-      return { ok: false, error: new UpstreamError('unavailable', message), retryAfterMs: null, verdict: 'failure', retryable: true };
+      const message = timedOut
+        ? `TMDb timed out after ${options.timeoutMs} ms`
+        : `TMDb unreachable: ${(err as Error).message}`;
+      return {
+        ok: false,
+        error: new UpstreamError('unavailable', message),
+        retryAfterMs: null,
+        verdict: 'failure',
+        retryable: true,
+      };
     } finally {
       clearTimeout(timer);
       release();
@@ -124,21 +138,45 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
       return { ok: false, error, retryAfterMs: parseRetryAfter(retryAfter), verdict: 'failure', retryable: true };
     }
     if (status === 404) {
-      return { ok: false, error: new UpstreamError('not_found', 'Not found upstream', 404), retryAfterMs: null, verdict: 'healthy', retryable: false };
+      return {
+        ok: false,
+        error: new UpstreamError('not_found', 'Not found upstream', 404),
+        retryAfterMs: null,
+        verdict: 'healthy',
+        retryable: false,
+      };
     }
     if (status < 200 || status >= 300) {
-      return { ok: false, error: new UpstreamError('rejected', `TMDb rejected the request (${status})`, status), retryAfterMs: null, verdict: 'healthy', retryable: false };
+      return {
+        ok: false,
+        error: new UpstreamError('rejected', `TMDb rejected the request (${status})`, status),
+        retryAfterMs: null,
+        verdict: 'healthy',
+        retryable: false,
+      };
     }
     // A 200 with a body we cannot use is as bad as a 500 for our callers, but re-asking will not fix it.
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      return { ok: false, error: new UpstreamError('unavailable', 'TMDb sent a body that is not JSON', status), retryAfterMs: null, verdict: 'failure', retryable: false };
+      return {
+        ok: false,
+        error: new UpstreamError('unavailable', 'TMDb sent a body that is not JSON', status),
+        retryAfterMs: null,
+        verdict: 'failure',
+        retryable: false,
+      };
     }
     const value = validate(body);
     if (value === null) {
-      return { ok: false, error: new UpstreamError('unavailable', 'TMDb sent a body of an unexpected shape', status), retryAfterMs: null, verdict: 'failure', retryable: false };
+      return {
+        ok: false,
+        error: new UpstreamError('unavailable', 'TMDb sent a body of an unexpected shape', status),
+        retryAfterMs: null,
+        verdict: 'failure',
+        retryable: false,
+      };
     }
     return { ok: true, value };
   }
@@ -164,7 +202,11 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
         if (verdict === 'failure') breaker.failure();
         else if (verdict === 'healthy') breaker.success();
         else breaker.release();
-        if (error.kind !== 'not_found' && error.kind !== 'overloaded') options.logger?.warn({ path: pathAndQuery, status: error.status, attempts: n + 1, err: error.message }, 'TMDb request failed');
+        if (error.kind !== 'not_found' && error.kind !== 'overloaded')
+          options.logger?.warn(
+            { path: pathAndQuery, status: error.status, attempts: n + 1, err: error.message },
+            'TMDb request failed',
+          );
         throw error;
       }
       counters.retries++;

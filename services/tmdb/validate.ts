@@ -1,13 +1,7 @@
 // Minimal shape checks on TMDb bodies: only what the catalog relies on, so that an upstream change or a
 // proxy's error page counts as a failure instead of leaking undefined values into responses.
 import type { Validator } from './http.ts';
-import type {
-  TmdbGenre,
-  TmdbMovieDetails,
-  TmdbPage,
-  TmdbSeasonDetails,
-  TmdbTvDetails,
-} from './types.ts';
+import type { TmdbGenre, TmdbMovieDetails, TmdbPage, TmdbSeasonDetails, TmdbTvDetails } from './types.ts';
 
 type Obj = Record<string, unknown>;
 

@@ -43,7 +43,10 @@ export const TEST_ENV: Record<string, string> = {
   JOBS_INLINE: 'false',
 };
 
-export async function buildTestApp(t: TestContext, env: Record<string, string | undefined> = {}): Promise<FastifyInstance> {
+export async function buildTestApp(
+  t: TestContext,
+  env: Record<string, string | undefined> = {},
+): Promise<FastifyInstance> {
   const merged: Record<string, string | undefined> = { ...TEST_ENV, ...env };
   let drop: (() => Promise<void>) | undefined;
   if (process.env.DATABASE_URL && !('DATABASE_URL' in env)) {

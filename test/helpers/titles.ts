@@ -10,7 +10,10 @@ export interface TestMovie {
   title: string;
 }
 
-export async function addMovie(app: FastifyInstance, options: { certification?: string; runtime?: number; title?: string } = {}): Promise<TestMovie> {
+export async function addMovie(
+  app: FastifyInstance,
+  options: { certification?: string; runtime?: number; title?: string } = {},
+): Promise<TestMovie> {
   next += 1;
   const id = `m${next}`;
   const title = options.title ?? `Movie ${next}`;
@@ -30,7 +33,11 @@ export interface TestSeries {
 }
 
 /** A series with the given number of episodes per season (seasons numbered from 1). */
-export async function addSeries(app: FastifyInstance, seasons: number[], options: { certification?: string } = {}): Promise<TestSeries> {
+export async function addSeries(
+  app: FastifyInstance,
+  seasons: number[],
+  options: { certification?: string } = {},
+): Promise<TestSeries> {
   next += 1;
   const id = `s${next}`;
   const cert = options.certification ?? 'TV-PG';
@@ -43,10 +50,19 @@ export async function addSeries(app: FastifyInstance, seasons: number[], options
   const episodes: string[][] = [];
   for (const [i, count] of seasons.entries()) {
     const season: string[] = [];
-    await em.execute(`insert into seasons (id, title_id, season_number, name, episode_count) values (?, ?, ?, ?, ?)`, [`${id}-s${i + 1}`, id, i + 1, `Season ${i + 1}`, count]);
+    await em.execute(`insert into seasons (id, title_id, season_number, name, episode_count) values (?, ?, ?, ?, ?)`, [
+      `${id}-s${i + 1}`,
+      id,
+      i + 1,
+      `Season ${i + 1}`,
+      count,
+    ]);
     for (let e = 1; e <= count; e++) {
       const epId = `${id}-e${i + 1}x${e}`;
-      await em.execute(`insert into episodes (id, title_id, season_number, episode_number, name, runtime) values (?, ?, ?, ?, ?, 45)`, [epId, id, i + 1, e, `Episode ${e}`]);
+      await em.execute(
+        `insert into episodes (id, title_id, season_number, episode_number, name, runtime) values (?, ?, ?, ?, ?, 45)`,
+        [epId, id, i + 1, e, `Episode ${e}`],
+      );
       season.push(epId);
     }
     episodes.push(season);

@@ -14,11 +14,17 @@ export interface RecordedRequest {
 }
 
 const AMOUNTS: Record<string, number> = {
-  cinemate_basic_month: 799, cinemate_basic_year: 7990,
-  cinemate_standard_month: 1399, cinemate_standard_year: 13990,
-  cinemate_premium_month: 1999, cinemate_premium_year: 19990,
+  cinemate_basic_month: 799,
+  cinemate_basic_year: 7990,
+  cinemate_standard_month: 1399,
+  cinemate_standard_year: 13990,
+  cinemate_premium_month: 1999,
+  cinemate_premium_year: 19990,
 };
-const DECLINED: Record<string, string> = { pm_card_chargeDeclined: 'Your card was declined.', pm_card_chargeDeclinedInsufficientFunds: 'Your card has insufficient funds.' };
+const DECLINED: Record<string, string> = {
+  pm_card_chargeDeclined: 'Your card was declined.',
+  pm_card_chargeDeclinedInsufficientFunds: 'Your card has insufficient funds.',
+};
 
 export async function startStripeServer() {
   const requests: RecordedRequest[] = [];
@@ -26,12 +32,30 @@ export async function startStripeServer() {
   let seq = 0;
   const next = (prefix: string) => `${prefix}_fake${++seq}`;
   const now = () => Math.floor(Date.now() / 1000);
-  const price = (key: string) => ({ id: `price_${key}`, object: 'price', lookup_key: key, unit_amount: AMOUNTS[key], currency: 'usd', recurring: { interval: key.endsWith('_year') ? 'year' : 'month' } });
+  const price = (key: string) => ({
+    id: `price_${key}`,
+    object: 'price',
+    lookup_key: key,
+    unit_amount: AMOUNTS[key],
+    currency: 'usd',
+    recurring: { interval: key.endsWith('_year') ? 'year' : 'month' },
+  });
   const priceById = (id: string) => price(id.replace(/^price_/, ''));
   const invoice = (sub: any, amount: number, reason: string) => ({
-    id: next('in'), object: 'invoice', customer: sub.customer, parent: { type: 'subscription_details', subscription_details: { subscription: sub.id } },
-    amount_due: amount, amount_paid: amount, currency: 'usd', status: 'paid', billing_reason: reason, created: now(),
-    lines: { object: 'list', data: [{ period: { start: sub.items.data[0].current_period_start, end: sub.items.data[0].current_period_end } }] },
+    id: next('in'),
+    object: 'invoice',
+    customer: sub.customer,
+    parent: { type: 'subscription_details', subscription_details: { subscription: sub.id } },
+    amount_due: amount,
+    amount_paid: amount,
+    currency: 'usd',
+    status: 'paid',
+    billing_reason: reason,
+    created: now(),
+    lines: {
+      object: 'list',
+      data: [{ period: { start: sub.items.data[0].current_period_start, end: sub.items.data[0].current_period_end } }],
+    },
   });
   const metadataOf = (form: Record<string, string>, into: Record<string, string> = {}) => {
     for (const [k, v] of Object.entries(form)) {
@@ -43,21 +67,40 @@ export async function startStripeServer() {
     }
     return into;
   };
-  const expanded = (sub: any, form: Record<string, string>) => (Object.values(form).includes('latest_invoice') ? sub : { ...sub, latest_invoice: sub.latest_invoice?.id ?? null });
+  const expanded = (sub: any, form: Record<string, string>) =>
+    Object.values(form).includes('latest_invoice') ? sub : { ...sub, latest_invoice: sub.latest_invoice?.id ?? null };
 
   function route(req: RecordedRequest): [number, unknown] {
     const { method, path, form } = req;
     let m: RegExpExecArray | null;
-    if (method === 'POST' && path === '/v1/customers') return [200, { id: next('cus'), object: 'customer', email: form.email, metadata: metadataOf(form) }];
-    if (method === 'POST' && (m = /^\/v1\/customers\/([^/]+)$/.exec(path))) return [200, { id: m[1], object: 'customer' }];
+    if (method === 'POST' && path === '/v1/customers')
+      return [200, { id: next('cus'), object: 'customer', email: form.email, metadata: metadataOf(form) }];
+    if (method === 'POST' && (m = /^\/v1\/customers\/([^/]+)$/.exec(path)))
+      return [200, { id: m[1], object: 'customer' }];
     if (method === 'POST' && (m = /^\/v1\/payment_methods\/([^/]+)\/attach$/.exec(path))) {
       const reason = DECLINED[m[1]];
-      if (reason) return [402, { error: { type: 'card_error', code: 'card_declined', decline_code: reason.includes('insufficient') ? 'insufficient_funds' : 'generic_decline', message: reason } }];
+      if (reason)
+        return [
+          402,
+          {
+            error: {
+              type: 'card_error',
+              code: 'card_declined',
+              decline_code: reason.includes('insufficient') ? 'insufficient_funds' : 'generic_decline',
+              message: reason,
+            },
+          },
+        ];
       return [200, { id: m[1], object: 'payment_method', customer: form.customer, type: 'card' }];
     }
     if (method === 'GET' && path === '/v1/prices') {
-      const keys = Object.entries(req.query).filter(([k]) => k.startsWith('lookup_keys')).map(([, v]) => v);
-      return [200, { object: 'list', data: keys.filter((k) => AMOUNTS[k]).map(price), has_more: false, url: '/v1/prices' }];
+      const keys = Object.entries(req.query)
+        .filter(([k]) => k.startsWith('lookup_keys'))
+        .map(([, v]) => v);
+      return [
+        200,
+        { object: 'list', data: keys.filter((k) => AMOUNTS[k]).map(price), has_more: false, url: '/v1/prices' },
+      ];
     }
     if (method === 'POST' && path === '/v1/subscriptions') {
       const start = now();
@@ -65,9 +108,29 @@ export async function startStripeServer() {
       const p = priceById(form['items[0][price]']);
       const end = trial ? start + trial * 86400 : start + (p.recurring.interval === 'year' ? 365 : 30) * 86400;
       const sub: any = {
-        id: next('sub'), object: 'subscription', customer: form.customer, status: trial ? 'trialing' : 'active', cancel_at_period_end: false,
-        canceled_at: null, ended_at: null, trial_end: trial ? end : null, created: start, start_date: start, metadata: metadataOf(form),
-        items: { object: 'list', data: [{ id: next('si'), object: 'subscription_item', price: p, current_period_start: start, current_period_end: end }] },
+        id: next('sub'),
+        object: 'subscription',
+        customer: form.customer,
+        status: trial ? 'trialing' : 'active',
+        cancel_at_period_end: false,
+        canceled_at: null,
+        ended_at: null,
+        trial_end: trial ? end : null,
+        created: start,
+        start_date: start,
+        metadata: metadataOf(form),
+        items: {
+          object: 'list',
+          data: [
+            {
+              id: next('si'),
+              object: 'subscription_item',
+              price: p,
+              current_period_start: start,
+              current_period_end: end,
+            },
+          ],
+        },
       };
       sub.latest_invoice = invoice(sub, trial ? 0 : p.unit_amount, 'subscription_create');
       subscriptions.set(sub.id, sub);
@@ -75,13 +138,23 @@ export async function startStripeServer() {
     }
     if ((m = /^\/v1\/subscriptions\/([^/]+)$/.exec(path))) {
       const sub = subscriptions.get(m[1]);
-      if (!sub) return [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such subscription: '${m[1]}'` } }];
+      if (!sub)
+        return [
+          404,
+          {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_missing',
+              message: `No such subscription: '${m[1]}'`,
+            },
+          },
+        ];
       if (method === 'GET') return [200, expanded(sub, req.query)];
       if (method === 'DELETE') {
         Object.assign(sub, { status: 'canceled', canceled_at: now(), ended_at: now() });
         return [200, sub];
       }
-      if (form['cancel_at_period_end'] !== undefined) sub.cancel_at_period_end = form.cancel_at_period_end === 'true';
+      if (form.cancel_at_period_end !== undefined) sub.cancel_at_period_end = form.cancel_at_period_end === 'true';
       if (form['items[0][price]']) {
         sub.items.data[0].price = priceById(form['items[0][price]']);
         if (form.proration_behavior === 'always_invoice') sub.latest_invoice = invoice(sub, 600, 'subscription_update');
@@ -89,16 +162,38 @@ export async function startStripeServer() {
       metadataOf(form, sub.metadata);
       return [200, expanded(sub, form)];
     }
-    if (method === 'POST' && (m = /^\/v1\/invoices\/([^/]+)\/pay$/.exec(path))) return [200, { id: m[1], object: 'invoice', status: 'paid' }];
+    if (method === 'POST' && (m = /^\/v1\/invoices\/([^/]+)\/pay$/.exec(path)))
+      return [200, { id: m[1], object: 'invoice', status: 'paid' }];
     if (method === 'POST' && path === '/v1/checkout/sessions') {
       const id = next('cs_test');
-      return [200, { id, object: 'checkout.session', mode: form.mode, customer: form.customer, url: `https://checkout.stripe.com/c/pay/${id}` }];
+      return [
+        200,
+        {
+          id,
+          object: 'checkout.session',
+          mode: form.mode,
+          customer: form.customer,
+          url: `https://checkout.stripe.com/c/pay/${id}`,
+        },
+      ];
     }
     if (method === 'POST' && path === '/v1/billing_portal/sessions') {
       const id = next('bps');
-      return [200, { id, object: 'billing_portal.session', customer: form.customer, return_url: form.return_url, url: `https://billing.stripe.com/p/session/${id}` }];
+      return [
+        200,
+        {
+          id,
+          object: 'billing_portal.session',
+          customer: form.customer,
+          return_url: form.return_url,
+          url: `https://billing.stripe.com/p/session/${id}`,
+        },
+      ];
     }
-    return [404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` } }];
+    return [
+      404,
+      { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path})` } },
+    ];
   }
 
   const server = http.createServer((request, response) => {
@@ -127,7 +222,8 @@ export async function startStripeServer() {
     requests,
     subscriptions,
     /** Requests to a path (a string prefix or a pattern). */
-    find: (method: string, path: string | RegExp) => requests.filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path))),
+    find: (method: string, path: string | RegExp) =>
+      requests.filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

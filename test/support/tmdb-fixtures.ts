@@ -46,11 +46,35 @@ export const FIRST_TV_ID = 2001;
 /** A series with two seasons (8 and 7 episodes). */
 export const TWO_SEASON_TV_ID = FIRST_TV_ID;
 
-const ADJECTIVES = ['Silent', 'Crimson', 'Hidden', 'Last', 'Broken', 'Golden', 'Distant', 'Midnight', 'Frozen', 'Electric'];
+const ADJECTIVES = [
+  'Silent',
+  'Crimson',
+  'Hidden',
+  'Last',
+  'Broken',
+  'Golden',
+  'Distant',
+  'Midnight',
+  'Frozen',
+  'Electric',
+];
 const NOUNS = ['Harbor', 'Signal', 'Garden', 'Frontier', 'Orbit', 'Empire', 'River', 'Echo'];
 const TV_ADJECTIVES = ['Northern', 'Quiet', 'Iron', 'Velvet', 'Hollow', 'Bright'];
 const TV_NOUNS = ['Lines', 'Station', 'Kingdom', 'Tides'];
-const FIRST_NAMES = ['Ada', 'Bruno', 'Chiara', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Lucas'];
+const FIRST_NAMES = [
+  'Ada',
+  'Bruno',
+  'Chiara',
+  'Dmitri',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemi',
+  'Lucas',
+];
 const LAST_NAMES = ['Moreau', 'Okafor', 'Lindqvist', 'Tanaka', 'Alvarez', 'Novak', 'Fischer', 'Haddad'];
 const LANGUAGES = ['en', 'en', 'fr', 'ja', 'ko', 'es'];
 const CERTIFICATIONS = ['PG-13', 'R', 'PG', 'G', 'NC-17', 'PG-13'];
@@ -70,20 +94,38 @@ export function buildPeople(): TmdbPersonSummary[] {
   for (let i = 0; i < 40; i++) {
     // Same first name only every 12 people, and then always with another last name: names stay unique.
     const name = `${FIRST_NAMES[i % FIRST_NAMES.length]} ${LAST_NAMES[(Math.floor(i / 12) * 2 + (i % 2)) % LAST_NAMES.length]}`;
-    people.push({ id: 50_000 + i, media_type: 'person', name, profile_path: i % 4 === 3 ? null : `/p${50_000 + i}.jpg`, popularity: round(80 - i * 1.7, 2) });
+    people.push({
+      id: 50_000 + i,
+      media_type: 'person',
+      name,
+      profile_path: i % 4 === 3 ? null : `/p${50_000 + i}.jpg`,
+      popularity: round(80 - i * 1.7, 2),
+    });
   }
   return people;
 }
 
 function credits(people: TmdbPersonSummary[], seed: number): TmdbCredits {
   const pick = (k: number) => people[(seed * 7 + k * 3) % people.length]!;
-  const cast = [0, 1, 2, 3, 4].map((k) => ({ id: pick(k).id, name: pick(k).name, character: `Role ${k + 1}`, order: k, profile_path: pick(k).profile_path }));
+  const cast = [0, 1, 2, 3, 4].map((k) => ({
+    id: pick(k).id,
+    name: pick(k).name,
+    character: `Role ${k + 1}`,
+    order: k,
+    profile_path: pick(k).profile_path,
+  }));
   const director = pick(5);
   const writer = pick(6);
   return {
     cast,
     crew: [
-      { id: director.id, name: director.name, job: 'Director', department: 'Directing', profile_path: director.profile_path },
+      {
+        id: director.id,
+        name: director.name,
+        job: 'Director',
+        department: 'Directing',
+        profile_path: director.profile_path,
+      },
       { id: writer.id, name: writer.name, job: 'Screenplay', department: 'Writing', profile_path: writer.profile_path },
     ],
   };
@@ -95,7 +137,11 @@ function reviews(seed: number, title: string): TmdbPage<TmdbReview> {
     results.push({
       id: `r${seed}${k}`.padEnd(24, '0'),
       author: `critic${(seed + k) % 9}`,
-      author_details: { username: `critic${(seed + k) % 9}`, avatar_path: k === 0 ? `/a${seed}.jpg` : null, rating: k === 1 ? null : 5 + ((seed + k) % 6) },
+      author_details: {
+        username: `critic${(seed + k) % 9}`,
+        avatar_path: k === 0 ? `/a${seed}.jpg` : null,
+        rating: k === 1 ? null : 5 + ((seed + k) % 6),
+      },
       content: `${title} ${k === 0 ? 'rewards patience' : 'feels a little long'}; the score does much of the work.`,
       created_at: `2023-${pad(1 + ((seed + k) % 12))}-14T10:${pad(k * 7)}:00.000Z`,
     });
@@ -106,7 +152,9 @@ function reviews(seed: number, title: string): TmdbPage<TmdbReview> {
 function buildMovie(i: number, people: TmdbPersonSummary[]): TmdbMovieDetails {
   const id = FIRST_MOVIE_ID + i;
   const title = `The ${ADJECTIVES[i % ADJECTIVES.length]} ${NOUNS[Math.floor(i / ADJECTIVES.length) % NOUNS.length]}`;
-  const genreIds = [...new Set([MOVIE_GENRES[i % MOVIE_GENRES.length]!.id, MOVIE_GENRES[(i * 7 + 3) % MOVIE_GENRES.length]!.id])];
+  const genreIds = [
+    ...new Set([MOVIE_GENRES[i % MOVIE_GENRES.length]!.id, MOVIE_GENRES[(i * 7 + 3) % MOVIE_GENRES.length]!.id]),
+  ];
   const releaseDate = i >= 35 ? date(2030, i) : date(2005 + (i % 18), i);
   return {
     id,
@@ -130,8 +178,22 @@ function buildMovie(i: number, people: TmdbPersonSummary[]): TmdbMovieDetails {
     reviews: reviews(i, title),
     release_dates: {
       results: [
-        { iso_3166_1: 'US', release_dates: [{ certification: CERTIFICATIONS[i % CERTIFICATIONS.length]!, release_date: `${releaseDate}T00:00:00.000Z`, type: 3 }] },
-        { iso_3166_1: 'DE', release_dates: [{ certification: String([0, 6, 12, 16][i % 4]), release_date: `${releaseDate}T00:00:00.000Z`, type: 3 }] },
+        {
+          iso_3166_1: 'US',
+          release_dates: [
+            {
+              certification: CERTIFICATIONS[i % CERTIFICATIONS.length]!,
+              release_date: `${releaseDate}T00:00:00.000Z`,
+              type: 3,
+            },
+          ],
+        },
+        {
+          iso_3166_1: 'DE',
+          release_dates: [
+            { certification: String([0, 6, 12, 16][i % 4]), release_date: `${releaseDate}T00:00:00.000Z`, type: 3 },
+          ],
+        },
       ],
     },
   };
@@ -165,7 +227,14 @@ function buildTv(i: number, people: TmdbPersonSummary[], seasons: Record<string,
       });
     }
     episodeTotal += count;
-    const season = { id: seasonId, name: `Season ${s}`, overview: `The ${s === 1 ? 'first' : 'next'} chapter of ${name}.`, air_date: airDate, season_number: s, poster_path: `/s${seasonId}.jpg` };
+    const season = {
+      id: seasonId,
+      name: `Season ${s}`,
+      overview: `The ${s === 1 ? 'first' : 'next'} chapter of ${name}.`,
+      air_date: airDate,
+      season_number: s,
+      poster_path: `/s${seasonId}.jpg`,
+    };
     summaries.push({ ...season, episode_count: count });
     seasons[`${id}/${s}`] = { ...season, episodes };
   }
@@ -191,7 +260,12 @@ function buildTv(i: number, people: TmdbPersonSummary[], seasons: Record<string,
     status: i % 4 === 0 ? 'Ended' : 'Returning Series',
     credits: credits(people, i + 100),
     reviews: reviews(i + 1, name),
-    content_ratings: { results: [{ iso_3166_1: 'US', rating: TV_RATINGS[i % TV_RATINGS.length]! }, { iso_3166_1: 'GB', rating: '15' }] },
+    content_ratings: {
+      results: [
+        { iso_3166_1: 'US', rating: TV_RATINGS[i % TV_RATINGS.length]! },
+        { iso_3166_1: 'GB', rating: '15' },
+      ],
+    },
   };
 }
 
@@ -203,7 +277,10 @@ export function createTmdbFixtures(): TmdbFixtures {
   const tv = Array.from({ length: 24 }, (_, i) => buildTv(i, people, seasons));
   const byPopularity = [...movies].sort((a, b) => b.popularity - a.popularity);
   const interleave = (m: number[], t: number[]): MediaRef[] =>
-    m.flatMap((id, k) => [{ media_type: 'movie' as const, id }, ...(t[k] ? [{ media_type: 'tv' as const, id: t[k]! }] : [])]);
+    m.flatMap((id, k) => [
+      { media_type: 'movie' as const, id },
+      ...(t[k] ? [{ media_type: 'tv' as const, id: t[k]! }] : []),
+    ]);
   const tvIds = tv.map((s) => s.id);
   return {
     movies,
@@ -213,10 +290,19 @@ export function createTmdbFixtures(): TmdbFixtures {
     lists: {
       popular: byPopularity.slice(0, 60).map((m) => m.id),
       upcoming: movies.filter((m) => m.release_date >= '2030').map((m) => m.id),
-      topRated: [...movies].sort((a, b) => b.vote_average - a.vote_average || a.id - b.id).slice(0, 40).map((m) => m.id),
+      topRated: [...movies]
+        .sort((a, b) => b.vote_average - a.vote_average || a.id - b.id)
+        .slice(0, 40)
+        .map((m) => m.id),
       popularTv: tvIds,
-      trendingDay: interleave(byPopularity.slice(0, 24).map((m) => m.id), tvIds),
-      trendingWeek: interleave(byPopularity.slice(10, 30).map((m) => m.id), [...tvIds].reverse()),
+      trendingDay: interleave(
+        byPopularity.slice(0, 24).map((m) => m.id),
+        tvIds,
+      ),
+      trendingWeek: interleave(
+        byPopularity.slice(10, 30).map((m) => m.id),
+        [...tvIds].reverse(),
+      ),
     },
     movieGenres: MOVIE_GENRES.map((g) => ({ ...g })),
     tvGenres: TV_GENRES.map((g) => ({ ...g })),

@@ -28,7 +28,10 @@ export interface TmdbServerOptions {
 }
 
 const ERRORS: Record<number, { status_code: number; status_message: string }> = {
-  400: { status_code: 22, status_message: 'Invalid page: Pages start at 1 and max at 500. They are expected to be an integer.' },
+  400: {
+    status_code: 22,
+    status_message: 'Invalid page: Pages start at 1 and max at 500. They are expected to be an integer.',
+  },
   401: { status_code: 7, status_message: 'Invalid API key: You must be granted a valid key.' },
   404: { status_code: 34, status_message: 'The resource you requested could not be found.' },
   429: { status_code: 25, status_message: 'Your request count (41) is over the allowed limit of (40).' },
@@ -44,7 +47,22 @@ export function movieSummary(m: TmdbMovieDetails) {
 }
 
 export function tvSummary(s: TmdbTvDetails) {
-  const { credits, reviews, recommendations, content_ratings, genres, episode_run_time, homepage, networks, seasons, number_of_seasons, number_of_episodes, status, tagline, ...rest } = s;
+  const {
+    credits,
+    reviews,
+    recommendations,
+    content_ratings,
+    genres,
+    episode_run_time,
+    homepage,
+    networks,
+    seasons,
+    number_of_seasons,
+    number_of_episodes,
+    status,
+    tagline,
+    ...rest
+  } = s;
   return { ...rest, genre_ids: genres.map((g) => g.id) };
 }
 
@@ -76,7 +94,8 @@ export async function startTmdbServer(options: TmdbServerOptions) {
     return s && { ...tvSummary(s), media_type: 'tv' as const };
   };
   const refs = (list: MediaRef[]) => list.map(ref).filter((x) => x !== undefined);
-  const movies = (ids: number[]) => refs(ids.map((id) => ({ media_type: 'movie', id }))).map(({ media_type, ...m }) => m);
+  const movies = (ids: number[]) =>
+    refs(ids.map((id) => ({ media_type: 'movie', id }))).map(({ media_type, ...m }) => m);
 
   /** Details with only the appended parts that were asked for, as TMDb does. */
   function withAppends<T extends TmdbMovieDetails | TmdbTvDetails>(item: T, appends: string[], related: object[]) {
@@ -84,7 +103,8 @@ export async function startTmdbServer(options: TmdbServerOptions) {
     for (const part of ['credits', 'reviews', 'release_dates', 'content_ratings', 'recommendations']) {
       if (!appends.includes(part)) delete out[part];
     }
-    if (appends.includes('recommendations')) out.recommendations = { page: 1, results: related, total_pages: 1, total_results: related.length };
+    if (appends.includes('recommendations'))
+      out.recommendations = { page: 1, results: related, total_pages: 1, total_results: related.length };
     return out;
   }
 
@@ -97,11 +117,26 @@ export async function startTmdbServer(options: TmdbServerOptions) {
       case '/movie/popular':
         return [200, paginate(movies(fixtures.lists.popular), page)];
       case '/movie/upcoming':
-        return [200, { ...paginate(movies(fixtures.lists.upcoming), page), dates: { minimum: '2030-01-01', maximum: '2030-12-31' } }];
+        return [
+          200,
+          {
+            ...paginate(movies(fixtures.lists.upcoming), page),
+            dates: { minimum: '2030-01-01', maximum: '2030-12-31' },
+          },
+        ];
       case '/movie/top_rated':
         return [200, paginate(movies(fixtures.lists.topRated), page)];
       case '/tv/popular':
-        return [200, paginate(fixtures.lists.popularTv.map(series).filter((s) => s !== undefined).map(tvSummary), page)];
+        return [
+          200,
+          paginate(
+            fixtures.lists.popularTv
+              .map(series)
+              .filter((s) => s !== undefined)
+              .map(tvSummary),
+            page,
+          ),
+        ];
       case '/trending/all/day':
         return [200, paginate(refs(fixtures.lists.trendingDay), page)];
       case '/trending/all/week':
@@ -114,8 +149,12 @@ export async function startTmdbServer(options: TmdbServerOptions) {
         const needle = (q.get('query') ?? '').trim().toLowerCase();
         if (!needle) return [200, paginate([], page)];
         const found = [
-          ...fixtures.movies.filter((x) => x.title.toLowerCase().includes(needle)).map((x) => ({ ...movieSummary(x), media_type: 'movie' })),
-          ...fixtures.tv.filter((x) => x.name.toLowerCase().includes(needle)).map((x) => ({ ...tvSummary(x), media_type: 'tv' })),
+          ...fixtures.movies
+            .filter((x) => x.title.toLowerCase().includes(needle))
+            .map((x) => ({ ...movieSummary(x), media_type: 'movie' })),
+          ...fixtures.tv
+            .filter((x) => x.name.toLowerCase().includes(needle))
+            .map((x) => ({ ...tvSummary(x), media_type: 'tv' })),
           ...fixtures.people.filter((x) => x.name.toLowerCase().includes(needle)),
         ].sort((a, b) => b.popularity - a.popularity);
         return [200, paginate(found, page)];
@@ -125,14 +164,20 @@ export async function startTmdbServer(options: TmdbServerOptions) {
       const item = movie(Number(m[1]));
       if (!item) return [404, errorBody(404)];
       const first = item.genres[0]?.id;
-      const related = fixtures.movies.filter((x) => x.id !== item.id && x.genres.some((g) => g.id === first)).slice(0, 6).map(movieSummary);
+      const related = fixtures.movies
+        .filter((x) => x.id !== item.id && x.genres.some((g) => g.id === first))
+        .slice(0, 6)
+        .map(movieSummary);
       return [200, withAppends(item, appends, related)];
     }
     if ((m = path.match(/^\/tv\/(\d+)$/))) {
       const item = series(Number(m[1]));
       if (!item) return [404, errorBody(404)];
       const first = item.genres[0]?.id;
-      const related = fixtures.tv.filter((x) => x.id !== item.id && x.genres.some((g) => g.id === first)).slice(0, 6).map(tvSummary);
+      const related = fixtures.tv
+        .filter((x) => x.id !== item.id && x.genres.some((g) => g.id === first))
+        .slice(0, 6)
+        .map(tvSummary);
       return [200, withAppends(item, appends, related)];
     }
     if ((m = path.match(/^\/tv\/(\d+)\/season\/(\d+)$/))) {
@@ -148,7 +193,13 @@ export async function startTmdbServer(options: TmdbServerOptions) {
     return always && (!always.path || always.path === path) ? always : null;
   };
 
-  function respond(res: ServerResponse, status: number, body: unknown, raw?: string, headers: Record<string, string> = {}) {
+  function respond(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    raw?: string,
+    headers: Record<string, string> = {},
+  ) {
     if (res.destroyed) return;
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', ...headers });
     res.end(raw ?? JSON.stringify(body));
@@ -169,7 +220,8 @@ export async function startTmdbServer(options: TmdbServerOptions) {
       if (failure?.garbage) return respond(res, 200, null, '<html><body>Bad gateway</body></html>{"page":');
       if (failure?.wrongShape) return respond(res, 200, { hello: 'world', results: 'none' });
       if (failure?.status) {
-        const headers: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
+        const headers: Record<string, string> =
+          failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
         return respond(res, failure.status, errorBody(failure.status), undefined, headers);
       }
       const [status, body] = route(path, url.searchParams);
