@@ -1,29 +1,28 @@
-// Every entity the ORM knows; add new ones here.
-import { User } from './user.ts';
-import { LoginSession } from './login-session.ts';
-import { PasswordReset } from './password-reset.ts';
-import { IpBlock } from './ip-block.ts';
-import { Genre, UserGenre } from './genre.ts';
-import { ViewerProfile } from './viewer-profile.ts';
-import { catalogEntities } from './catalog/index.ts';
-import { libraryEntities } from './library/index.ts';
-import { billingEntities } from './billing/index.ts';
-import { engagementEntities } from './engagement/index.ts';
-import { Job, JobSchedule } from './jobs.ts';
+// Every entity the ORM knows, one list per domain; a domain adds its entities to its own index.
+import { type AccountSchemas, accountEntities } from './accounts/index.ts';
+import { type BillingSchemas, billingEntities } from './billing/index.ts';
+import { type CatalogSchemas, catalogEntities } from './catalog/index.ts';
+import { type EngagementSchemas, engagementEntities } from './engagement/index.ts';
+import { type JobSchemas, jobEntities } from './jobs/index.ts';
+import { type LibrarySchemas, libraryEntities } from './library/index.ts';
+import { type MediaSchemas, mediaEntities } from './media/index.ts';
 
 export const entities = [
-  User,
-  LoginSession,
-  PasswordReset,
-  IpBlock,
-  Genre,
-  UserGenre,
-  ViewerProfile,
+  ...accountEntities,
   ...catalogEntities,
   ...libraryEntities,
   ...billingEntities,
   ...engagementEntities,
-  Job,
-  JobSchedule,
+  ...jobEntities,
+  ...mediaEntities,
 ];
-export { User, LoginSession, PasswordReset, IpBlock, Genre, UserGenre, ViewerProfile };
+
+/** The entity definitions the typed query builder (repositories/db.ts) reads its table types from. */
+export type EntitySchemas =
+  | AccountSchemas
+  | CatalogSchemas
+  | LibrarySchemas
+  | BillingSchemas
+  | EngagementSchemas
+  | JobSchemas
+  | MediaSchemas;

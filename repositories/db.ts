@@ -2,10 +2,10 @@
 // types come from the model (entities/), not from casts. It runs in the entity manager's transaction.
 import type { InferKyselyDB } from '@mikro-orm/sql';
 import type { Kysely } from 'kysely';
+import type { EntitySchemas } from '../entities/index.ts';
 import type { Em } from '../services/db/orm.ts';
-import type { JobScheduleSchema, JobSchema } from '../entities/jobs.ts';
 
-export type DB = InferKyselyDB<typeof JobSchema | typeof JobScheduleSchema>;
+export type DB = InferKyselyDB<EntitySchemas>;
 
 export function db(em: Em): Kysely<DB> {
   return em.getKysely<DB>();

@@ -1,2 +1,3 @@
 // The billing entities, collected for the ORM.
-export const billingEntities = [] as const;
+export const billingEntities = [];
+export type BillingSchemas = never;

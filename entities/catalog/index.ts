@@ -1,2 +1,3 @@
 // The catalog entities, collected for the ORM.
-export const catalogEntities = [] as const;
+export const catalogEntities = [];
+export type CatalogSchemas = never;

@@ -2,7 +2,7 @@
 // entities describe them for the ORM's metadata and for any code that prefers the entity manager.
 import { defineEntity, p } from '@mikro-orm/core';
 
-const UserNotificationSchema = defineEntity({
+export const UserNotificationSchema = defineEntity({
   name: 'UserNotification',
   tableName: 'user_notifications',
   properties: {
@@ -25,7 +25,7 @@ const UserNotificationSchema = defineEntity({
 export class UserNotification extends UserNotificationSchema.class {}
 UserNotificationSchema.setClass(UserNotification);
 
-const NotificationBroadcastSchema = defineEntity({
+export const NotificationBroadcastSchema = defineEntity({
   name: 'NotificationBroadcast',
   tableName: 'notification_broadcasts',
   properties: {
@@ -50,3 +50,4 @@ export class NotificationBroadcast extends NotificationBroadcastSchema.class {}
 NotificationBroadcastSchema.setClass(NotificationBroadcast);
 
 export const engagementEntities = [UserNotification, NotificationBroadcast];
+export type EngagementSchemas = typeof UserNotificationSchema | typeof NotificationBroadcastSchema;

@@ -5,7 +5,7 @@ import { audit } from '../audit.ts';
 import { burnVerify, hashSecret, verifySecret } from './passwords.ts';
 import { endSessions, endUserSessions, openSession, type Client, type IssuedTokens } from './sessions.ts';
 import { recordFailedLogin } from '../security/ip-blocks.ts';
-import type { MaturityFilter } from '../../entities/user.ts';
+import type { MaturityFilter } from '../../entities/accounts/user.ts';
 
 export interface AccountView {
   id: string;

@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import { audit } from '../audit.ts';
 import { newRefreshToken, parseRefreshToken, sha256 } from './tokens.ts';
 import { markSessionsEnded } from './session-state.ts';
-import type { Platform } from '../../entities/login-session.ts';
+import type { Platform } from '../../entities/accounts/login-session.ts';
 
 export interface Client {
   ip: string;

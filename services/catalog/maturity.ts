@@ -1,7 +1,7 @@
 // Certifications and the maturity levels every list, search and recommendation filters on.
 // Level 0: kids (G, TV-Y, TV-Y7, TV-G); 1: family (PG, TV-PG); 2: teen (PG-13, TV-14); 3: adult (R, NC-17,
 // TV-MA) and anything unrated.
-import type { MaturityFilter } from '../../entities/user.ts';
+import type { MaturityFilter } from '../../entities/accounts/user.ts';
 
 export const CERTIFICATIONS = [
   'G',

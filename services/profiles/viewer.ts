@@ -4,7 +4,7 @@
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { KIDS_LEVEL, levelForFilter, maturityLevel } from '../catalog/maturity.ts';
-import type { MaturityFilter } from '../../entities/user.ts';
+import type { MaturityFilter } from '../../entities/accounts/user.ts';
 
 export interface Viewer {
   userId: string;

@@ -1,7 +1,7 @@
 // Genres (TMDb's ids) and the genres an account follows.
 import { defineEntity, p } from '@mikro-orm/core';
 
-const GenreSchema = defineEntity({
+export const GenreSchema = defineEntity({
   name: 'Genre',
   tableName: 'genres',
   properties: {
@@ -17,7 +17,7 @@ const GenreSchema = defineEntity({
 export class Genre extends GenreSchema.class {}
 GenreSchema.setClass(Genre);
 
-const UserGenreSchema = defineEntity({
+export const UserGenreSchema = defineEntity({
   name: 'UserGenre',
   tableName: 'user_genres',
   properties: {

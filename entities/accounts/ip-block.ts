@@ -1,7 +1,7 @@
 // A timed block of one client IP (seed 003's ip_blacklist).
 import { defineEntity, p } from '@mikro-orm/core';
 
-const IpBlockSchema = defineEntity({
+export const IpBlockSchema = defineEntity({
   name: 'IpBlock',
   tableName: 'ip_blacklist',
   properties: {

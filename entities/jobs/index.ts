@@ -35,3 +35,6 @@ export const JobScheduleSchema = defineEntity({
 });
 export class JobSchedule extends JobScheduleSchema.class {}
 JobScheduleSchema.setClass(JobSchedule);
+
+export const jobEntities = [Job, JobSchedule];
+export type JobSchemas = typeof JobSchema | typeof JobScheduleSchema;

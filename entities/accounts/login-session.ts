@@ -4,7 +4,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 export const PLATFORMS = ['mobile-app', 'web'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-const LoginSessionSchema = defineEntity({
+export const LoginSessionSchema = defineEntity({
   name: 'LoginSession',
   tableName: 'login_sessions',
   properties: {

@@ -1,7 +1,7 @@
 // A forgot-password request: the hashed OTP, its attempts, expiry and the IP that asked for it.
 import { defineEntity, p } from '@mikro-orm/core';
 
-const PasswordResetSchema = defineEntity({
+export const PasswordResetSchema = defineEntity({
   name: 'PasswordReset',
   tableName: 'password_resets',
   properties: {

@@ -1,7 +1,7 @@
 // A viewer profile inside an account (Netflix-style): its own maturity, language, optional PIN and library.
 import { defineEntity, p } from '@mikro-orm/core';
 
-const ViewerProfileSchema = defineEntity({
+export const ViewerProfileSchema = defineEntity({
   name: 'ViewerProfile',
   tableName: 'viewer_profiles',
   properties: {

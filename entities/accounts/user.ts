@@ -5,7 +5,7 @@ export const MATURITY_FILTERS = ['all', 'teen', 'adult'] as const;
 export type MaturityFilter = (typeof MATURITY_FILTERS)[number];
 export type Role = 'user' | 'admin';
 
-const UserSchema = defineEntity({
+export const UserSchema = defineEntity({
   name: 'User',
   tableName: 'users',
   properties: {
