@@ -7,12 +7,19 @@ import { createRequire } from 'node:module';
 // autocannon ships no type declarations; only its result fields read below are relied on.
 const autocannon = createRequire(import.meta.url)('autocannon') as (opts: object) => Promise<any>;
 
-const opts = JSON.parse(process.argv[2]!) as { url: string; connections: number; duration: number; pathsFile?: string };
+const opts = JSON.parse(process.argv[2]!) as {
+  url: string;
+  connections: number;
+  duration: number;
+  pathsFile?: string;
+  headers?: Record<string, string>;
+};
 const paths = opts.pathsFile ? (JSON.parse(readFileSync(opts.pathsFile, 'utf8')) as string[]) : undefined;
 const result = await autocannon({
   url: opts.url,
   connections: opts.connections,
   duration: opts.duration,
+  headers: opts.headers ?? {},
   ...(paths
     ? {
         requests: [{ setupRequest: (req: any) => ({ ...req, path: paths[Math.floor(Math.random() * paths.length)] }) }],

@@ -1,0 +1,98 @@
+// Cached catalog reads as the mobile app makes them: signed in, with a bearer token and X-Profile-Id, on
+// /movies/popular and /content/browse, against a bare node:http server sending the same bytes (target
+// ≥ 0.8). With REDIS_URL it also measures the reads with the in-process tier off, answered from Redis
+// (target ≥ 0.5). Usage: node bench/cached-reads.ts [seconds=10] [runs=3]   (DATABASE_URL, REDIS_URL optional)
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../app.ts';
+import { bareServer, load, loadGenerator, median, pinSelf, report } from './lib.ts';
+
+const SECONDS = Number(process.argv[2] ?? 10);
+const RUNS = Number(process.argv[3] ?? 3);
+pinSelf();
+
+async function start(env: Record<string, string | undefined>) {
+  const app = await buildApp({
+    env: {
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: 'memory://',
+      DATABASE_URL: process.env.DATABASE_URL,
+      REDIS_URL: process.env.REDIS_URL,
+      REDIS_KEY_PREFIX: `bench:${process.pid}:`,
+      // The bench measures the read path: limits that never refuse, no background jobs in this process.
+      RATE_LIMIT_GENERAL_MAX: '1000000',
+      RATE_LIMIT_SEARCH_MAX: '100000',
+      RATE_LIMIT_AUTH_MAX: '100000',
+      JOBS_INLINE: 'false',
+      ...env,
+    },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+/** Signs a viewer up and picks its first profile, as the app does after login. */
+async function signIn(base: string): Promise<Record<string, string>> {
+  const email = `bench-${process.pid}-${Date.now()}@example.com`;
+  const res = await fetch(`${base}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Bench Viewer', email, password: 'BenchPass123', genres: [] }),
+  });
+  if (res.status !== 201) throw new Error(`signup: ${res.status} ${await res.text()}`);
+  const token = ((await res.json()) as { data: { auth_token: string } }).data.auth_token;
+  const authorization = `Bearer ${token}`;
+  const profiles = await fetch(`${base}/api/v1/profiles`, { headers: { authorization } });
+  const list = ((await profiles.json()) as { data: { id: string }[] | { profiles: { id: string }[] } }).data;
+  const first = Array.isArray(list) ? list[0] : list.profiles[0];
+  if (!first) throw new Error('the new account has no profile');
+  return { authorization, 'x-profile-id': first.id };
+}
+
+async function measure(label: string, base: string, path: string, headers: Record<string, string>, target: number) {
+  const warm = await fetch(base + path, { headers });
+  const body = await warm.text();
+  if (warm.status !== 200) throw new Error(`${path}: ${warm.status} ${body}`);
+  const bare = await bareServer(body);
+  await load({ url: base + path, headers, seconds: 2 });
+  await load({ url: bare.url, seconds: 2 });
+  const apps: number[] = [];
+  const bases: number[] = [];
+  const ratios: number[] = [];
+  let p99 = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const a = await load({ url: base + path, headers, seconds: SECONDS });
+    const b = await load({ url: bare.url, seconds: SECONDS });
+    if (a.non2xx > 0 || a.errors > 0) throw new Error(`${path}: ${a.non2xx} non-2xx, ${a.errors} errors`);
+    apps.push(a.rps);
+    bases.push(b.rps);
+    ratios.push(a.rps / b.rps);
+    p99 = Math.max(p99, a.p99);
+  }
+  await bare.close();
+  const ratio = median(ratios);
+  report({
+    what: label,
+    app: `${median(apps).toFixed(0)} req/s (p99 ${p99.toFixed(1)} ms)`,
+    baseline: `${median(bases).toFixed(0)} req/s bare node:http, ${Buffer.byteLength(body)} bytes`,
+    ratio,
+    target: `≥ ${target}`,
+    met: ratio >= target,
+  });
+}
+
+const store = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'} + ${process.env.REDIS_URL ? 'Redis' : 'in-process cache'}`;
+console.log(`cached reads on ${store}; ${SECONDS}s × ${RUNS} runs (median); ${loadGenerator}`);
+const paths = ['/api/v1/movies/popular', '/api/v1/content/browse?genre=18'];
+{
+  const { app, base } = await start({});
+  const headers = await signIn(base);
+  for (const path of paths) await measure(`cached ${path} signed in (${store})`, base, path, headers, 0.8);
+  await app.close();
+}
+if (process.env.REDIS_URL) {
+  const { app, base } = await start({ CATALOG_HOT_TTL_MS: '0' });
+  const headers = await signIn(base);
+  for (const path of paths) await measure(`${path} signed in, from Redis (hot tier off)`, base, path, headers, 0.5);
+  await app.close();
+}

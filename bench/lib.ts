@@ -1,0 +1,110 @@
+// Shared bench plumbing: the server under test and its baseline run in this process, pinned to one core;
+// the load generator (wrk when installed, else autocannon) runs as a child pinned to the other core, so
+// every figure is a ratio measured in the same run on the same core.
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+
+export interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  connections?: number;
+  seconds?: number;
+  headers?: Record<string, string>;
+}
+
+const run = promisify(execFile);
+const has = (cmd: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+export const pinning = has('taskset') && (await import('node:os')).availableParallelism() >= 2;
+const useWrk = has('wrk');
+
+/** Pins this process (server and baseline) to core 0; the load generator goes to core 1. */
+export function pinSelf(): void {
+  if (pinning) execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+}
+
+const WRK_REPORT = `done = function(summary, latency, requests)
+  local non2xx = 0
+  if summary.errors.status then non2xx = summary.errors.status end
+  io.write(string.format('{"rps":%f,"p50":%f,"p99":%f,"non2xx":%d,"errors":%d}\\n',
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    non2xx, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end`;
+
+let script: string | undefined;
+async function wrkScript(): Promise<string> {
+  if (script) return script;
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/bench-`);
+  script = `${dir}/report.lua`;
+  writeFileSync(script, WRK_REPORT);
+  return script;
+}
+
+/** Drives the URL for `seconds` and returns throughput and latency (milliseconds). */
+export async function load(opts: LoadOptions): Promise<Load> {
+  const connections = opts.connections ?? 50;
+  const seconds = opts.seconds ?? 10;
+  const headers = opts.headers ?? {};
+  const pin = pinning ? ['taskset', '-c', '1'] : [];
+  if (useWrk) {
+    const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', await wrkScript()];
+    for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+    const [cmd, ...rest] = [...pin, 'wrk', ...args, opts.url];
+    const { stdout } = await run(cmd!, rest, { maxBuffer: 1 << 22 });
+    return JSON.parse(stdout.trim().split('\n').pop()!);
+  }
+  const client = new URL('./load-client.ts', import.meta.url).pathname;
+  const spec = JSON.stringify({ url: opts.url, connections, duration: seconds, headers });
+  const [cmd, ...rest] = [...pin, process.execPath, client, spec];
+  const { stdout } = await run(cmd!, rest, { maxBuffer: 1 << 22 });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
+/** A bare node:http server answering every request with the same bytes and content type. */
+export async function bareServer(body: string | Buffer, contentType = 'application/json; charset=utf-8') {
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+export const loadGenerator = `${useWrk ? 'wrk' : 'autocannon'}${pinning ? ', pinned: app/baseline core 0, load core 1' : ', not pinned'}`;
+
+export interface Row {
+  what: string;
+  app: string;
+  baseline: string;
+  ratio: number;
+  target: string;
+  met: boolean;
+}
+
+/** Prints one row as a line and, on stdout's last line, as JSON for `npm run bench` to collect. */
+export function report(row: Row): void {
+  console.log(
+    `${row.what}: app ${row.app}, baseline ${row.baseline}, ratio ${row.ratio.toFixed(2)} (target ${row.target}) ${row.met ? 'met' : 'NOT met'}`,
+  );
+  console.log(`BENCH_ROW ${JSON.stringify(row)}`);
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
