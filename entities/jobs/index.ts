@@ -10,7 +10,7 @@ export const JobSchema = defineEntity({
     id: p.bigint('string').primary().autoincrement(),
     name: p.string().length(64),
     payload: p.json<unknown>().default('{}'),
-    status: p.enum(JOB_STATUSES).default('queued'),
+    status: p.enum(JOB_STATUSES).columnType('varchar(10)').default('queued'),
     attempts: p.integer().default(0),
     maxAttempts: p.integer().default(5),
     runAt: p.datetime().defaultRaw('now()'),
