@@ -2,6 +2,16 @@
 // billing_local_*), test cards like Stripe's, a clock tests can advance, and webhook events signed exactly
 // like Stripe's, delivered in order to the same webhook route the stripe provider uses.
 import Stripe from 'stripe';
+import {
+  dueLocalSubscriptions,
+  insertLocalCustomer,
+  insertLocalSubscription,
+  type LocalSubscriptionChanges,
+  localCard,
+  localSubscription,
+  setLocalCard,
+  updateLocalSubscription,
+} from '../../repositories/billing-local.ts';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -71,34 +81,18 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
   }
 
   const load = async (em: Em, subId: string, lock = true) => {
-    const rows = await em.execute<Row[]>(
-      `select * from billing_local_subscriptions where id = ?${lock ? ' for update' : ''}`,
-      [subId],
-    );
-    if (!rows[0]) throw new AppError('NOT_FOUND', 'Subscription not found at the provider');
-    return rows[0];
+    const row = await localSubscription(em, subId, lock);
+    if (!row) throw new AppError('NOT_FOUND', 'Subscription not found at the provider');
+    return row;
   };
-  const cardOf = async (em: Em, customer: string) => {
-    const rows = await em.execute<{ card_number: string | null; email: string }[]>(
-      'select card_number, email from billing_local_customers where id = ?',
-      [customer],
-    );
-    return rows[0]?.card_number ?? null;
-  };
+  const cardOf = localCard;
   /** Charges the customer's default card; the decline reason, or null when paid. */
   const charge = (card: string | null, amount: number): string | null => {
     if (amount <= 0) return null;
     if (!card) return 'The customer has no payment method.';
     return cardOutcome(card).declineOnCharge;
   };
-  const update = async (em: Em, subId: string, fields: Record<string, unknown>, at: Date) => {
-    const keys = Object.keys(fields);
-    await em.execute(
-      `update billing_local_subscriptions set ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? where id = ?`,
-      [...keys.map((k) => fields[k]), at, subId],
-    );
-    return load(em, subId, false);
-  };
+  const update = updateLocalSubscription;
   const result = (row: Row, inv: Record<string, unknown> | null): SubscriptionResult => ({
     subscription: fromStripeSubscription(stripeSubscription(row), new Date(sec(row.updated_at)! * 1000)),
     invoice: inv ? fromStripeInvoice(inv) : null,
@@ -178,11 +172,11 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
     }
     const plan = row.pending_plan_code ?? row.plan_code;
     const interval = row.pending_interval ?? row.interval;
-    const start = new Date(row.current_period_end);
+    const start = row.current_period_end;
     const price = await options.price(em, plan, interval);
     const failure = charge(card, price.amount);
     const invoiceId = id('in');
-    const fields: Record<string, unknown> = {
+    const fields: LocalSubscriptionChanges = {
       plan_code: plan,
       interval,
       pending_plan_code: null,
@@ -219,15 +213,9 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
     // Each pass handles what was due; a long clock jump takes several passes (one renewal each).
     for (let pass = 0; pass < 500; pass++) {
       const events = await options.em().transactional(async (tx) => {
-        const due = await tx.execute<(Row & { due_at: string })[]>(
-          `select *, case when status = 'past_due' then next_retry_at else current_period_end end as due_at
-           from billing_local_subscriptions
-           where (status in ('trialing', 'active') and current_period_end <= ?) or (status = 'past_due' and next_retry_at <= ?)
-           order by due_at limit 50 for update skip locked`,
-          [until, until],
-        );
+        const due = await dueLocalSubscriptions(tx as Em, until, 50);
         const out = [];
-        for (const row of due) out.push(...(await renewOne(tx as Em, row, new Date(row.due_at))));
+        for (const row of due) out.push(...(await renewOne(tx as Em, row, row.due_at)));
         processed += due.length;
         return out;
       });
@@ -255,13 +243,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
 
     async createCustomer({ userId, email }) {
       const customer = id('cus');
-      await options
-        .em()
-        .execute('insert into billing_local_customers (id, email, created_at) values (?, ?, ?)', [
-          customer,
-          email,
-          now(),
-        ]);
+      await insertLocalCustomer(options.em(), customer, email, now());
       options.log.info({ customer, user_id: userId }, 'local billing customer created');
       return customer;
     },
@@ -270,7 +252,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
       const card = resolveCard(paymentMethod);
       const failure = cardOutcome(card).declineOnAttach;
       if (failure) throw declined(failure);
-      await options.em().execute('update billing_local_customers set card_number = ? where id = ?', [card, customer]);
+      await setLocalCard(options.em(), customer, card);
     },
 
     async createSubscription({ customer, price, trialDays, metadata }) {
@@ -283,23 +265,19 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
         // error_if_incomplete: a declined first payment leaves no subscription behind.
         if (failure) throw declined(failure);
         const subId = id('sub');
-        await tx.execute(
-          `insert into billing_local_subscriptions (id, customer_id, plan_code, interval, status, current_period_start, current_period_end, trial_end, metadata, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            subId,
-            customer,
-            price.code,
-            price.interval,
-            trial ? 'trialing' : 'active',
-            at,
-            end,
-            trial ? end : null,
-            JSON.stringify(metadata),
-            at,
-            at,
-          ],
-        );
+        await insertLocalSubscription(tx as Em, {
+          id: subId,
+          customer_id: customer,
+          plan_code: price.code,
+          interval: price.interval,
+          status: trial ? 'trialing' : 'active',
+          current_period_start: at,
+          current_period_end: end,
+          trial_end: trial ? end : null,
+          metadata,
+          created_at: at,
+          updated_at: at,
+        });
         const row = await load(tx as Em, subId, false);
         return { row, inv: invoice(row, amount, 'paid', 'subscription_create', at, null) };
       });
@@ -328,15 +306,15 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
             inv: null,
           };
         }
-        const fields: Record<string, unknown> = {
+        const fields: LocalSubscriptionChanges = {
           plan_code: price.code,
           interval: price.interval,
           pending_plan_code: null,
           pending_interval: null,
         };
         if (cur.status === 'trialing') return { row: await update(tx as Em, subId, fields, at), inv: null };
-        const start = new Date(cur.current_period_start).getTime();
-        const end = new Date(cur.current_period_end).getTime();
+        const start = cur.current_period_start.getTime();
+        const end = cur.current_period_end.getTime();
         const unused = Math.max(0, Math.min(1, (end - at.getTime()) / Math.max(1, end - start)));
         const old = (await options.price(tx as Em, cur.plan_code, cur.interval)).amount;
         // Same interval: the difference for the rest of the period. New interval: a new period, less the unused time.
