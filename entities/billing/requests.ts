@@ -20,6 +20,7 @@ export const IDEMPOTENCY_STATUSES = ['in_flight', 'done'] as const;
 export const IdempotencyKeySchema = defineEntity({
   name: 'IdempotencyKey',
   tableName: 'idempotency_keys',
+  indexes: [{ name: 'idempotency_keys_expiry_idx', properties: ['expiresAt'] }],
   properties: {
     userId: p.uuid().primary(),
     key: p.string().length(255).primary(),

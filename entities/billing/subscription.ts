@@ -9,6 +9,7 @@ export const INVOICE_STATUSES = ['draft', 'open', 'paid', 'void', 'uncollectible
 export const BillingCustomerSchema = defineEntity({
   name: 'BillingCustomer',
   tableName: 'billing_customers',
+  uniques: [{ name: 'billing_customers_provider_customer_id_key', properties: ['provider', 'customerId'] }],
   properties: {
     userId: p.uuid().primary(),
     provider: p.string().length(10).primary(),
@@ -22,11 +23,20 @@ BillingCustomerSchema.setClass(BillingCustomer);
 export const SubscriptionSchema = defineEntity({
   name: 'Subscription',
   tableName: 'subscriptions',
+  // At most one live subscription per account; the account's history newest first.
+  uniques: [
+    {
+      name: 'subscriptions_one_live_uq',
+      properties: ['userId'],
+      where: "status in ('trialing', 'active', 'past_due')",
+    },
+  ],
+  indexes: [{ name: 'subscriptions_user_idx', columns: [{ name: 'user_id' }, { name: 'created_at', sort: 'desc' }] }],
   properties: {
     id: p.uuid().primary(),
     userId: p.uuid(),
     provider: p.string().length(10),
-    providerSubscriptionId: p.string().length(255).unique(),
+    providerSubscriptionId: p.string().length(255).unique('subscriptions_provider_subscription_id_key'),
     providerCustomerId: p.string().length(255),
     planCode: p.string().length(20),
     interval: p.enum(INTERVALS).columnType('varchar(5)'),
@@ -50,10 +60,16 @@ SubscriptionSchema.setClass(Subscription);
 export const InvoiceSchema = defineEntity({
   name: 'Invoice',
   tableName: 'invoices',
+  indexes: [
+    {
+      name: 'invoices_user_idx',
+      columns: [{ name: 'user_id' }, { name: 'issued_at', sort: 'desc' }, { name: 'id' }],
+    },
+  ],
   properties: {
     id: p.uuid().primary(),
     userId: p.uuid(),
-    providerInvoiceId: p.string().length(255).unique(),
+    providerInvoiceId: p.string().length(255).unique('invoices_provider_invoice_id_key'),
     providerSubscriptionId: p.string().length(255).nullable(),
     amountDue: p.integer(),
     amountPaid: p.integer().default(0),

@@ -9,6 +9,21 @@ export const BROADCAST_STATUSES = ['queued', 'running', 'done', 'failed'] as con
 export const UserNotificationSchema = defineEntity({
   name: 'UserNotification',
   tableName: 'user_notifications',
+  // The list (newest first, stable on ties), the unread count (unread rows only), and one row per dedupe key.
+  indexes: [
+    {
+      name: 'user_notifications_user_created_idx',
+      columns: [{ name: 'user_id' }, { name: 'created_at', sort: 'desc' }, { name: 'id', sort: 'desc' }],
+    },
+    {
+      name: 'user_notifications_unread_idx',
+      columns: [{ name: 'user_id' }, { name: 'created_at', sort: 'desc' }],
+      where: 'not read',
+    },
+  ],
+  uniques: [
+    { name: 'user_notifications_dedupe_uq', properties: ['userId', 'dedupeKey'], where: 'dedupe_key is not null' },
+  ],
   properties: {
     id: p.uuid().primary(),
     userId: p.uuid(),
@@ -29,6 +44,7 @@ UserNotificationSchema.setClass(UserNotification);
 export const NotificationBroadcastSchema = defineEntity({
   name: 'NotificationBroadcast',
   tableName: 'notification_broadcasts',
+  indexes: [{ name: 'notification_broadcasts_created_idx', columns: [{ name: 'created_at', sort: 'desc' }] }],
   properties: {
     id: p.uuid().primary(),
     adminId: p.uuid().nullable(),

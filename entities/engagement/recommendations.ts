@@ -5,6 +5,12 @@ import { defineEntity, p } from '@mikro-orm/core';
 export const TitleNeighbourSchema = defineEntity({
   name: 'TitleNeighbour',
   tableName: 'title_neighbours',
+  indexes: [
+    {
+      name: 'title_neighbours_read_idx',
+      columns: [{ name: 'title_id' }, { name: 'score', sort: 'desc' }, { name: 'neighbour_id' }],
+    },
+  ],
   properties: {
     titleId: p.string().length(40).primary(),
     neighbourId: p.string().length(40).primary(),
