@@ -1,5 +1,5 @@
-// The user_notifications table: create (one user), list with unread count, mark read, and the messages
-// pushed to the user's sockets. Every write for a user holds that user's advisory lock and reads the unread
+// One user's notifications: create, list with unread count, mark read, and the messages pushed to the
+// user's sockets (the SQL is in repositories/notifications.ts). Every write for a user holds that user's advisory lock and reads the unread
 // count inside the same transaction, so each pushed count is exact for the state its write produced.
 import {
   insertNotification,
