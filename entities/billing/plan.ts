@@ -6,6 +6,12 @@ export const RESOLUTIONS = ['480p', '720p', '1080p', '2160p'] as const;
 export const PlanSchema = defineEntity({
   name: 'Plan',
   tableName: 'plans',
+  checks: [
+    { name: 'plans_max_streams_check', expression: 'max_streams > 0' },
+    { name: 'plans_max_profiles_check', expression: 'max_profiles > 0' },
+    { name: 'plans_price_month_check', expression: 'price_month >= 0' },
+    { name: 'plans_price_year_check', expression: 'price_year >= 0' },
+  ],
   properties: {
     code: p.string().length(20).primary(),
     name: p.string().length(50),

@@ -36,6 +36,8 @@ export const RECS_SOURCES = ['none', 'genre', 'platform'] as const;
 export const RecsStateSchema = defineEntity({
   name: 'RecsState',
   tableName: 'recs_state',
+  // A single row.
+  checks: [{ name: 'recs_state_id_check', expression: 'id = 1' }],
   properties: {
     id: p.smallint().primary().autoincrement(false).default(1),
     version: p.integer().default(0),

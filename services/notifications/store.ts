@@ -1,6 +1,7 @@
 // One user's notifications: create, list with unread count, mark read, and the messages pushed to the
 // user's sockets (the SQL is in repositories/notifications.ts). Every write for a user holds that user's advisory lock and reads the unread
 // count inside the same transaction, so each pushed count is exact for the state its write produced.
+import type { Static } from '@sinclair/typebox';
 import {
   insertNotification,
   lockUser,
@@ -10,6 +11,7 @@ import {
   notificationPage,
   unreadCount,
 } from '../../repositories/notifications.ts';
+import type { NotificationsQuery } from '../../schemas/notifications.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import type { NewNotification, NotificationItem, NotifyDeps, UnreadState } from './types.ts';
@@ -81,11 +83,9 @@ export async function createNotification(
   return { ...result.item, ...result.state };
 }
 
-export interface ListOptions {
-  page: number;
-  limit: number;
-  unread_only?: boolean;
-}
+/** GET /profile/notifications' query; unread_only may be left out by other callers. */
+export type ListOptions = Omit<Static<typeof NotificationsQuery>, 'unread_only'> &
+  Partial<Pick<Static<typeof NotificationsQuery>, 'unread_only'>>;
 
 export async function listNotifications(deps: { em: Em }, userId: string, options: ListOptions) {
   const { page, limit } = options;
