@@ -16,9 +16,10 @@ import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { cardOutcome, resolveCard } from './local-cards.ts';
-import type { BillingProvider, Interval, PlanPrice, SubscriptionResult } from './provider.ts';
+import type { BillingProvider, SubscriptionResult } from './provider.ts';
 import { fromStripeInvoice, fromStripeSubscription } from './stripe-objects.ts';
 import { id, invoice, sec, stripeSubscription, type Row } from './local-objects.ts';
+import { addInterval, charge, DAY, type LocalEvent, type PriceOf, renewOne } from './local-renewals.ts';
 
 export interface LocalProviderOptions {
   em: () => Em;
@@ -26,7 +27,7 @@ export interface LocalProviderOptions {
   /** Posts a signed event to the webhook route; throws when it was not accepted. */
   deliver: (payload: string, signature: string) => Promise<void>;
   /** The price of a plan, read with the given entity manager (the caller's transaction). */
-  price: (em: Em, plan: string, interval: Interval) => Promise<PlanPrice>;
+  price: PriceOf;
   log: Logger;
 }
 
@@ -38,23 +39,13 @@ export interface LocalProvider extends BillingProvider {
   settle(): Promise<void>;
 }
 
-const DAY = 86_400_000;
-const RETRY_EVERY_DAYS = 3;
-const MAX_RETRIES = 3;
-const addInterval = (from: Date, interval: Interval) => {
-  const d = new Date(from);
-  if (interval === 'year') d.setUTCFullYear(d.getUTCFullYear() + 1);
-  else d.setUTCMonth(d.getUTCMonth() + 1);
-  return d;
-};
-
 export function createLocalProvider(options: LocalProviderOptions): LocalProvider {
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
   let queue: Promise<void> = Promise.resolve();
 
   /** Queues events for delivery after the change that made them is committed, in order. */
-  function emit(events: { type: string; object: Record<string, unknown>; at: Date }[]) {
+  function emit(events: LocalEvent[]) {
     for (const e of events) {
       const payload = JSON.stringify({
         id: id('evt'),
@@ -86,12 +77,6 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
     return row;
   };
   const cardOf = localCard;
-  /** Charges the customer's default card; the decline reason, or null when paid. */
-  const charge = (card: string | null, amount: number): string | null => {
-    if (amount <= 0) return null;
-    if (!card) return 'The customer has no payment method.';
-    return cardOutcome(card).declineOnCharge;
-  };
   const update = updateLocalSubscription;
   const result = (row: Row, inv: Record<string, unknown> | null): SubscriptionResult => ({
     subscription: fromStripeSubscription(stripeSubscription(row), new Date(sec(row.updated_at)! * 1000)),
@@ -102,112 +87,6 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
       decline_code: reason.includes('insufficient') ? 'insufficient_funds' : 'card_declined',
     });
 
-  async function renewOne(em: Em, row: Row, at: Date) {
-    const events: { type: string; object: Record<string, unknown>; at: Date }[] = [];
-    if (row.status !== 'past_due' && row.cancel_at_period_end) {
-      const done = await update(em, row.id, { status: 'canceled', canceled_at: at, ended_at: at }, at);
-      events.push({ type: 'customer.subscription.deleted', object: stripeSubscription(done), at });
-      return events;
-    }
-    const card = await cardOf(em, row.customer_id);
-    if (row.status === 'past_due') {
-      const failure = charge(card, row.open_invoice_amount ?? 0);
-      if (!failure) {
-        const done = await update(
-          em,
-          row.id,
-          { status: 'active', open_invoice_id: null, open_invoice_amount: null, retry_count: 0, next_retry_at: null },
-          at,
-        );
-        events.push({
-          type: 'invoice.paid',
-          object: invoice(
-            done,
-            row.open_invoice_amount ?? 0,
-            'paid',
-            'subscription_cycle',
-            at,
-            null,
-            row.open_invoice_id!,
-          ),
-          at,
-        });
-        events.push({ type: 'customer.subscription.updated', object: stripeSubscription(done), at });
-        return events;
-      }
-      const retries = row.retry_count + 1;
-      events.push({
-        type: 'invoice.payment_failed',
-        object: invoice(
-          row,
-          row.open_invoice_amount ?? 0,
-          'open',
-          'subscription_cycle',
-          at,
-          failure,
-          row.open_invoice_id!,
-        ),
-        at,
-      });
-      const done =
-        retries >= MAX_RETRIES
-          ? await update(
-              em,
-              row.id,
-              { status: 'canceled', canceled_at: at, ended_at: at, retry_count: retries, next_retry_at: null },
-              at,
-            )
-          : await update(
-              em,
-              row.id,
-              { retry_count: retries, next_retry_at: new Date(at.getTime() + RETRY_EVERY_DAYS * DAY) },
-              at,
-            );
-      events.push({
-        type: done.status === 'canceled' ? 'customer.subscription.deleted' : 'customer.subscription.updated',
-        object: stripeSubscription(done),
-        at,
-      });
-      return events;
-    }
-    const plan = row.pending_plan_code ?? row.plan_code;
-    const interval = row.pending_interval ?? row.interval;
-    const start = row.current_period_end;
-    const price = await options.price(em, plan, interval);
-    const failure = charge(card, price.amount);
-    const invoiceId = id('in');
-    const fields: LocalSubscriptionChanges = {
-      plan_code: plan,
-      interval,
-      pending_plan_code: null,
-      pending_interval: null,
-      current_period_start: start,
-      current_period_end: addInterval(start, interval),
-    };
-    const done = failure
-      ? await update(
-          em,
-          row.id,
-          {
-            ...fields,
-            status: 'past_due',
-            open_invoice_id: invoiceId,
-            open_invoice_amount: price.amount,
-            retry_count: 0,
-            next_retry_at: new Date(at.getTime() + RETRY_EVERY_DAYS * DAY),
-          },
-          at,
-        )
-      : await update(em, row.id, { ...fields, status: 'active' }, at);
-    events.push({
-      type: failure ? 'invoice.payment_failed' : 'invoice.paid',
-      object: invoice(done, price.amount, failure ? 'open' : 'paid', 'subscription_cycle', at, failure, invoiceId),
-      at,
-    });
-    events.push({ type: 'customer.subscription.updated', object: stripeSubscription(done), at });
-    return events;
-  }
-
   async function runRenewals(until = now()): Promise<number> {
     let processed = 0;
     // Each pass handles what was due; a long clock jump takes several passes (one renewal each).
@@ -215,7 +94,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
       const events = await options.em().transactional(async (tx) => {
         const due = await dueLocalSubscriptions(tx as Em, until, 50);
         const out = [];
-        for (const row of due) out.push(...(await renewOne(tx as Em, row, row.due_at)));
+        for (const row of due) out.push(...(await renewOne(tx as Em, row, row.due_at, options.price)));
         processed += due.length;
         return out;
       });
