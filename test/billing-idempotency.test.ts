@@ -1,6 +1,8 @@
 // Idempotency-Key on the billing POSTs: the same key and body replay the stored answer without a second
 // charge; a different body is 422; a concurrent duplicate is 409 or the same answer, never two charges.
+import { sql } from 'kysely';
 import t from 'tap';
+import { db } from '../repositories/db.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newUser, type TestUser } from './helpers/factories.ts';
 
@@ -112,19 +114,19 @@ t.test('cancel and resume replay too; keys expire after 24 h', async (t) => {
   t.equal((await post(user, `${S}/current/resume`, {}, 'resume-1')).status, 200);
   const replay = await post(user, `${S}/current/cancel`, {}, 'cancel-1');
   t.same(replay.body, cancel.body, 'the stored cancel answer, not a second cancel');
-  const [{ cancel_at_period_end }] = await app
-    .em()
-    .execute<{ cancel_at_period_end: boolean }[]>('select cancel_at_period_end from subscriptions where user_id = ?', [
-      user.id,
-    ]);
+  const { cancel_at_period_end } = await db(app.em())
+    .selectFrom('subscriptions')
+    .select('cancel_at_period_end')
+    .where('user_id', '=', user.id)
+    .executeTakeFirstOrThrow();
   t.equal(cancel_at_period_end, false, 'the resume still holds');
 
-  await app
-    .em()
-    .execute(
-      `update idempotency_keys set expires_at = now() - interval '1 second' where user_id = ? and key = 'cancel-1'`,
-      [user.id],
-    );
+  await db(app.em())
+    .updateTable('idempotency_keys')
+    .set({ expires_at: sql<Date>`now() - interval '1 second'` })
+    .where('user_id', '=', user.id)
+    .where('key', '=', 'cancel-1')
+    .execute();
   const later = await post(user, `${S}/current/cancel`, { immediately: true }, 'cancel-1');
   t.equal(later.status, 200, 'an expired key is free again, even for another body');
   t.equal(later.body.data.subscription.status, 'canceled');

@@ -2,6 +2,7 @@
 // declined renewal → past_due → recovery or final cancel; upgrades and downgrades; cancel and resume;
 // declined cards; entitlements in every state. Renewals reach the mirror only through signed webhooks.
 import t from 'tap';
+import { db } from '../repositories/db.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newUser, type TestUser } from './helpers/factories.ts';
 import { entitlements } from '../services/billing/entitlements.ts';
@@ -254,7 +255,7 @@ t.test('entitlements per state: incomplete and canceled give no access', async (
     ['incomplete', false],
     ['canceled', false],
   ] as const) {
-    await app.em().execute('update subscriptions set status = ? where user_id = ?', [status, user.id]);
+    await db(app.em()).updateTable('subscriptions').set({ status }).where('user_id', '=', user.id).execute();
     const got = await entitlements(app.em(), user.id);
     t.equal(got.active, active, status);
     t.equal(got.status, status);

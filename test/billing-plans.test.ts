@@ -1,5 +1,6 @@
 // Plans are seeded and public; entitlements follow the subscription state; the body validation matrix.
 import t from 'tap';
+import { db } from '../repositories/db.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newUser } from './helpers/factories.ts';
 import { entitlements, requireEntitlement } from '../services/billing/entitlements.ts';
@@ -141,8 +142,10 @@ t.test('a user only sees and changes their own subscription', async (t) => {
 
 t.test('the profile cap comes from the plan through entitlements', async (t) => {
   const user = await newUser(app);
-  await app.em().execute(`update plans set max_profiles = 2 where code = 'basic'`);
-  t.teardown(() => app.em().execute(`update plans set max_profiles = 5 where code = 'basic'`));
+  const setBasicProfiles = (n: number) =>
+    db(app.em()).updateTable('plans').set({ max_profiles: n }).where('code', '=', 'basic').execute();
+  await setBasicProfiles(2);
+  t.teardown(() => setBasicProfiles(5));
   const sub = await call(app, {
     method: 'POST',
     url: '/api/v1/subscriptions',

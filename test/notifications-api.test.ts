@@ -1,6 +1,7 @@
 // Notifications over HTTP: the seed 003 list shape, pagination and unread_only; marking one, many, foreign
 // and unknown ids; read-all; unread counts under concurrent marks and creates; validation.
 import t from 'tap';
+import { db } from '../repositories/db.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newUser } from './helpers/factories.ts';
 import { createNotification } from '../services/notifications/store.ts';
@@ -137,10 +138,13 @@ t.test('unread counts stay right under concurrent marks and creates', async (t) 
   ]);
   const final = await list(user, '?limit=1');
   t.equal(final.body.data.unread_count, 20 - 12 + 8);
-  const [{ n }] = await app
-    .em()
-    .execute(`select count(*)::int as n from user_notifications where user_id = ? and not read`, [user.id]);
-  t.equal(n, 16);
+  const unread = await db(app.em())
+    .selectFrom('user_notifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', user.id)
+    .where('read', '=', false)
+    .executeTakeFirstOrThrow();
+  t.equal(Number(unread.n), 16);
   const again = await mark(user, { notification_id: ids.slice(0, 12) });
   t.same(again.body.data, { updated: 0, unread_count: 16 });
   // Each create's count is exact for its moment: counts ordered by seq never exceed what was possible.

@@ -2,6 +2,7 @@
 // account exactly once (a normal user gets 403); new titles notify followers of their genres within their
 // maturity filter; the digest names popular titles in followed genres; admin content changes reach followers and favourites.
 import t from 'tap';
+import { db } from '../repositories/db.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newAdmin, newUser } from './helpers/factories.ts';
 import { notifyNewTitle } from '../services/notifications/generators.ts';
@@ -56,28 +57,38 @@ t.test('admin broadcast: 202, background batches, one notification per account',
   t.same(await ofType(plain.id, 'system_update'), [], 'nothing is delivered inside the request');
 
   await app.jobs.runner.tick();
-  const [{ users }] = await app.em().execute(`select count(*)::int as users from users`);
-  const [{ n, distinct_users }] = await app
-    .em()
-    .execute(
-      `select count(*)::int as n, count(distinct user_id)::int as distinct_users from user_notifications where type = 'system_update'`,
-    );
-  t.equal(n, users, 'every account got it');
-  t.equal(distinct_users, users, 'exactly once each');
+  const k = db(app.em());
+  const systemUpdates = () =>
+    k
+      .selectFrom('user_notifications')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.count<number>('user_id').distinct().as('distinct_users'),
+      ])
+      .where('type', '=', 'system_update')
+      .executeTakeFirstOrThrow();
+  const accounts = await k
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const users = Number(accounts.n);
+  const delivered = await systemUpdates();
+  t.equal(Number(delivered.n), users, 'every account got it');
+  t.equal(Number(delivered.distinct_users), users, 'exactly once each');
   const status = await call(app, { method: 'GET', url: `/api/v1/admin/notifications/${id}`, headers: admin.headers });
   t.match(status.body.data.broadcast, { status: 'done', recipients: users });
   t.ok(status.body.data.broadcast.finished_at);
 
   // A re-run of the same broadcast (a retried job) adds nothing.
-  await app
-    .em()
-    .execute(`update notification_broadcasts set status = 'queued', cursor_user_id = null where id = ?`, [id]);
+  await k
+    .updateTable('notification_broadcasts')
+    .set({ status: 'queued', cursor_user_id: null })
+    .where('id', '=', id)
+    .execute();
   await app.jobs.enqueue('notifications.broadcast', { broadcast_id: id });
   await app.jobs.runner.tick();
-  const [again] = await app
-    .em()
-    .execute(`select count(*)::int as n from user_notifications where type = 'system_update'`);
-  t.equal(again.n, users);
+  const again = await systemUpdates();
+  t.equal(Number(again.n), users);
   const list = await call(app, { method: 'GET', url: '/api/v1/profile/notifications', headers: plain.headers });
   t.match(list.body.data, {
     unread_count: 1,

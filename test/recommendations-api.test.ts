@@ -1,6 +1,7 @@
 // Recommendations through the real app on the demo catalog: cold start by declared genres, signals
 // shifting results, exclusions, maturity, "Because you watched X", ownership, caching and "similar".
 import t from 'tap';
+import { db } from '../repositories/db.ts';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newUser, type TestUser } from './helpers/factories.ts';
@@ -205,7 +206,7 @@ t.test('similar: unknown title 404, genre stand-ins before any co-viewing, job t
   t.equal((await get(user, '/recommendations/similar/m999999999')).status, 404);
   t.equal((await get(user, '/recommendations/similar/bad id')).status, 400);
   const [fresh] = await moviesIn(35, 1);
-  await app.em().execute('delete from title_neighbours where title_id = ?', [fresh!.id]);
+  await db(app.em()).deleteFrom('title_neighbours').where('title_id', '=', fresh!.id).execute();
   const res = await get(user, `/recommendations/similar/${fresh!.id}?limit=5`);
   t.equal(res.status, 200);
   t.equal(res.body.data.content.length, 5);

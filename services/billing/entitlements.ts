@@ -1,30 +1,20 @@
 // What an account may do, read from its subscription's state: the one function every other part
 // (playback, profiles, stream slots) asks, and the guard that turns "no" into 402 SUBSCRIPTION_REQUIRED.
+import type { Static } from '@sinclair/typebox';
+import { entitlingSubscription } from '../../repositories/subscriptions.ts';
+import type { Entitlements as EntitlementsSchema } from '../../schemas/billing.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { findPlan, profilesWithoutPlan } from './plans.ts';
-import type { SubscriptionStatus } from './provider.ts';
 
-export interface Entitlements {
-  active: boolean;
-  plan: string | null;
-  max_streams: number;
-  max_resolution: string | null;
-  max_profiles: number;
-  status: SubscriptionStatus | 'none';
-}
+export type Entitlements = Static<typeof EntitlementsSchema>;
 
 // past_due keeps access while the provider retries the payment (Stripe's dunning period); access ends
 // when the subscription is finally canceled. incomplete never had a successful first payment.
 const ENTITLED: ReadonlySet<string> = new Set(['trialing', 'active', 'past_due']);
 
 export async function entitlements(em: Em, userId: string): Promise<Entitlements> {
-  const rows = await em.execute<{ plan_code: string; status: SubscriptionStatus }[]>(
-    `select plan_code, status from subscriptions where user_id = ?
-     order by (status in ('trialing', 'active', 'past_due')) desc, created_at desc limit 1`,
-    [userId],
-  );
-  const row = rows[0];
+  const row = await entitlingSubscription(em, userId);
   if (!row || !ENTITLED.has(row.status)) {
     return {
       active: false,

@@ -2,6 +2,7 @@
 // stored with the request's hash for 24 h; a repeat with the same body gets that answer without running
 // again, a different body is 422, and a repeat while the first is still running is 409.
 import { createHash } from 'node:crypto';
+import { claimKey, deleteExpiredKey, findKey, finishKey, releaseKey } from '../../repositories/idempotency.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../errors.ts';
 
@@ -51,57 +52,38 @@ export async function idempotent(
   if (!/^[\x21-\x7e]{1,255}$/.test(req.key))
     throw new AppError('INVALID_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
   const hash = requestHash(req);
-  await em.execute('delete from idempotency_keys where user_id = ? and key = ? and expires_at < now()', [
-    req.userId,
-    req.key,
-  ]);
-  const claimed = await em.execute<{ key: string }[]>(
-    `insert into idempotency_keys (user_id, key, request_hash, status, locked_until, expires_at)
-     values (?, ?, ?, 'in_flight', now() + make_interval(secs => ?), now() + make_interval(hours => ?))
-     on conflict (user_id, key) do update set locked_until = excluded.locked_until
-     where idempotency_keys.status = 'in_flight' and idempotency_keys.locked_until < now() and idempotency_keys.request_hash = excluded.request_hash
-     returning key`,
-    [req.userId, req.key, hash, LOCK_SECONDS, KEY_TTL_HOURS],
-  );
-  if (claimed.length === 0) {
-    const rows = await em.execute<
-      { request_hash: string; status: string; response_status: number | null; response_body: unknown }[]
-    >(
-      'select request_hash, status, response_status, response_body from idempotency_keys where user_id = ? and key = ?',
-      [req.userId, req.key],
-    );
-    const stored = rows[0];
+  await deleteExpiredKey(em, req.userId, req.key);
+  const claimed = await claimKey(em, {
+    userId: req.userId,
+    key: req.key,
+    hash,
+    lockSeconds: LOCK_SECONDS,
+    ttlHours: KEY_TTL_HOURS,
+  });
+  if (!claimed) {
+    const stored = await findKey(em, req.userId, req.key);
     if (!stored) return idempotent(em, req, fn); // expired and removed in between: claim again
     if (stored.request_hash !== hash)
       throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used with a different request');
     if (stored.status !== 'done')
       throw new AppError('IDEMPOTENCY_CONFLICT', 'A request with this Idempotency-Key is still being processed');
-    const body = typeof stored.response_body === 'string' ? JSON.parse(stored.response_body) : stored.response_body;
-    return replay(Number(stored.response_status), body);
+    return replay(stored.response_status ?? 0, stored.response_body);
   }
   let response: StoredResponse;
   try {
     response = await fn();
   } catch (err) {
     if (err instanceof AppError && err.status < 500) {
-      await finish(em, req, {
-        status: err.status,
-        body: { error: { code: err.code, message: err.message, details: err.details } },
+      await finishKey(em, req.userId, req.key, err.status, {
+        error: { code: err.code, message: err.message, details: err.details },
       });
     } else {
-      await em.execute('delete from idempotency_keys where user_id = ? and key = ?', [req.userId, req.key]);
+      await releaseKey(em, req.userId, req.key);
     }
     throw err;
   }
-  await finish(em, req, response);
+  await finishKey(em, req.userId, req.key, response.status, response.body);
   return { ...response, replayed: false };
-}
-
-async function finish(em: Em, req: IdempotentRequest, response: StoredResponse): Promise<void> {
-  await em.execute(
-    `update idempotency_keys set status = 'done', response_status = ?, response_body = ? where user_id = ? and key = ?`,
-    [response.status, JSON.stringify(response.body), req.userId, req.key],
-  );
 }
 
 /** A stored error is thrown again as the same AppError, so the error handler shapes it as before. */
@@ -115,6 +97,4 @@ function replay(status: number, body: StoredResponse['body']): StoredResponse & 
 }
 
 /** Removes expired keys (called from the renewal tick). */
-export async function purgeExpiredKeys(em: Em): Promise<void> {
-  await em.execute('delete from idempotency_keys where expires_at < now()');
-}
+export { purgeExpiredKeys } from '../../repositories/idempotency.ts';

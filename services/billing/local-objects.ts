@@ -1,37 +1,17 @@
 // The built-in provider's books as Stripe shapes them: its rows turned into Stripe subscription and invoice
 // objects, so that the webhook route and the stripe provider read one format.
 import { randomBytes } from 'node:crypto';
-import type { Interval } from './provider.ts';
+import type { LocalSubscriptionRow } from '../../repositories/billing-local.ts';
 import { lookupKey } from './stripe-objects.ts';
 
 /** A row of billing_local_subscriptions. */
-export interface Row {
-  id: string;
-  customer_id: string;
-  plan_code: string;
-  interval: Interval;
-  status: string;
-  current_period_start: string;
-  current_period_end: string;
-  cancel_at_period_end: boolean;
-  trial_end: string | null;
-  canceled_at: string | null;
-  ended_at: string | null;
-  pending_plan_code: string | null;
-  pending_interval: Interval | null;
-  open_invoice_id: string | null;
-  open_invoice_amount: number | null;
-  retry_count: number;
-  next_retry_at: string | null;
-  metadata: Record<string, string> | string;
-  updated_at: string;
-}
+export type Row = LocalSubscriptionRow;
 
-export const sec = (d: Date | string | null) => (d == null ? null : Math.floor(new Date(d).getTime() / 1000));
+export const sec = (d: Date | null) => (d == null ? null : Math.floor(d.getTime() / 1000));
 export const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
 export function stripeSubscription(row: Row): Record<string, unknown> {
-  const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : { ...row.metadata };
+  const metadata: Record<string, string> = { ...row.metadata };
   const pending = row.pending_plan_code != null;
   if (pending)
     Object.assign(metadata, {

@@ -2,13 +2,24 @@
 // billing_local_*), test cards like Stripe's, a clock tests can advance, and webhook events signed exactly
 // like Stripe's, delivered in order to the same webhook route the stripe provider uses.
 import Stripe from 'stripe';
+import {
+  dueLocalSubscriptions,
+  insertLocalCustomer,
+  insertLocalSubscription,
+  type LocalSubscriptionChanges,
+  localCard,
+  localSubscription,
+  setLocalCard,
+  updateLocalSubscription,
+} from '../../repositories/billing-local.ts';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { cardOutcome, resolveCard } from './local-cards.ts';
-import type { BillingProvider, Interval, PlanPrice, SubscriptionResult } from './provider.ts';
+import type { BillingProvider, SubscriptionResult } from './provider.ts';
 import { fromStripeInvoice, fromStripeSubscription } from './stripe-objects.ts';
 import { id, invoice, sec, stripeSubscription, type Row } from './local-objects.ts';
+import { addInterval, charge, DAY, type LocalEvent, type PriceOf, renewOne } from './local-renewals.ts';
 
 export interface LocalProviderOptions {
   em: () => Em;
@@ -16,7 +27,7 @@ export interface LocalProviderOptions {
   /** Posts a signed event to the webhook route; throws when it was not accepted. */
   deliver: (payload: string, signature: string) => Promise<void>;
   /** The price of a plan, read with the given entity manager (the caller's transaction). */
-  price: (em: Em, plan: string, interval: Interval) => Promise<PlanPrice>;
+  price: PriceOf;
   log: Logger;
 }
 
@@ -28,23 +39,13 @@ export interface LocalProvider extends BillingProvider {
   settle(): Promise<void>;
 }
 
-const DAY = 86_400_000;
-const RETRY_EVERY_DAYS = 3;
-const MAX_RETRIES = 3;
-const addInterval = (from: Date, interval: Interval) => {
-  const d = new Date(from);
-  if (interval === 'year') d.setUTCFullYear(d.getUTCFullYear() + 1);
-  else d.setUTCMonth(d.getUTCMonth() + 1);
-  return d;
-};
-
 export function createLocalProvider(options: LocalProviderOptions): LocalProvider {
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
   let queue: Promise<void> = Promise.resolve();
 
   /** Queues events for delivery after the change that made them is committed, in order. */
-  function emit(events: { type: string; object: Record<string, unknown>; at: Date }[]) {
+  function emit(events: LocalEvent[]) {
     for (const e of events) {
       const payload = JSON.stringify({
         id: id('evt'),
@@ -71,34 +72,12 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
   }
 
   const load = async (em: Em, subId: string, lock = true) => {
-    const rows = await em.execute<Row[]>(
-      `select * from billing_local_subscriptions where id = ?${lock ? ' for update' : ''}`,
-      [subId],
-    );
-    if (!rows[0]) throw new AppError('NOT_FOUND', 'Subscription not found at the provider');
-    return rows[0];
+    const row = await localSubscription(em, subId, lock);
+    if (!row) throw new AppError('NOT_FOUND', 'Subscription not found at the provider');
+    return row;
   };
-  const cardOf = async (em: Em, customer: string) => {
-    const rows = await em.execute<{ card_number: string | null; email: string }[]>(
-      'select card_number, email from billing_local_customers where id = ?',
-      [customer],
-    );
-    return rows[0]?.card_number ?? null;
-  };
-  /** Charges the customer's default card; the decline reason, or null when paid. */
-  const charge = (card: string | null, amount: number): string | null => {
-    if (amount <= 0) return null;
-    if (!card) return 'The customer has no payment method.';
-    return cardOutcome(card).declineOnCharge;
-  };
-  const update = async (em: Em, subId: string, fields: Record<string, unknown>, at: Date) => {
-    const keys = Object.keys(fields);
-    await em.execute(
-      `update billing_local_subscriptions set ${keys.map((k) => `${k} = ?`).join(', ')}, updated_at = ? where id = ?`,
-      [...keys.map((k) => fields[k]), at, subId],
-    );
-    return load(em, subId, false);
-  };
+  const cardOf = localCard;
+  const update = updateLocalSubscription;
   const result = (row: Row, inv: Record<string, unknown> | null): SubscriptionResult => ({
     subscription: fromStripeSubscription(stripeSubscription(row), new Date(sec(row.updated_at)! * 1000)),
     invoice: inv ? fromStripeInvoice(inv) : null,
@@ -108,126 +87,14 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
       decline_code: reason.includes('insufficient') ? 'insufficient_funds' : 'card_declined',
     });
 
-  async function renewOne(em: Em, row: Row, at: Date) {
-    const events: { type: string; object: Record<string, unknown>; at: Date }[] = [];
-    if (row.status !== 'past_due' && row.cancel_at_period_end) {
-      const done = await update(em, row.id, { status: 'canceled', canceled_at: at, ended_at: at }, at);
-      events.push({ type: 'customer.subscription.deleted', object: stripeSubscription(done), at });
-      return events;
-    }
-    const card = await cardOf(em, row.customer_id);
-    if (row.status === 'past_due') {
-      const failure = charge(card, row.open_invoice_amount ?? 0);
-      if (!failure) {
-        const done = await update(
-          em,
-          row.id,
-          { status: 'active', open_invoice_id: null, open_invoice_amount: null, retry_count: 0, next_retry_at: null },
-          at,
-        );
-        events.push({
-          type: 'invoice.paid',
-          object: invoice(
-            done,
-            row.open_invoice_amount ?? 0,
-            'paid',
-            'subscription_cycle',
-            at,
-            null,
-            row.open_invoice_id!,
-          ),
-          at,
-        });
-        events.push({ type: 'customer.subscription.updated', object: stripeSubscription(done), at });
-        return events;
-      }
-      const retries = row.retry_count + 1;
-      events.push({
-        type: 'invoice.payment_failed',
-        object: invoice(
-          row,
-          row.open_invoice_amount ?? 0,
-          'open',
-          'subscription_cycle',
-          at,
-          failure,
-          row.open_invoice_id!,
-        ),
-        at,
-      });
-      const done =
-        retries >= MAX_RETRIES
-          ? await update(
-              em,
-              row.id,
-              { status: 'canceled', canceled_at: at, ended_at: at, retry_count: retries, next_retry_at: null },
-              at,
-            )
-          : await update(
-              em,
-              row.id,
-              { retry_count: retries, next_retry_at: new Date(at.getTime() + RETRY_EVERY_DAYS * DAY) },
-              at,
-            );
-      events.push({
-        type: done.status === 'canceled' ? 'customer.subscription.deleted' : 'customer.subscription.updated',
-        object: stripeSubscription(done),
-        at,
-      });
-      return events;
-    }
-    const plan = row.pending_plan_code ?? row.plan_code;
-    const interval = row.pending_interval ?? row.interval;
-    const start = new Date(row.current_period_end);
-    const price = await options.price(em, plan, interval);
-    const failure = charge(card, price.amount);
-    const invoiceId = id('in');
-    const fields: Record<string, unknown> = {
-      plan_code: plan,
-      interval,
-      pending_plan_code: null,
-      pending_interval: null,
-      current_period_start: start,
-      current_period_end: addInterval(start, interval),
-    };
-    const done = failure
-      ? await update(
-          em,
-          row.id,
-          {
-            ...fields,
-            status: 'past_due',
-            open_invoice_id: invoiceId,
-            open_invoice_amount: price.amount,
-            retry_count: 0,
-            next_retry_at: new Date(at.getTime() + RETRY_EVERY_DAYS * DAY),
-          },
-          at,
-        )
-      : await update(em, row.id, { ...fields, status: 'active' }, at);
-    events.push({
-      type: failure ? 'invoice.payment_failed' : 'invoice.paid',
-      object: invoice(done, price.amount, failure ? 'open' : 'paid', 'subscription_cycle', at, failure, invoiceId),
-      at,
-    });
-    events.push({ type: 'customer.subscription.updated', object: stripeSubscription(done), at });
-    return events;
-  }
-
   async function runRenewals(until = now()): Promise<number> {
     let processed = 0;
     // Each pass handles what was due; a long clock jump takes several passes (one renewal each).
     for (let pass = 0; pass < 500; pass++) {
       const events = await options.em().transactional(async (tx) => {
-        const due = await tx.execute<(Row & { due_at: string })[]>(
-          `select *, case when status = 'past_due' then next_retry_at else current_period_end end as due_at
-           from billing_local_subscriptions
-           where (status in ('trialing', 'active') and current_period_end <= ?) or (status = 'past_due' and next_retry_at <= ?)
-           order by due_at limit 50 for update skip locked`,
-          [until, until],
-        );
+        const due = await dueLocalSubscriptions(tx as Em, until, 50);
         const out = [];
-        for (const row of due) out.push(...(await renewOne(tx as Em, row, new Date(row.due_at))));
+        for (const row of due) out.push(...(await renewOne(tx as Em, row, row.due_at, options.price)));
         processed += due.length;
         return out;
       });
@@ -255,13 +122,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
 
     async createCustomer({ userId, email }) {
       const customer = id('cus');
-      await options
-        .em()
-        .execute('insert into billing_local_customers (id, email, created_at) values (?, ?, ?)', [
-          customer,
-          email,
-          now(),
-        ]);
+      await insertLocalCustomer(options.em(), customer, email, now());
       options.log.info({ customer, user_id: userId }, 'local billing customer created');
       return customer;
     },
@@ -270,7 +131,7 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
       const card = resolveCard(paymentMethod);
       const failure = cardOutcome(card).declineOnAttach;
       if (failure) throw declined(failure);
-      await options.em().execute('update billing_local_customers set card_number = ? where id = ?', [card, customer]);
+      await setLocalCard(options.em(), customer, card);
     },
 
     async createSubscription({ customer, price, trialDays, metadata }) {
@@ -283,23 +144,19 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
         // error_if_incomplete: a declined first payment leaves no subscription behind.
         if (failure) throw declined(failure);
         const subId = id('sub');
-        await tx.execute(
-          `insert into billing_local_subscriptions (id, customer_id, plan_code, interval, status, current_period_start, current_period_end, trial_end, metadata, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            subId,
-            customer,
-            price.code,
-            price.interval,
-            trial ? 'trialing' : 'active',
-            at,
-            end,
-            trial ? end : null,
-            JSON.stringify(metadata),
-            at,
-            at,
-          ],
-        );
+        await insertLocalSubscription(tx as Em, {
+          id: subId,
+          customer_id: customer,
+          plan_code: price.code,
+          interval: price.interval,
+          status: trial ? 'trialing' : 'active',
+          current_period_start: at,
+          current_period_end: end,
+          trial_end: trial ? end : null,
+          metadata,
+          created_at: at,
+          updated_at: at,
+        });
         const row = await load(tx as Em, subId, false);
         return { row, inv: invoice(row, amount, 'paid', 'subscription_create', at, null) };
       });
@@ -328,15 +185,15 @@ export function createLocalProvider(options: LocalProviderOptions): LocalProvide
             inv: null,
           };
         }
-        const fields: Record<string, unknown> = {
+        const fields: LocalSubscriptionChanges = {
           plan_code: price.code,
           interval: price.interval,
           pending_plan_code: null,
           pending_interval: null,
         };
         if (cur.status === 'trialing') return { row: await update(tx as Em, subId, fields, at), inv: null };
-        const start = new Date(cur.current_period_start).getTime();
-        const end = new Date(cur.current_period_end).getTime();
+        const start = cur.current_period_start.getTime();
+        const end = cur.current_period_end.getTime();
         const unused = Math.max(0, Math.min(1, (end - at.getTime()) / Math.max(1, end - start)));
         const old = (await options.price(tx as Em, cur.plan_code, cur.interval)).amount;
         // Same interval: the difference for the rest of the period. New interval: a new period, less the unused time.

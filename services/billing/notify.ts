@@ -1,5 +1,6 @@
 // Telling a user about a billing problem (a declined renewal): a notification (stored, and pushed over the
 // WebSocket when a publisher is given), an email when that cannot be written. One function, one place to switch.
+import { accountEmail } from '../../repositories/subscriptions.ts';
 import type { Deps } from '../deps.ts';
 import { createNotification } from '../notifications/store.ts';
 import type { Publisher } from '../notifications/types.ts';
@@ -33,10 +34,7 @@ export async function notifyBillingProblem(
   } catch (err) {
     deps.log.warn({ err }, 'billing notification not stored; sending an email instead');
   }
-  const rows = await deps.em.execute<{ email_address: string }[]>('select email_address from users where id = ?', [
-    userId,
-  ]);
-  if (rows[0])
-    await deps.mailer.send({ to: rows[0].email_address, subject: 'Your Cinemate payment failed', text: message });
+  const email = await accountEmail(deps.em, userId);
+  if (email !== null) await deps.mailer.send({ to: email, subject: 'Your Cinemate payment failed', text: message });
   return 'email';
 }

@@ -1,21 +1,13 @@
 // Plans as stored (seeded by migration 0004), with the optional configured profile count.
+import type { Static } from '@sinclair/typebox';
+import { activePlans, planByCode, type PlanRow } from '../../repositories/plans.ts';
+import type { Plan as PlanSchema } from '../../schemas/billing.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import type { Interval, PlanPrice } from './provider.ts';
 
-export interface Plan {
-  code: string;
-  name: string;
-  max_streams: number;
-  max_resolution: string;
-  max_profiles: number;
-  price_month: number;
-  price_year: number;
-  currency: string;
-  rank: number;
-}
-
-interface PlanRow extends Plan {}
+/** A plan as the API shows it, with its rank (upgrade order), which the rules need and the API does not show. */
+export type Plan = Static<typeof PlanSchema> & Pick<PlanRow, 'rank'>;
 
 /** BILLING_PROFILES_PER_PLAN, when set, overrides every plan's stored profile count. */
 let profilesOverride: number | undefined;
@@ -27,28 +19,15 @@ export function configurePlans(options: { profilesPerPlan?: number }): void {
  * that signing up, creating profiles and browsing never depend on paying first. */
 export const profilesWithoutPlan = (): number => profilesOverride ?? 5;
 
-const shape = (row: PlanRow): Plan => ({
-  code: row.code,
-  name: row.name,
-  max_streams: Number(row.max_streams),
-  max_resolution: row.max_resolution,
-  max_profiles: profilesOverride ?? Number(row.max_profiles),
-  price_month: Number(row.price_month),
-  price_year: Number(row.price_year),
-  currency: row.currency,
-  rank: Number(row.rank),
-});
-
-const COLUMNS = 'code, name, max_streams, max_resolution, max_profiles, price_month, price_year, currency, rank';
+const shape = (row: PlanRow): Plan => ({ ...row, max_profiles: profilesOverride ?? row.max_profiles });
 
 export async function listPlans(em: Em): Promise<Plan[]> {
-  const rows = await em.execute<PlanRow[]>(`select ${COLUMNS} from plans where active order by rank`);
-  return rows.map(shape);
+  return (await activePlans(em)).map(shape);
 }
 
 export async function findPlan(em: Em, code: string): Promise<Plan | null> {
-  const rows = await em.execute<PlanRow[]>(`select ${COLUMNS} from plans where code = ?`, [code]);
-  return rows[0] ? shape(rows[0]) : null;
+  const row = await planByCode(em, code);
+  return row ? shape(row) : null;
 }
 
 export async function requirePlan(em: Em, code: string): Promise<Plan> {

@@ -1,8 +1,9 @@
 // The billing provider boundary: what the subscription service asks of Stripe or the built-in provider,
 // and the provider-neutral snapshots (Stripe-shaped, normalised) that both hand back.
+import type { INTERVALS, INVOICE_STATUSES, SUBSCRIPTION_STATUSES } from '../../entities/billing/subscription.ts';
 
-export type SubscriptionStatus = 'trialing' | 'active' | 'past_due' | 'canceled' | 'incomplete';
-export type Interval = 'month' | 'year';
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+export type Interval = (typeof INTERVALS)[number];
 
 export interface PlanPrice {
   code: string;
@@ -38,7 +39,7 @@ export interface ProviderInvoice {
   amount_due: number;
   amount_paid: number;
   currency: string;
-  status: 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+  status: (typeof INVOICE_STATUSES)[number];
   billing_reason: string;
   failure_reason: string | null;
   period_start: Date | null;

@@ -1,16 +1,21 @@
 // The subscription lifecycle a user drives: subscribe, change plan or card, cancel, resume, read invoices.
 // The provider does the charging; each answer it gives is written to the mirror in one transaction.
+import type { Static } from '@sinclair/typebox';
+import {
+  accountEmail,
+  currentSubscription,
+  customerOf,
+  insertCustomer,
+  invoicePage,
+  type SubscriptionRow,
+  upsertInvoice,
+  upsertSubscription,
+} from '../../repositories/subscriptions.ts';
+import type { ChangeSubscriptionBody, CheckoutBody, CreateSubscriptionBody, Invoice } from '../../schemas/billing.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { entitlements } from './entitlements.ts';
-import {
-  customerOf,
-  currentRow,
-  subscriptionView,
-  upsertInvoice,
-  upsertSubscription,
-  type SubscriptionRow,
-} from './mirror.ts';
+import { subscriptionView } from './mirror.ts';
 import { priceOf, requirePlan } from './plans.ts';
 import type { BillingProvider, Interval, SubscriptionResult } from './provider.ts';
 
@@ -20,13 +25,10 @@ async function ensureCustomer(deps: BillingDeps, userId: string): Promise<string
   const { em, billing } = deps;
   const known = await customerOf(em, userId, billing.name);
   if (known) return known;
-  const users = await em.execute<{ email_address: string }[]>('select email_address from users where id = ?', [userId]);
-  if (!users[0]) throw new AppError('UNAUTHORIZED', 'The account no longer exists');
-  const created = await billing.createCustomer({ userId, email: users[0].email_address });
-  await em.execute(
-    'insert into billing_customers (user_id, provider, customer_id) values (?, ?, ?) on conflict do nothing',
-    [userId, billing.name, created],
-  );
+  const email = await accountEmail(em, userId);
+  if (email === null) throw new AppError('UNAUTHORIZED', 'The account no longer exists');
+  const created = await billing.createCustomer({ userId, email });
+  await insertCustomer(em, userId, billing.name, created);
   return (await customerOf(em, userId, billing.name))!;
 }
 
@@ -38,28 +40,24 @@ async function record(deps: BillingDeps, userId: string, result: SubscriptionRes
 }
 
 async function requireLive(deps: BillingDeps, userId: string): Promise<SubscriptionRow> {
-  const row = await currentRow(deps.em, userId);
+  const row = await currentSubscription(deps.em, userId);
   if (!row) throw new AppError('NOT_FOUND', 'You have no subscription');
   return row;
 }
 
 async function view(deps: BillingDeps, userId: string) {
-  const row = await currentRow(deps.em, userId, true);
+  const row = await currentSubscription(deps.em, userId, true);
   return { subscription: row ? subscriptionView(row) : null, entitlements: await entitlements(deps.em, userId) };
 }
 
 export const getCurrent = view;
 
-export interface CreateInput {
-  plan: string;
-  interval: Interval;
-  payment_method: string;
-  trial_days?: number;
-}
+/** The subscribe body, its interval defaulted by the route. */
+export type CreateInput = Static<typeof CreateSubscriptionBody> & { interval: Interval };
 
 export async function subscribe(deps: BillingDeps, userId: string, input: CreateInput) {
   const plan = await requirePlan(deps.em, input.plan);
-  if (await currentRow(deps.em, userId))
+  if (await currentSubscription(deps.em, userId))
     throw new AppError('CONFLICT', 'You already have a subscription: change it with PATCH /subscriptions/current');
   const customer = await ensureCustomer(deps, userId);
   await deps.billing.attachPaymentMethod(customer, input.payment_method);
@@ -81,11 +79,7 @@ export async function subscribe(deps: BillingDeps, userId: string, input: Create
   return view(deps, userId);
 }
 
-export interface ChangeInput {
-  plan?: string;
-  interval?: Interval;
-  payment_method?: string;
-}
+export type ChangeInput = Static<typeof ChangeSubscriptionBody>;
 
 /** Card first (it may settle a past_due invoice), then the plan: upgrades now and prorated, the rest at period end. */
 export async function changeSubscription(deps: BillingDeps, userId: string, input: ChangeInput) {
@@ -132,40 +126,32 @@ export async function resumeSubscription(deps: BillingDeps, userId: string) {
 }
 
 export async function listInvoices(deps: Pick<Deps, 'em'>, userId: string, page: number, limit: number) {
-  const [{ total }] = await deps.em.execute<{ total: string }[]>(
-    'select count(*) as total from invoices where user_id = ?',
-    [userId],
-  );
-  const rows = await deps.em.execute<Record<string, any>[]>(
-    `select id, provider_invoice_id, amount_due, amount_paid, currency, status, billing_reason, failure_reason, period_start, period_end, issued_at
-     from invoices where user_id = ? order by issued_at desc, id limit ? offset ?`,
-    [userId, limit, (page - 1) * limit],
-  );
-  const iso = (x: string | null) => (x == null ? null : new Date(x).toISOString());
-  const invoices = rows.map((r) => ({
-    id: r.id as string,
-    number: r.provider_invoice_id as string,
-    amount_due: Number(r.amount_due),
-    amount_paid: Number(r.amount_paid),
-    currency: r.currency as string,
-    status: r.status as string,
-    billing_reason: r.billing_reason as string,
-    failure_reason: (r.failure_reason ?? null) as string | null,
+  const { rows, total } = await invoicePage(deps.em, userId, { limit, offset: (page - 1) * limit });
+  const iso = (x: Date | null) => (x == null ? null : x.toISOString());
+  const invoices: Static<typeof Invoice>[] = rows.map((r) => ({
+    id: r.id,
+    number: r.provider_invoice_id,
+    amount_due: r.amount_due,
+    amount_paid: r.amount_paid,
+    currency: r.currency,
+    status: r.status,
+    billing_reason: r.billing_reason,
+    failure_reason: r.failure_reason,
     period_start: iso(r.period_start),
     period_end: iso(r.period_end),
-    issued_at: iso(r.issued_at)!,
+    issued_at: r.issued_at.toISOString(),
   }));
-  return { invoices, total: Number(total) };
+  return { invoices, total };
 }
 
 export async function checkoutSession(
   deps: BillingDeps,
   userId: string,
-  input: { plan: string; interval: Interval },
+  input: Static<typeof CheckoutBody> & { interval: Interval },
   urls: { successUrl: string; cancelUrl: string },
 ) {
   const plan = await requirePlan(deps.em, input.plan);
-  if (await currentRow(deps.em, userId)) throw new AppError('CONFLICT', 'You already have a subscription');
+  if (await currentSubscription(deps.em, userId)) throw new AppError('CONFLICT', 'You already have a subscription');
   const customer = await ensureCustomer(deps, userId);
   return deps.billing.checkoutSession({
     customer,

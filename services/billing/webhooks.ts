@@ -3,7 +3,7 @@
 import Stripe from 'stripe';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { upsertInvoice, upsertSubscription, userOfCustomer } from './mirror.ts';
+import { recordEvent, upsertInvoice, upsertSubscription, userOfCustomer } from '../../repositories/subscriptions.ts';
 import { notifyBillingProblem, type BillingProblem, type NotifyBillingDeps } from './notify.ts';
 import { fromStripeInvoice, fromStripeSubscription } from './stripe-objects.ts';
 
@@ -35,11 +35,8 @@ export async function handleWebhook(
 ): Promise<WebhookOutcome> {
   const event = verifyEvent(input.rawBody, input.signature, input.secret);
   const problem = await deps.em.transactional(async (tx) => {
-    const fresh = await tx.execute<{ id: string }[]>(
-      'insert into billing_events (id, type, event_created) values (?, ?, ?) on conflict do nothing returning id',
-      [event.id, event.type, new Date(event.created * 1000)],
-    );
-    if (fresh.length === 0) return { applied: false, notify: null };
+    const fresh = await recordEvent(tx, { id: event.id, type: event.type, created: new Date(event.created * 1000) });
+    if (!fresh) return { applied: false, notify: null };
     return { applied: true, notify: await apply(tx, provider, event) };
   });
   if (problem.notify) {

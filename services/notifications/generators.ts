@@ -2,57 +2,23 @@
 // (a new season or episode of a favourited series) and the movie_recommendation digest. The notify*
 // functions only enqueue a job, so the admin request that adds a title stays fast; the run* functions are the
 // job bodies and fan out in batches.
-import type { Em } from '../db/orm.ts';
 import { enqueue } from '../../repositories/jobs.ts';
+import {
+  activeAccountsAudience,
+  announcedTitle,
+  digestForAll,
+  favouritersAudience,
+  genreFollowersAudience,
+  sameForAll,
+} from '../../repositories/notifications.ts';
+import type { Em } from '../db/orm.ts';
 import { TMDB_IMAGE_BASE } from '../tmdb/client.ts';
-import { fanOut, RETURNING, type Sql } from './fan-out.ts';
-import { NOTIFICATION_JOBS, type FavoriteUpdatePayload } from './jobs.ts';
+import { fanOut } from './fan-out.ts';
+import { type FavoriteUpdatePayload, NOTIFICATION_JOBS } from './jobs.ts';
 import type { NotifyDeps } from './types.ts';
 
 const POSTER_BASE = `${TMDB_IMAGE_BASE}w500`;
 const posterUrl = (path: string | null) => (path ? (path.startsWith('/') ? POSTER_BASE + path : path) : null);
-// The highest maturity level an account's maturity_filter lets through (services/catalog/maturity.ts).
-const USER_LEVEL = `(case u.maturity_filter when 'teen' then 2 else 3 end)`;
-
-interface TitleRow {
-  id: string;
-  title: string;
-  kind: 'movie' | 'series';
-  poster_path: string | null;
-  maturity_level: number;
-}
-
-async function loadTitle(em: Em, titleId: string): Promise<TitleRow | null> {
-  const rows = await em.execute<TitleRow[]>(
-    `select id, title, kind, poster_path, maturity_level from titles where id = ? and deleted_at is null`,
-    [titleId],
-  );
-  return rows[0] ?? null;
-}
-
-/** One notification per audience member, all with the same content. */
-const sameForAll =
-  (values: {
-    type: string;
-    title: string;
-    message: string;
-    image: string | null;
-    movie_id: string | null;
-    dedupe_key: string;
-  }) =>
-  (batch: Sql): Sql => ({
-    sql: `insert into user_notifications (id, user_id, type, title, message, image, movie_id, dedupe_key)
-        select gen_random_uuid(), b.id, ?, ?, ?, ?, ?, ? from (${batch.sql}) b on conflict do nothing ${RETURNING}`,
-    params: [
-      values.type,
-      values.title,
-      values.message,
-      values.image,
-      values.movie_id,
-      values.dedupe_key,
-      ...batch.params,
-    ],
-  });
 
 /**
  * Call after a title becomes available (admin create, catalog import): every user who follows one of its
@@ -73,14 +39,9 @@ export async function notifyNewEpisode(deps: { em: Em }, input: FavoriteUpdatePa
 }
 
 export async function runNewTitle(deps: NotifyDeps, titleId: string, batchSize?: number): Promise<number> {
-  const title = await loadTitle(deps.em, titleId);
+  const title = await announcedTitle(deps.em, titleId);
   if (!title) return 0;
-  // titles.genre_ids is the authoritative genre list; user_genres keeps TMDb ids as strings.
-  const audience: Sql = {
-    sql: `select ug.user_id as id from user_genres ug join users u on u.id = ug.user_id
-          where ug.genre_id in (select g::text from titles t, unnest(t.genre_ids) g where t.id = ?) and ${USER_LEVEL} >= ?`,
-    params: [title.id, title.maturity_level],
-  };
+  const audience = genreFollowersAudience(title.id, title.maturity_level);
   const what = title.kind === 'series' ? 'series' : 'movie';
   return fanOut(deps, {
     audience,
@@ -101,13 +62,10 @@ export async function runFavoriteUpdate(
   input: FavoriteUpdatePayload,
   batchSize?: number,
 ): Promise<number> {
-  const title = await loadTitle(deps.em, input.title_id);
+  const title = await announcedTitle(deps.em, input.title_id);
   if (!title) return 0;
   // Several profiles of one account may favourite the series: fanOut keeps each account once.
-  const audience: Sql = {
-    sql: `select vp.user_id as id from user_favourites f join viewer_profiles vp on vp.id = f.profile_id where f.title_id = ?`,
-    params: [title.id],
-  };
+  const audience = favouritersAudience(title.id);
   const episode = input.episode_number ?? null;
   const message =
     episode === null
@@ -142,42 +100,15 @@ export interface DigestOptions {
  */
 export async function runDigest(deps: NotifyDeps, options: DigestOptions): Promise<number> {
   const day = (options.now ?? new Date()).toISOString().slice(0, 10);
-  const audience: Sql = {
-    sql: `select s.user_id as id from login_sessions s where s.status = 'active' and s.last_used_at > now() - make_interval(days => ?)`,
-    params: [options.activeDays],
-  };
   return fanOut(deps, {
-    audience,
+    audience: activeAccountsAudience(deps.em, options.activeDays),
     batchSize: options.batchSize,
-    insert: (batch) => ({
-      sql: `insert into user_notifications (id, user_id, type, title, message, image, movie_id, dedupe_key)
-        select gen_random_uuid(), u.id, 'movie_recommendation', ?, ? || picks.names,
-          case when picks.poster like '/%' then ? || picks.poster else picks.poster end, picks.top_id, ?
-        from (${batch.sql}) b
-        join users u on u.id = b.id
-        cross join lateral (
-          select string_agg('''' || p.title || '''', ', ' order by p.rank) as names,
-                 (array_agg(p.id order by p.rank))[1] as top_id,
-                 (array_agg(p.poster_path order by p.rank))[1] as poster
-          from (
-            select t.id, t.title, t.poster_path, row_number() over (order by top.popularity desc, t.id) as rank
-            from (
-              select tg.title_id, max(tg.popularity) as popularity from title_genres tg
-              where tg.genre_id::text in (select ug.genre_id from user_genres ug where ug.user_id = u.id)
-                and tg.maturity_level <= ${USER_LEVEL}
-              group by tg.title_id order by max(tg.popularity) desc, tg.title_id limit ?) top
-            join titles t on t.id = top.title_id and t.deleted_at is null) p
-        ) picks
-        where picks.top_id is not null
-        on conflict do nothing ${RETURNING}`,
-      params: [
-        'Your Top Picks',
-        'Popular now in the genres you follow: ',
-        POSTER_BASE,
-        `digest:${day}`,
-        ...batch.params,
-        options.picks ?? 3,
-      ],
+    insert: digestForAll({
+      title: 'Your Top Picks',
+      prefix: 'Popular now in the genres you follow: ',
+      posterBase: POSTER_BASE,
+      dedupeKey: `digest:${day}`,
+      picks: options.picks ?? 3,
     }),
   });
 }

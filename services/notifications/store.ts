@@ -1,48 +1,34 @@
-// The user_notifications table: create (one user), list with unread count, mark read, and the messages
-// pushed to the user's sockets. Every write for a user holds that user's advisory lock and reads the unread
+// One user's notifications: create, list with unread count, mark read, and the messages pushed to the
+// user's sockets (the SQL is in repositories/notifications.ts). Every write for a user holds that user's advisory lock and reads the unread
 // count inside the same transaction, so each pushed count is exact for the state its write produced.
+import type { Static } from '@sinclair/typebox';
+import {
+  insertNotification,
+  lockUser,
+  markNotificationsRead,
+  type NotificationRow,
+  notificationCounts,
+  notificationPage,
+  unreadCount,
+} from '../../repositories/notifications.ts';
+import type { NotificationsQuery } from '../../schemas/notifications.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import type { NewNotification, NotificationItem, NotifyDeps, UnreadState } from './types.ts';
-
-const COLUMNS = 'id, title, message, type, read, created_at, movie_id, image';
-
-export interface NotificationRow {
-  id: string;
-  user_id?: string;
-  title: string;
-  message: string;
-  type: NotificationItem['type'];
-  read: boolean;
-  created_at: string | Date;
-  movie_id: string | null;
-  image: string | null;
-}
 
 export const toItem = (row: NotificationRow): NotificationItem => ({
   id: row.id,
   title: row.title,
   message: row.message,
   type: row.type,
-  read: row.read === true,
-  created_at: new Date(row.created_at).toISOString(),
-  movie_id: row.movie_id ?? null,
-  image: row.image ?? null,
+  read: row.read,
+  created_at: row.created_at.toISOString(),
+  movie_id: row.movie_id,
+  image: row.image,
 });
 
-/** Serializes writers per user (held until the transaction ends). */
-export async function lockUser(em: Em, userId: string): Promise<void> {
-  await em.execute(`select pg_advisory_xact_lock(hashtextextended(?, 7))`, [userId]);
-}
-
-export async function unreadState(em: Em, userId: string): Promise<UnreadState> {
-  const [row] = await em.execute<{ n: number; seq: number }[]>(
-    `select count(*)::int as n, floor(extract(epoch from clock_timestamp()) * 1000000)::float8 as seq
-     from user_notifications where user_id = ? and not read`,
-    [userId],
-  );
-  return { unread_count: Number(row.n), seq: Number(row.seq) };
-}
+/** The unread count of a user now, with its sequence (read inside a writer's transaction to be exact). */
+export const unreadState = (em: Em, userId: string): Promise<UnreadState> => unreadCount(em, userId);
 
 export const notificationMessage = (notification: NotificationItem, state: UnreadState) =>
   JSON.stringify({ type: 'notification', notification, unread_count: state.unread_count, seq: state.seq });
@@ -80,48 +66,34 @@ export async function createNotification(
   const result = await deps.em.transactional(async (tx) => {
     const em = tx as Em;
     await lockUser(em, userId);
-    const rows = await em.execute<NotificationRow[]>(
-      `insert into user_notifications (id, user_id, type, title, message, image, movie_id, dedupe_key)
-       values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning ${COLUMNS}`,
-      [
-        crypto.randomUUID(),
-        userId,
-        input.type,
-        input.title,
-        input.message,
-        input.image ?? null,
-        input.movie_id ?? null,
-        input.dedupe_key ?? null,
-      ],
-    );
-    if (rows.length === 0) return null;
-    return { item: toItem(rows[0]), state: await unreadState(em, userId) };
+    const row = await insertNotification(em, {
+      user_id: userId,
+      type: input.type,
+      title: input.title,
+      message: input.message,
+      image: input.image ?? null,
+      movie_id: input.movie_id ?? null,
+      dedupe_key: input.dedupe_key ?? null,
+    });
+    if (!row) return null;
+    return { item: toItem(row), state: await unreadState(em, userId) };
   });
   if (!result) return null;
   await push(deps, [{ userId, message: notificationMessage(result.item, result.state) }]);
   return { ...result.item, ...result.state };
 }
 
-export interface ListOptions {
-  page: number;
-  limit: number;
-  unread_only?: boolean;
-}
+/** GET /profile/notifications' query; unread_only may be left out by other callers. */
+export type ListOptions = Omit<Static<typeof NotificationsQuery>, 'unread_only'> &
+  Partial<Pick<Static<typeof NotificationsQuery>, 'unread_only'>>;
 
 export async function listNotifications(deps: { em: Em }, userId: string, options: ListOptions) {
   const { page, limit } = options;
   const unreadOnly = options.unread_only === true;
-  const [counts] = await deps.em.execute<{ total: number; unread: number }[]>(
-    `select count(*)::int as total, (count(*) filter (where not read))::int as unread from user_notifications where user_id = ?`,
-    [userId],
-  );
-  const rows = await deps.em.execute<NotificationRow[]>(
-    `select ${COLUMNS} from user_notifications where user_id = ? ${unreadOnly ? 'and not read' : ''}
-     order by created_at desc, id desc limit ? offset ?`,
-    [userId, limit, (page - 1) * limit],
-  );
-  const unread = Number(counts.unread);
-  const total = unreadOnly ? unread : Number(counts.total);
+  const counts = await notificationCounts(deps.em, userId);
+  const rows = await notificationPage(deps.em, userId, { limit, offset: (page - 1) * limit, unreadOnly });
+  const unread = counts.unread;
+  const total = unreadOnly ? unread : counts.total;
   return {
     notifications: rows.map(toItem),
     unread_count: unread,
@@ -144,15 +116,7 @@ export async function markRead(
   const result = await deps.em.transactional(async (tx) => {
     const em = tx as Em;
     await lockUser(em, userId);
-    let updated = 0;
-    if (list === undefined || list.length > 0) {
-      const filter = list === undefined ? '' : `and id in (${list.map(() => '?').join(', ')})`;
-      const rows = await em.execute<{ id: string }[]>(
-        `update user_notifications set read = true, read_at = now() where user_id = ? and not read ${filter} returning id`,
-        [userId, ...(list ?? [])],
-      );
-      updated = rows.length;
-    }
+    const updated = list === undefined || list.length > 0 ? await markNotificationsRead(em, userId, list) : 0;
     return { updated, state: await unreadState(em, userId) };
   });
   // Other tabs and devices only need to hear about a change.

@@ -1,21 +1,15 @@
 // Notification shapes shared by the store, the generators, the routes and the WebSocket protocol.
+import type { Static } from '@sinclair/typebox';
+import { NOTIFICATION_TYPES } from '../../entities/engagement/notifications.ts';
+import type { Notification } from '../../schemas/notifications.ts';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
 
-export const NOTIFICATION_TYPES = ['movie_added', 'movie_recommendation', 'system_update', 'favorite_update'] as const;
+export { NOTIFICATION_TYPES };
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** One item of seed 003's NOTIFICATION_LIST. */
-export interface NotificationItem {
-  id: string;
-  title: string;
-  message: string;
-  type: NotificationType;
-  read: boolean;
-  created_at: string;
-  movie_id: string | null;
-  image: string | null;
-}
+export type NotificationItem = Static<typeof Notification>;
 
 export interface NewNotification {
   type: NotificationType;

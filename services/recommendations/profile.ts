@@ -8,7 +8,7 @@
 // viewer's level, and cards are re-checked when rendered (a title deleted since the snapshot drops out).
 //
 // Caching: the result is cached per (profile, maturity level, snapshot version, signal fingerprint).
-// The fingerprint (store.ts) changes with any added, removed or changed signal or declared genre, so
+// The fingerprint (repositories/recommendations.ts) changes with any added, removed or changed signal or declared genre, so
 // writers need not invalidate anything and a stale result is never served; a request costs the
 // fingerprint probe and one cache read unless something changed.
 import { createHash } from 'node:crypto';
@@ -26,7 +26,12 @@ import {
 } from './model.ts';
 import { foldInteractions } from './types.ts';
 import { currentSnapshot, type Snapshot } from './snapshot.ts';
-import { loadProfileSignals, neighbourRows, signalFingerprint } from './store.ts';
+import {
+  loadProfileSignals,
+  neighbourRows,
+  signalFingerprint,
+  titleNames,
+} from '../../repositories/recommendations.ts';
 
 export type RecsDeps = { em: Em; cache: Cache };
 
@@ -192,14 +197,10 @@ async function buildRows(
     results.filter((r) => r.reasons.primary === 'similar'),
     (r) => r.reasons.because,
   ).slice(0, BECAUSE_ROWS);
-  const names = new Map<string, string>();
-  if (because.length > 0) {
-    const ids = because.map(([item]) => snapshot.ids[item]!);
-    for (const t of await em.execute<{ id: string; title: string }[]>('select id, title from titles where id in (?)', [
-      ids,
-    ]))
-      names.set(t.id, t.title);
-  }
+  const names = await titleNames(
+    em,
+    because.map(([item]) => snapshot.ids[item]!),
+  );
   for (const [item, group] of because) {
     const name = names.get(snapshot.ids[item]!);
     const items = take(group);

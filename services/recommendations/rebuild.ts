@@ -10,7 +10,13 @@ import { foldInteractions } from './types.ts';
 import { genreNeighbours } from './genre-neighbours.ts';
 import { buildSnapshot, dropSnapshot } from './snapshot.ts';
 import type { Cache } from '../cache/types.ts';
-import { forEachProfileBatch, loadCatalog, writeRebuild, type NeighbourRow, type RebuildOutput } from './store.ts';
+import {
+  forEachProfileBatch,
+  loadCatalog,
+  writeRebuild,
+  type NeighbourRow,
+  type RebuildOutput,
+} from '../../repositories/recommendations.ts';
 
 export const REBUILD_JOB = 'recs.rebuild-neighbours';
 

@@ -4,7 +4,7 @@
 import type { Cache } from '../cache/types.ts';
 import type { Em } from '../db/orm.ts';
 import { DEFAULT_SCORE_OPTIONS, preparePopularity, type PopularityPrior } from './model.ts';
-import { loadCatalog, stateVersion, type CatalogRow } from './store.ts';
+import { loadCatalog, stateVersion, type CatalogRow } from '../../repositories/recommendations.ts';
 
 const CHECK_MS = 30_000;
 const MAX_AGE_MS = 10 * 60_000;

@@ -1,13 +1,15 @@
 // What the recommendation routes return: the cached ids and scores rendered as title cards with this
 // viewer's flags (one card query per response, through the library's card loader), and "similar" rows.
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Static } from '@sinclair/typebox';
+import { genreStandIns, similarRows } from '../../repositories/recommendations.ts';
+import type { RecommendationRowsResponse, RecommendedCard, SimilarResponse } from '../../schemas/recommendations.ts';
 import type { Card } from '../catalog/cards.ts';
-import { pageInfo, type Page, type PageInfo } from '../catalog/lists.ts';
+import { type Page, type PageInfo, pageInfo } from '../catalog/lists.ts';
 import { cardsFor, requireTitle } from '../library/titles.ts';
+import type { Viewer } from '../profiles/viewer.ts';
 import { profileRecommendations, type RecItem, type RecsDeps } from './profile.ts';
-import { similarRows } from './store.ts';
 
-export type ScoredCard = Card & { confidence_score: number; thumbnail_url: string | null };
+export type ScoredCard = Static<typeof RecommendedCard>;
 
 const scored = (card: Card, confidence: number): ScoredCard => ({
   ...card,
@@ -31,10 +33,8 @@ export async function recommendedMovies(
   return { movies: slice.flatMap((i) => cards.get(i.id) ?? []), pagination: pageInfo(p, recs.list.length) };
 }
 
-export interface RecommendationRows {
-  recommendations: Array<{ category: string; content: ScoredCard[] }>;
-  generated_at: string;
-}
+export type RecommendationRows = Static<typeof RecommendationRowsResponse>['data'];
+export type SimilarTitles = Static<typeof SimilarResponse>['data'];
 
 /** GET /recommendations/:profile_id: seed 001's rows, each item a card with its confidence_score. */
 export async function recommendationRows(deps: RecsDeps, viewer: Viewer): Promise<RecommendationRows> {
@@ -66,16 +66,11 @@ export async function similarTitles(
   viewer: Viewer,
   rawId: string,
   limit: number,
-): Promise<{ content_id: string; content: ScoredCard[] }> {
+): Promise<SimilarTitles> {
   const title = await requireTitle(deps.em, viewer, rawId);
   let rows = await similarRows(deps.em, title.id, viewer.maxLevel, limit);
   if (rows.length === 0) {
-    rows = await deps.em.execute<Array<{ id: string; score: number }>>(
-      `select t.id, 0.1::float8 as score from titles t, titles me
-       where me.id = ? and t.id <> me.id and t.deleted_at is null and t.maturity_level <= ? and t.genre_ids && me.genre_ids
-       order by t.popularity desc, t.id limit ?`,
-      [title.id, viewer.maxLevel, limit],
-    );
+    rows = await genreStandIns(deps.em, title.id, viewer.maxLevel, limit);
   }
   const cards = await cardsFor(
     deps.em,
@@ -86,7 +81,7 @@ export async function similarTitles(
     content_id: title.id,
     content: rows.flatMap((r) => {
       const card = cards.get(r.id);
-      return card ? [scored(card, Math.round(Math.min(1, Number(r.score)) * 1000) / 1000)] : [];
+      return card ? [scored(card, Math.round(Math.min(1, r.score) * 1000) / 1000)] : [];
     }),
   };
 }
