@@ -7,10 +7,10 @@ export const GenreSchema = defineEntity({
   properties: {
     id: p.string().length(50).primary(),
     name: p.string().length(100),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p
       .datetime()
-      .onCreate(() => new Date())
+      .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
 });
@@ -27,12 +27,14 @@ export const UserGenreSchema = defineEntity({
       .onCreate(() => crypto.randomUUID()),
     userId: p.uuid(),
     genreId: p.string().length(50),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p
       .datetime()
-      .onCreate(() => new Date())
+      .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
+  uniques: [{ properties: ['genreId', 'userId'] }],
+  indexes: [{ name: 'user_genres_user_idx', properties: ['userId'] }],
 });
 export class UserGenre extends UserGenreSchema.class {}
 UserGenreSchema.setClass(UserGenre);

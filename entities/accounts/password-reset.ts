@@ -1,6 +1,9 @@
 // A forgot-password request: the hashed OTP, its attempts, expiry and the IP that asked for it.
 import { defineEntity, p } from '@mikro-orm/core';
 
+export const RESET_STATUSES = ['pending', 'verified', 'completed', 'revoked'] as const;
+export type ResetStatus = (typeof RESET_STATUSES)[number];
+
 export const PasswordResetSchema = defineEntity({
   name: 'PasswordReset',
   tableName: 'password_resets',
@@ -10,18 +13,20 @@ export const PasswordResetSchema = defineEntity({
       .primary()
       .onCreate(() => crypto.randomUUID()),
     userId: p.uuid(),
-    resetToken: p.string().length(255).nullable(),
+    /** SHA-256 of the reset token handed to the client. */
+    resetToken: p.string().length(255).nullable().unique(),
     otpCodeHash: p.string().length(255).nullable().hidden(),
     expiresAt: p.datetime(),
-    status: p.enum(['pending', 'verified', 'completed', 'revoked'] as const).default('pending'),
+    status: p.enum(RESET_STATUSES).columnType('varchar(10)').default('pending'),
     ipAddress: p.string().length(45),
     attempts: p.integer().default(0),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p
       .datetime()
-      .onCreate(() => new Date())
+      .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
+  indexes: [{ name: 'password_resets_user_idx', properties: ['userId', 'status'] }],
 });
 
 export class PasswordReset extends PasswordResetSchema.class {}

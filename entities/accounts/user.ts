@@ -3,7 +3,8 @@ import { defineEntity, p } from '@mikro-orm/core';
 
 export const MATURITY_FILTERS = ['all', 'teen', 'adult'] as const;
 export type MaturityFilter = (typeof MATURITY_FILTERS)[number];
-export type Role = 'user' | 'admin';
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 export const UserSchema = defineEntity({
   name: 'User',
@@ -14,20 +15,24 @@ export const UserSchema = defineEntity({
       .primary()
       .onCreate(() => crypto.randomUUID()),
     fullName: p.string().length(100),
-    phoneNumber: p.string().length(25).nullable(),
+    phoneNumber: p.string().length(25).nullable().unique(),
     email: p.string().length(100).fieldName('email_address'),
     hashPassword: p.string().length(255).hidden(),
-    role: p.enum(['user', 'admin'] as const).default('user'),
+    role: p.enum(ROLES).columnType('varchar(10)').default('user'),
     isVerified: p.boolean().default(false),
     lastLogin: p.datetime().nullable(),
     preferredLanguage: p.string().length(10).default('en'),
-    maturityFilter: p.enum(MATURITY_FILTERS).default('all'),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    maturityFilter: p.enum(MATURITY_FILTERS).columnType('varchar(5)').default('all'),
+    createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p
       .datetime()
-      .onCreate(() => new Date())
+      .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
+  // Emails are unique case-insensitively: users_email_uq is an expression index (lower(email_address)).
+  uniques: [
+    { name: 'users_email_uq', expression: 'create unique index users_email_uq on users (lower(email_address))' },
+  ],
 });
 
 export class User extends UserSchema.class {}
