@@ -107,6 +107,11 @@ export async function insertUser(
   return inserted.length === 1;
 }
 
+/** Locks the account row until the transaction ends, so per-account counts and inserts run one at a time. */
+export async function lockAccount(em: Em, id: string): Promise<void> {
+  await db(em).selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();
+}
+
 /** Every account starts with one viewer profile, at position 0. */
 export async function insertFirstProfile(em: Em, userId: string, name: string): Promise<void> {
   const now = new Date();

@@ -1,55 +1,84 @@
 // Forgot-password by emailed OTP (seed 003): request → verify (hashed OTP, attempts, expiry, same IP,
 // single use) → change (sets the password, completes the request, revokes the others, ends all sessions).
+// A token issued for an unknown email, or beyond the per-account mail cap, is a decoy: it has no row, but
+// its address and attempts are kept in the cache so that verify answers it exactly as a real one.
 import * as accounts from '../../repositories/accounts.ts';
 import * as resets from '../../repositories/password-resets.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { audit } from '../audit.ts';
-import { hashSecret, verifySecret } from './passwords.ts';
+import { burnVerify, hashSecret, verifySecret } from './passwords.ts';
+import { resetMail, sendResetMail } from './reset-mail.ts';
 import { newOtp, sha256 } from './tokens.ts';
 import { endUserSessions } from './sessions.ts';
 
+// One spelling per answer, shared by real and decoy requests.
+const notPending = () => new AppError('INVALID_OTP', 'This reset request is no longer pending');
+const wrongAddress = () => new AppError('FORBIDDEN', 'The code must be verified from the address that requested it');
+const wrongCode = (left: number) =>
+  new AppError('INVALID_OTP', 'Invalid or expired code', { attempts_left: Math.max(0, left) });
+const tooMany = () => new AppError('INVALID_OTP', 'Too many wrong codes; request a new one', { attempts_left: 0 });
+const notVerified = () => new AppError('FORBIDDEN', 'Verify the code before changing the password');
+
+const decoyIpKey = (resetId: string) => `reset:decoy:${resetId}`;
+const decoyTriesKey = (resetId: string) => `reset:decoy-tries:${resetId}`;
+
 export async function requestReset(deps: Deps, email: string, ip: string): Promise<{ reset_token: string }> {
-  const user = await accounts.findCredentialsByEmail(deps.em, email);
   const resetId = crypto.randomUUID();
   const otp = newOtp();
   // Hash even for an unknown email so both answers take the same time (no account enumeration).
   const otpHash = await hashSecret(otp);
-  const resetToken = deps.tokens.reset({ user_id: user?.id ?? crypto.randomUUID(), reset_id: resetId });
-  if (!user) return { reset_token: resetToken };
-
-  await resets.insertReset(deps.em, {
-    id: resetId,
-    userId: user.id,
-    tokenHash: sha256(resetToken),
-    otpHash,
-    ip,
-    ttlSeconds: deps.config.OTP_TTL,
-  });
-  const minutes = Math.round(deps.config.OTP_TTL / 60);
-  // Sent in the background: the answer must not wait for (or reveal) the mail server.
-  deps.mailer
-    .send({
-      to: user.email,
-      subject: 'Your Cinemate password reset code',
-      text: `Hello ${user.fullName},\n\nYour password reset code is ${otp}. It expires in ${minutes} minutes.\nIf you did not ask for it, ignore this message.\n`,
-    })
-    .catch((err) => deps.log.error({ err, resetId }, 'password reset mail failed'));
-  await audit(deps, {
-    action: 'auth.password_reset_requested',
-    actorId: user.id,
-    ip,
-    targetType: 'password_reset',
-    targetId: resetId,
-  });
-  return { reset_token: resetToken };
+  const issue = (userId: string) => deps.tokens.reset({ user_id: userId, reset_id: resetId });
+  const user = await accounts.findCredentialsByEmail(deps.em, email);
+  if (user) {
+    const { PASSWORD_RESET_MAILS_PER_ACCOUNT: cap, PASSWORD_RESET_MAIL_WINDOW_SECONDS: window } = deps.config;
+    // The account row is locked while counting, so parallel requests from many addresses cannot pass the cap.
+    const resetToken = await deps.em.transactional(async (em) => {
+      await accounts.lockAccount(em, user.id);
+      if ((await resets.countRecentResets(em, user.id, window)) >= cap) return null;
+      const token = issue(user.id);
+      await resets.insertReset(em, {
+        id: resetId,
+        userId: user.id,
+        tokenHash: sha256(token),
+        otpHash,
+        ip,
+        ttlSeconds: deps.config.OTP_TTL,
+      });
+      return token;
+    });
+    if (resetToken) {
+      sendResetMail(deps, resetId, resetMail(user, otp, Math.round(deps.config.OTP_TTL / 60)));
+      await audit(deps, {
+        action: 'auth.password_reset_requested',
+        actorId: user.id,
+        ip,
+        targetType: 'password_reset',
+        targetId: resetId,
+      });
+      return { reset_token: resetToken };
+    }
+    await audit(deps, { action: 'auth.password_reset_capped', actorId: user.id, ip });
+  }
+  await deps.cache.set(decoyIpKey(resetId), ip, deps.config.OTP_TTL);
+  return { reset_token: issue(crypto.randomUUID()) };
 }
 
-async function loadReset(deps: Deps, resetId: string, token: string): Promise<resets.ResetState> {
+async function loadReset(deps: Deps, resetId: string, token: string): Promise<resets.ResetState | undefined> {
   const row = await resets.findReset(deps.em, resetId);
-  // Unknown-email tokens have no row: they fail exactly like a wrong code.
-  if (!row || row.tokenHash !== sha256(token)) throw new AppError('INVALID_OTP', 'Invalid or expired code');
-  return row;
+  return row && row.tokenHash === sha256(token) ? row : undefined;
+}
+
+/** A decoy token's verification: the same checks in the same order as a real one, and it never passes. */
+async function failDecoy(deps: Deps, resetId: string, otp: string, ip: string): Promise<never> {
+  const max = deps.config.OTP_MAX_ATTEMPTS;
+  if (Number((await deps.cache.get(decoyTriesKey(resetId))) ?? 0) >= max) throw notPending();
+  const requestedFrom = await deps.cache.get(decoyIpKey(resetId));
+  if (requestedFrom !== null && requestedFrom !== ip) throw wrongAddress();
+  const attempts = await deps.cache.incr(decoyTriesKey(resetId), deps.config.OTP_TTL);
+  if (attempts > max) throw tooMany();
+  await burnVerify(otp);
+  throw wrongCode(max - attempts);
 }
 
 export async function verifyOtp(
@@ -60,16 +89,16 @@ export async function verifyOtp(
   ip: string,
 ): Promise<void> {
   const row = await loadReset(deps, claims.reset_id, token);
-  if (row.status !== 'pending') throw new AppError('INVALID_OTP', 'This reset request is no longer pending');
+  if (!row) return failDecoy(deps, claims.reset_id, otp, ip);
+  if (row.status !== 'pending') throw notPending();
   if (row.expired) throw new AppError('OTP_EXPIRED', 'The code has expired; request a new one');
-  if (row.ipAddress !== ip)
-    throw new AppError('FORBIDDEN', 'The code must be verified from the address that requested it');
+  if (row.ipAddress !== ip) throw wrongAddress();
   const max = deps.config.OTP_MAX_ATTEMPTS;
   // Claim one attempt atomically before checking, so parallel guesses cannot exceed the limit.
   const claimed = await resets.claimAttempt(deps.em, claims.reset_id, max);
   if (!claimed) {
     await resets.moveReset(deps.em, claims.reset_id, 'pending', 'revoked');
-    throw new AppError('INVALID_OTP', 'Too many wrong codes; request a new one', { attempts_left: 0 });
+    throw tooMany();
   }
   const { attempts, otpHash } = claimed;
   if (!otpHash || !(await verifySecret(otpHash, otp))) {
@@ -82,10 +111,9 @@ export async function verifyOtp(
       targetId: claims.reset_id,
       details: { attempts },
     });
-    throw new AppError('INVALID_OTP', 'Invalid or expired code', { attempts_left: Math.max(0, max - attempts) });
+    throw wrongCode(max - attempts);
   }
-  if (!(await resets.moveReset(deps.em, claims.reset_id, 'pending', 'verified')))
-    throw new AppError('INVALID_OTP', 'This reset request is no longer pending');
+  if (!(await resets.moveReset(deps.em, claims.reset_id, 'pending', 'verified'))) throw notPending();
   await audit(deps, {
     action: 'auth.otp_verified',
     actorId: row.userId,
@@ -103,7 +131,8 @@ export async function completeReset(
   ip: string,
 ): Promise<void> {
   const row = await loadReset(deps, claims.reset_id, token);
-  if (row.status !== 'verified') throw new AppError('FORBIDDEN', 'Verify the code before changing the password');
+  // A decoy token can never be verified, so it is answered as an unverified request.
+  if (row?.status !== 'verified') throw notVerified();
   if (row.expired) throw new AppError('OTP_EXPIRED', 'The reset request has expired; request a new one');
   const hash = await hashSecret(newPassword);
   await deps.em.transactional(async (em) => {
