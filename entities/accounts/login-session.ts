@@ -1,5 +1,6 @@
 // A login session: one device's sign-in, holding the hash of its current refresh token.
 import { defineEntity, p } from '@mikro-orm/core';
+import { User } from './user.ts';
 
 export const PLATFORMS = ['mobile-app', 'web'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -14,7 +15,7 @@ export const LoginSessionSchema = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => crypto.randomUUID()),
-    userId: p.uuid(),
+    user: () => p.manyToOne(User).deleteRule('cascade').foreignKeyName('login_sessions_user_id_fkey'),
     ipAddress: p.string().length(45),
     platform: p.enum(PLATFORMS).columnType('varchar(10)'),
     deviceName: p.string().length(255).default(''),
@@ -30,7 +31,7 @@ export const LoginSessionSchema = defineEntity({
       .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
-  indexes: [{ name: 'login_sessions_user_idx', properties: ['userId', 'status'] }],
+  indexes: [{ name: 'login_sessions_user_idx', properties: ['user', 'status'] }],
 });
 
 export class LoginSession extends LoginSessionSchema.class {}

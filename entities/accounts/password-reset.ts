@@ -1,5 +1,6 @@
 // A forgot-password request: the hashed OTP, its attempts, expiry and the IP that asked for it.
 import { defineEntity, p } from '@mikro-orm/core';
+import { User } from './user.ts';
 
 export const RESET_STATUSES = ['pending', 'verified', 'completed', 'revoked'] as const;
 export type ResetStatus = (typeof RESET_STATUSES)[number];
@@ -12,9 +13,9 @@ export const PasswordResetSchema = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => crypto.randomUUID()),
-    userId: p.uuid(),
+    user: () => p.manyToOne(User).deleteRule('cascade').foreignKeyName('password_resets_user_id_fkey'),
     /** SHA-256 of the reset token handed to the client. */
-    resetToken: p.string().length(255).nullable().unique(),
+    resetToken: p.string().length(255).nullable(),
     otpCodeHash: p.string().length(255).nullable().hidden(),
     expiresAt: p.datetime(),
     status: p.enum(RESET_STATUSES).columnType('varchar(10)').default('pending'),
@@ -26,7 +27,8 @@ export const PasswordResetSchema = defineEntity({
       .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
-  indexes: [{ name: 'password_resets_user_idx', properties: ['userId', 'status'] }],
+  uniques: [{ name: 'password_resets_reset_token_key', properties: ['resetToken'] }],
+  indexes: [{ name: 'password_resets_user_idx', properties: ['user', 'status'] }],
 });
 
 export class PasswordReset extends PasswordResetSchema.class {}

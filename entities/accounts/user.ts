@@ -15,7 +15,7 @@ export const UserSchema = defineEntity({
       .primary()
       .onCreate(() => crypto.randomUUID()),
     fullName: p.string().length(100),
-    phoneNumber: p.string().length(25).nullable().unique(),
+    phoneNumber: p.string().length(25).nullable(),
     email: p.string().length(100).fieldName('email_address'),
     hashPassword: p.string().length(255).hidden(),
     role: p.enum(ROLES).columnType('varchar(10)').default('user'),
@@ -29,8 +29,10 @@ export const UserSchema = defineEntity({
       .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
-  // Emails are unique case-insensitively: users_email_uq is an expression index (lower(email_address)).
+  // Named as PostgreSQL named the migration's constraints; emails are unique case-insensitively, through
+  // the expression index users_email_uq.
   uniques: [
+    { name: 'users_phone_number_key', properties: ['phoneNumber'] },
     { name: 'users_email_uq', expression: 'create unique index users_email_uq on users (lower(email_address))' },
   ],
 });
