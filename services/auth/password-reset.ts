@@ -23,6 +23,16 @@ const notVerified = () => new AppError('FORBIDDEN', 'Verify the code before chan
 const decoyIpKey = (resetId: string) => `reset:decoy:${resetId}`;
 const decoyTriesKey = (resetId: string) => `reset:decoy-tries:${resetId}`;
 
+/** A decoy's state is best effort: a cache outage must not make unknown emails answer differently (500). */
+async function orElse<T>(deps: Deps, work: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    deps.log.warn({ err }, 'password reset decoy state unavailable');
+    return fallback;
+  }
+}
+
 export async function requestReset(deps: Deps, email: string, ip: string): Promise<{ reset_token: string }> {
   const resetId = crypto.randomUUID();
   const otp = newOtp();
@@ -60,7 +70,7 @@ export async function requestReset(deps: Deps, email: string, ip: string): Promi
     }
     await audit(deps, { action: 'auth.password_reset_capped', actorId: user.id, ip });
   }
-  await deps.cache.set(decoyIpKey(resetId), ip, deps.config.OTP_TTL);
+  await orElse(deps, deps.cache.set(decoyIpKey(resetId), ip, deps.config.OTP_TTL), undefined);
   return { reset_token: issue(crypto.randomUUID()) };
 }
 
@@ -72,10 +82,10 @@ async function loadReset(deps: Deps, resetId: string, token: string): Promise<re
 /** A decoy token's verification: the same checks in the same order as a real one, and it never passes. */
 async function failDecoy(deps: Deps, resetId: string, otp: string, ip: string): Promise<never> {
   const max = deps.config.OTP_MAX_ATTEMPTS;
-  if (Number((await deps.cache.get(decoyTriesKey(resetId))) ?? 0) >= max) throw notPending();
-  const requestedFrom = await deps.cache.get(decoyIpKey(resetId));
+  if (Number(await orElse(deps, deps.cache.get(decoyTriesKey(resetId)), null)) >= max) throw notPending();
+  const requestedFrom = await orElse(deps, deps.cache.get(decoyIpKey(resetId)), null);
   if (requestedFrom !== null && requestedFrom !== ip) throw wrongAddress();
-  const attempts = await deps.cache.incr(decoyTriesKey(resetId), deps.config.OTP_TTL);
+  const attempts = await orElse(deps, deps.cache.incr(decoyTriesKey(resetId), deps.config.OTP_TTL), 1);
   if (attempts > max) throw tooMany();
   await burnVerify(otp);
   throw wrongCode(max - attempts);
