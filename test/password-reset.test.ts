@@ -89,9 +89,12 @@ t.test('full reset: request, mail, verify, change, old sessions end', async (t) 
     'old password refused',
   );
   t.equal((await post('/auth/login', { email: user.email, password: 'NEWPASS123' })).status, 200, 'new password works');
-  const audit = await app
-    .em()
-    .execute<{ action: string }[]>(`select action from audit_log where actor_id = ? order by id`, [user.id]);
+  const audit = await db(app.em())
+    .selectFrom('audit_log')
+    .select(['action', 'details'])
+    .where('actor_id', '=', user.id)
+    .orderBy('id')
+    .execute();
   t.ok(audit.some((a) => a.action === 'auth.password_reset'));
   t.notOk(JSON.stringify(audit).includes(otp!), 'the OTP is never written to the audit log');
 });
