@@ -1,44 +1,11 @@
 // Forgot password end to end: the OTP travels through a real SMTP server; attempts, IP, single use, the
 // account is unusable with old credentials afterwards, no account enumeration, the per-account mail cap,
 // and a mail outage that delays the code instead of losing it.
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import t from 'tap';
 import { db } from '../repositories/db.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newUser } from './helpers/factories.ts';
-import { type ReceivedMail, startSmtpServer } from './support/smtp.ts';
-
-/** An SMTP server that refuses every connection while `down` is set: a mail outage. */
-async function startFlakySmtp() {
-  const inbox: ReceivedMail[] = [];
-  const state = { down: false };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onConnect(_session, callback) {
-      callback(state.down ? Object.assign(new Error('mail server unavailable'), { responseCode: 421 }) : undefined);
-    },
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
-    inbox,
-    set down(value: boolean) {
-      state.down = value;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { startSmtpServer } from './support/smtp.ts';
 
 const smtp = await startSmtpServer();
 t.teardown(() => smtp.close());
@@ -242,23 +209,23 @@ t.test('reset mails per account are capped; beyond the cap the answer is that of
 });
 
 t.test('a reset mail the mailer refuses is queued, retried with backoff, and its code works', async (t) => {
-  const flaky = await startFlakySmtp();
-  t.teardown(() => flaky.close());
-  const other = await buildTestApp(t, { SMTP_URL: flaky.url });
-  const user = await newUser(other);
+  // The mail server goes down: every send fails until it is back.
+  const realSend = app.mailer.send;
+  let down = true;
+  app.mailer.send = (message) =>
+    down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:25')) : realSend.call(app.mailer, message);
+  t.teardown(() => {
+    app.mailer.send = realSend;
+  });
+  const user = await newUser(app);
   const jobs = () =>
-    db(other.em())
+    db(app.em())
       .selectFrom('jobs')
       .select(['payload', 'status', 'attempts', 'run_at'])
       .where('name', '=', 'auth.send-reset-mail')
       .execute();
 
-  flaky.down = true;
-  const requested = await call(other, {
-    method: 'POST',
-    url: '/api/v1/auth/forgot-password',
-    payload: { email: user.email },
-  });
+  const requested = await post('/auth/forgot-password', { email: user.email });
   t.equal(requested.status, 200, 'the answer does not depend on the mail server');
   let queued = await jobs();
   for (let i = 0; i < 100 && queued.length === 0; i++) {
@@ -268,29 +235,23 @@ t.test('a reset mail the mailer refuses is queued, retried with backoff, and its
   t.equal(queued.length, 1, 'the failed mail is queued');
   t.same(Object.keys(queued[0].payload as object), ['reset_id'], 'the payload holds the reset id only, no code');
 
-  await other.jobs.runner.tick();
+  await app.jobs.runner.tick();
   queued = await jobs();
   t.match(queued[0], { status: 'queued', attempts: 1 }, 'still down: retried later');
   t.ok(new Date(queued[0].run_at).getTime() > Date.now(), 'with backoff');
 
-  flaky.down = false;
-  await db(other.em())
+  down = false;
+  await db(app.em())
     .updateTable('jobs')
     .set({ run_at: new Date() })
     .where('name', '=', 'auth.send-reset-mail')
     .execute();
-  await other.jobs.runner.tick();
-  t.equal(flaky.inbox.length, 1, 'delivered once the mailer is back');
-  const mail = flaky.inbox[0];
-  t.same(mail.to, [user.email]);
+  await app.jobs.runner.tick();
+  const mail = await smtp.next();
+  t.same(mail.to, [user.email], 'delivered once the mailer is back');
   const otp = otpOf(mail.raw);
   t.match(otp, /^\d{6}$/);
   t.equal((await jobs())[0].status, 'done');
-  const verified = await call(other, {
-    method: 'POST',
-    url: '/api/v1/auth/forgot-password/verify',
-    payload: { otp_code: otp },
-    headers: { authorization: `Bearer ${requested.body.data.reset_token}` },
-  });
+  const verified = await post('/auth/forgot-password/verify', { otp_code: otp }, requested.body.data.reset_token);
   t.equal(verified.status, 200, 'the delivered code verifies the original reset token');
 });
