@@ -4,6 +4,12 @@ import type { JobRegistry } from '../services/jobs/runner.ts';
 import { expireStaleRecords } from '../services/auth/cleanup.ts';
 import { notificationJobs } from '../services/notifications/job-handlers.ts';
 import { REBUILD_JOB, rebuildNeighbours } from '../services/recommendations/rebuild.ts';
+import {
+  RESET_MAIL_ATTEMPTS,
+  RESET_MAIL_JOB,
+  deliverQueuedResetMail,
+  type ResetMailPayload,
+} from '../services/auth/reset-mail.ts';
 
 export function jobRegistry(app: FastifyInstance): JobRegistry {
   return {
@@ -26,5 +32,12 @@ export function jobRegistry(app: FastifyInstance): JobRegistry {
       config: app.config,
       deps: () => ({ em: app.em(), realtime: app.hasDecorator('realtime') ? app.realtime : null, log: app.log }),
     }),
+    // A password-reset mail the mailer refused: sent again with a fresh code until delivered (payload: reset id).
+    [RESET_MAIL_JOB]: {
+      maxAttempts: RESET_MAIL_ATTEMPTS,
+      handler: async (payload: ResetMailPayload) => {
+        await deliverQueuedResetMail({ em: app.em(), mailer: app.mailer, log: app.log }, payload);
+      },
+    },
   };
 }

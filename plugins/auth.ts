@@ -8,6 +8,7 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../services/errors.ts';
 import type { AccessClaims, ResetClaims, TokenSigner } from '../services/auth/tokens.ts';
+import { hasRole } from '../services/auth/admin.ts';
 import { isSessionActive } from '../services/auth/session-state.ts';
 import type { Config } from '../services/config.ts';
 
@@ -123,10 +124,8 @@ export default fp(
     app.decorate('requireRole', (role: 'admin') => async (request: FastifyRequest, reply: FastifyReply) => {
       await authenticate(request, reply);
       // The role is read from the database, not the token, so a revoked admin loses access at once.
-      const rows = await request.em.execute<{ role: string }[]>('select role from users where id = ?', [
-        request.auth!.userId,
-      ]);
-      if (rows[0]?.role !== role) throw new AppError('FORBIDDEN', 'This action needs the admin role');
+      if (!(await hasRole(request.em, request.auth!.userId, role)))
+        throw new AppError('FORBIDDEN', 'This action needs the admin role');
     });
   },
   { name: 'auth', dependencies: ['config', 'db', 'cache'] },

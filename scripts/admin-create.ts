@@ -1,7 +1,7 @@
 // npm run admin:create -- <email> <password>: creates an admin account, or grants the role to an existing one.
 // Falls back to ADMIN_EMAIL / ADMIN_PASSWORD when no arguments are given.
 import { loadConfig } from '../services/config.ts';
-import { migrate, openOrm } from '../services/db/orm.ts';
+import { type Em, migrate, openOrm } from '../services/db/orm.ts';
 import { ensureAdmin } from '../services/auth/admin.ts';
 import { audit } from '../services/audit.ts';
 
@@ -14,10 +14,10 @@ if (!email || !password || password.length < 8 || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.
 const orm = await openOrm({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
 try {
   await migrate(orm);
-  const em = orm.em.fork();
-  const result = await ensureAdmin(em as never, email, password);
+  const em = orm.em.fork() as Em;
+  const result = await ensureAdmin(em, email, password);
   await audit(
-    { em: em as never, log: { info: () => {}, warn: () => {}, error: console.error } },
+    { em, log: { info: () => {}, warn: () => {}, error: console.error } },
     { action: result.created ? 'admin.created' : 'admin.role_granted', targetType: 'user', targetId: result.id },
   );
   console.log(

@@ -1,5 +1,6 @@
 // Audit events: critical actions (logins, resets, token reuse, admin changes) logged and kept in audit_log.
 // Never pass passwords, OTPs or tokens in details.
+import { insertAuditEntry } from '../repositories/audit.ts';
 import type { Deps } from './deps.ts';
 
 export interface AuditEvent {
@@ -14,17 +15,14 @@ export interface AuditEvent {
 export async function audit(deps: Pick<Deps, 'em' | 'log'>, event: AuditEvent): Promise<void> {
   deps.log.info({ audit: { ...event } }, `audit: ${event.action}`);
   try {
-    await deps.em.execute(
-      'insert into audit_log (actor_id, action, target_type, target_id, ip_address, details) values (?, ?, ?, ?, ?, ?)',
-      [
-        event.actorId ?? null,
-        event.action,
-        event.targetType ?? null,
-        event.targetId ?? null,
-        event.ip ?? null,
-        JSON.stringify(event.details ?? {}),
-      ],
-    );
+    await insertAuditEntry(deps.em, {
+      actorId: event.actorId ?? null,
+      action: event.action,
+      targetType: event.targetType ?? null,
+      targetId: event.targetId ?? null,
+      ip: event.ip ?? null,
+      details: event.details ?? {},
+    });
   } catch (err) {
     // An audit write must never turn a finished action into an error for the client.
     deps.log.error({ err, action: event.action }, 'audit write failed');

@@ -108,6 +108,13 @@ export const ConfigSchema = Type.Object({
     30,
     'A digest goes to accounts with a session used within this many days',
   ),
+  PASSWORD_RESET_MAILS_PER_ACCOUNT: Int(
+    1,
+    1000,
+    3,
+    'Reset mails one account receives per window; further requests are answered as for an unknown email',
+  ),
+  PASSWORD_RESET_MAIL_WINDOW_SECONDS: Int(60, 604_800, 3600, 'The window of PASSWORD_RESET_MAILS_PER_ACCOUNT, seconds'),
 });
 
 export type Config = Static<typeof ConfigSchema> & { DB_AUTO_MIGRATE: 'true' | 'false' };

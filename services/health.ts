@@ -1,4 +1,5 @@
 // Checks the database and the cache with a short timeout each, for health and readiness probes.
+import { ping } from '../repositories/health.ts';
 import type { Cache } from './cache/types.ts';
 import type { Em } from './db/orm.ts';
 
@@ -10,10 +11,7 @@ export async function checkDependencies(
   cache: Cache,
   redis: boolean,
 ): Promise<{ database: string; cache: string }> {
-  const [db, kv] = await Promise.allSettled([
-    within(2000, em.execute('select 1')),
-    within(1000, cache.set('health:probe', '1', 5)),
-  ]);
+  const [db, kv] = await Promise.allSettled([within(2000, ping(em)), within(1000, cache.set('health:probe', '1', 5))]);
   return {
     database: db.status === 'fulfilled' ? 'up' : 'down',
     cache: `${kv.status === 'fulfilled' ? 'up' : 'down'} (${redis ? 'redis' : 'in-process'})`,

@@ -4,6 +4,7 @@ import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newUser } from './helpers/factories.ts';
 import { loadConfig } from '../services/config.ts';
+import { db } from '../repositories/db.ts';
 
 const app = await buildTestApp(t, {
   RATE_LIMIT_AUTH_MAX: '5',
@@ -182,8 +183,12 @@ t.test('repeated failed logins block the IP for a while', async (t) => {
   });
   t.equal(blocked.status, 403);
   t.equal(blocked.body.error.code, 'IP_BLOCKED');
-  const rows = await strict.em().execute('select count(*)::int as n from ip_blacklist where ip_address = ?', [ip]);
-  t.equal(rows[0].n, 1, 'the block is recorded in ip_blacklist');
+  const blocks = await db(strict.em())
+    .selectFrom('ip_blacklist')
+    .select('reason')
+    .where('ip_address', '=', ip)
+    .execute();
+  t.equal(blocks.length, 1, 'the block is recorded in ip_blacklist');
   const elsewhere = await call(strict, {
     method: 'POST',
     url: '/api/v1/auth/login',

@@ -1,5 +1,6 @@
 // Genres (TMDb's ids) and the genres an account follows.
 import { defineEntity, p } from '@mikro-orm/core';
+import { User } from './user.ts';
 
 export const GenreSchema = defineEntity({
   name: 'Genre',
@@ -7,10 +8,10 @@ export const GenreSchema = defineEntity({
   properties: {
     id: p.string().length(50).primary(),
     name: p.string().length(100),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p
       .datetime()
-      .onCreate(() => new Date())
+      .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
 });
@@ -25,14 +26,16 @@ export const UserGenreSchema = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => crypto.randomUUID()),
-    userId: p.uuid(),
-    genreId: p.string().length(50),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    user: () => p.manyToOne(User).deleteRule('cascade').foreignKeyName('user_genres_user_id_fkey'),
+    genre: () => p.manyToOne(Genre).foreignKeyName('user_genres_genre_id_fkey'),
+    createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p
       .datetime()
-      .onCreate(() => new Date())
+      .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
+  uniques: [{ name: 'user_genres_genre_id_user_id_key', properties: ['genre', 'user'] }],
+  indexes: [{ name: 'user_genres_user_idx', properties: ['user'] }],
 });
 export class UserGenre extends UserGenreSchema.class {}
 UserGenreSchema.setClass(UserGenre);

@@ -12,12 +12,13 @@ export const IpBlockSchema = defineEntity({
     ipAddress: p.string().length(45),
     reason: p.text().nullable(),
     blockedUntil: p.datetime(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p
       .datetime()
-      .onCreate(() => new Date())
+      .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
+  indexes: [{ name: 'ip_blacklist_ip_idx', properties: ['ipAddress', 'blockedUntil'] }],
 });
 
 export class IpBlock extends IpBlockSchema.class {}

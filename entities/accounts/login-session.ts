@@ -1,8 +1,11 @@
 // A login session: one device's sign-in, holding the hash of its current refresh token.
 import { defineEntity, p } from '@mikro-orm/core';
+import { User } from './user.ts';
 
 export const PLATFORMS = ['mobile-app', 'web'] as const;
 export type Platform = (typeof PLATFORMS)[number];
+export const SESSION_STATUSES = ['active', 'terminated', 'expired'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 export const LoginSessionSchema = defineEntity({
   name: 'LoginSession',
@@ -12,22 +15,23 @@ export const LoginSessionSchema = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => crypto.randomUUID()),
-    userId: p.uuid(),
+    user: () => p.manyToOne(User).deleteRule('cascade').foreignKeyName('login_sessions_user_id_fkey'),
     ipAddress: p.string().length(45),
-    platform: p.enum(PLATFORMS),
+    platform: p.enum(PLATFORMS).columnType('varchar(10)'),
     deviceName: p.string().length(255).default(''),
-    sessionStart: p.datetime().onCreate(() => new Date()),
+    sessionStart: p.datetime().defaultRaw('now()'),
     sessionEnd: p.datetime().nullable(),
-    lastUsedAt: p.datetime().onCreate(() => new Date()),
-    status: p.enum(['active', 'terminated', 'expired'] as const).default('active'),
+    lastUsedAt: p.datetime().defaultRaw('now()'),
+    status: p.enum(SESSION_STATUSES).columnType('varchar(10)').default('active'),
     refreshToken: p.string().length(255).hidden(),
     refreshTokenExpiresAt: p.datetime(),
-    createdAt: p.datetime().onCreate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p
       .datetime()
-      .onCreate(() => new Date())
+      .defaultRaw('now()')
       .onUpdate(() => new Date()),
   },
+  indexes: [{ name: 'login_sessions_user_idx', properties: ['user', 'status'] }],
 });
 
 export class LoginSession extends LoginSessionSchema.class {}

@@ -1,4 +1,7 @@
-// Creates the first admin (or promotes an existing account) from ADMIN_EMAIL / ADMIN_PASSWORD.
+// The admin role: the first admin (or a promoted account) from ADMIN_EMAIL / ADMIN_PASSWORD, and the role
+// check the admin routes make against the database.
+import * as accounts from '../../repositories/accounts.ts';
+import type { Role } from '../../entities/accounts/user.ts';
 import type { Em } from '../db/orm.ts';
 import { hashSecret } from './passwords.ts';
 
@@ -7,27 +10,29 @@ export async function ensureAdmin(
   email: string,
   password: string,
 ): Promise<{ id: string; created: boolean; promoted: boolean }> {
-  const normalized = email.trim().toLowerCase();
-  const existing = await em.execute<{ id: string; role: string }[]>(
-    'select id, role from users where lower(email_address) = ?',
-    [normalized],
-  );
-  if (existing[0]) {
-    if (existing[0].role === 'admin') return { id: existing[0].id, created: false, promoted: false };
-    await em.execute(`update users set role = 'admin', updated_at = now() where id = ?`, [existing[0].id]);
-    return { id: existing[0].id, created: false, promoted: true };
+  const existing = await accounts.findCredentialsByEmail(em, email);
+  if (existing) {
+    if (existing.role === 'admin') return { id: existing.id, created: false, promoted: false };
+    await accounts.setRole(em, existing.id, 'admin');
+    return { id: existing.id, created: false, promoted: true };
   }
   const id = crypto.randomUUID();
   const hash = await hashSecret(password);
   await em.transactional(async (tx) => {
-    await tx.execute(
-      `insert into users (id, full_name, email_address, hash_password, role) values (?, 'Administrator', ?, ?, 'admin')`,
-      [id, normalized, hash],
-    );
-    await tx.execute(`insert into viewer_profiles (id, user_id, name, position) values (?, ?, 'Administrator', 0)`, [
-      crypto.randomUUID(),
+    const created = await accounts.insertUser(tx, {
       id,
-    ]);
+      fullName: 'Administrator',
+      email,
+      hashPassword: hash,
+      role: 'admin',
+    });
+    if (!created) throw new Error('an account with this email was created concurrently; run it again');
+    await accounts.insertFirstProfile(tx, id, 'Administrator');
   });
   return { id, created: true, promoted: false };
+}
+
+/** Whether the account holds the role now (read from the database, so a revoked admin loses access at once). */
+export async function hasRole(em: Em, userId: string, role: Role): Promise<boolean> {
+  return (await accounts.findRole(em, userId)) === role;
 }

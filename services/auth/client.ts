@@ -1,4 +1,6 @@
 // Describes the calling device for a new login session from optional body fields and the User-Agent.
+import type { Static } from '@sinclair/typebox';
+import type { LoginBody } from '../../schemas/auth.ts';
 import type { Client } from './sessions.ts';
 
 const MOBILE = /(okhttp|cfnetwork|dart|android|iphone|ipad|expo|reactnative)/i;
@@ -6,7 +8,7 @@ const MOBILE = /(okhttp|cfnetwork|dart|android|iphone|ipad|expo|reactnative)/i;
 export function describeClient(
   ip: string,
   userAgent: string | undefined,
-  body: { platform?: 'mobile-app' | 'web'; device_name?: string },
+  body: Pick<Static<typeof LoginBody>, 'platform' | 'device_name'>,
 ): Client {
   const ua = (userAgent ?? '').slice(0, 255);
   return {

@@ -1,67 +1,94 @@
 // Forgot-password by emailed OTP (seed 003): request → verify (hashed OTP, attempts, expiry, same IP,
 // single use) → change (sets the password, completes the request, revokes the others, ends all sessions).
+// A token issued for an unknown email, or beyond the per-account mail cap, is a decoy: it has no row, but
+// its address and attempts are kept in the cache so that verify answers it exactly as a real one.
+import * as accounts from '../../repositories/accounts.ts';
+import * as resets from '../../repositories/password-resets.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { audit } from '../audit.ts';
-import { hashSecret, verifySecret } from './passwords.ts';
+import { burnVerify, hashSecret, verifySecret } from './passwords.ts';
+import { resetMail, sendResetMail } from './reset-mail.ts';
 import { newOtp, sha256 } from './tokens.ts';
 import { endUserSessions } from './sessions.ts';
 
+// One spelling per answer, shared by real and decoy requests.
+const notPending = () => new AppError('INVALID_OTP', 'This reset request is no longer pending');
+const wrongAddress = () => new AppError('FORBIDDEN', 'The code must be verified from the address that requested it');
+const wrongCode = (left: number) =>
+  new AppError('INVALID_OTP', 'Invalid or expired code', { attempts_left: Math.max(0, left) });
+const tooMany = () => new AppError('INVALID_OTP', 'Too many wrong codes; request a new one', { attempts_left: 0 });
+const notVerified = () => new AppError('FORBIDDEN', 'Verify the code before changing the password');
+
+const decoyIpKey = (resetId: string) => `reset:decoy:${resetId}`;
+const decoyTriesKey = (resetId: string) => `reset:decoy-tries:${resetId}`;
+
+/** A decoy's state is best effort: a cache outage must not make unknown emails answer differently (500). */
+async function orElse<T>(deps: Deps, work: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    deps.log.warn({ err }, 'password reset decoy state unavailable');
+    return fallback;
+  }
+}
+
 export async function requestReset(deps: Deps, email: string, ip: string): Promise<{ reset_token: string }> {
-  const rows = await deps.em.execute<{ id: string; email_address: string; full_name: string }[]>(
-    'select id, email_address, full_name from users where lower(email_address) = ?',
-    [email.trim().toLowerCase()],
-  );
-  const user = rows[0];
   const resetId = crypto.randomUUID();
   const otp = newOtp();
   // Hash even for an unknown email so both answers take the same time (no account enumeration).
   const otpHash = await hashSecret(otp);
-  const resetToken = deps.tokens.reset({ user_id: user?.id ?? crypto.randomUUID(), reset_id: resetId });
-  if (!user) return { reset_token: resetToken };
-
-  await deps.em.execute(
-    `insert into password_resets (id, user_id, reset_token, otp_code_hash, expires_at, status, ip_address, attempts)
-     values (?, ?, ?, ?, now() + make_interval(secs => ?), 'pending', ?, 0)`,
-    [resetId, user.id, sha256(resetToken), otpHash, deps.config.OTP_TTL, ip],
-  );
-  const minutes = Math.round(deps.config.OTP_TTL / 60);
-  // Sent in the background: the answer must not wait for (or reveal) the mail server.
-  deps.mailer
-    .send({
-      to: user.email_address,
-      subject: 'Your Cinemate password reset code',
-      text: `Hello ${user.full_name},\n\nYour password reset code is ${otp}. It expires in ${minutes} minutes.\nIf you did not ask for it, ignore this message.\n`,
-    })
-    .catch((err) => deps.log.error({ err, resetId }, 'password reset mail failed'));
-  await audit(deps, {
-    action: 'auth.password_reset_requested',
-    actorId: user.id,
-    ip,
-    targetType: 'password_reset',
-    targetId: resetId,
-  });
-  return { reset_token: resetToken };
+  const issue = (userId: string) => deps.tokens.reset({ user_id: userId, reset_id: resetId });
+  const user = await accounts.findCredentialsByEmail(deps.em, email);
+  if (user) {
+    const { PASSWORD_RESET_MAILS_PER_ACCOUNT: cap, PASSWORD_RESET_MAIL_WINDOW_SECONDS: window } = deps.config;
+    // The account row is locked while counting, so parallel requests from many addresses cannot pass the cap.
+    const resetToken = await deps.em.transactional(async (em) => {
+      await accounts.lockAccount(em, user.id);
+      if ((await resets.countRecentResets(em, user.id, window)) >= cap) return null;
+      const token = issue(user.id);
+      await resets.insertReset(em, {
+        id: resetId,
+        userId: user.id,
+        tokenHash: sha256(token),
+        otpHash,
+        ip,
+        ttlSeconds: deps.config.OTP_TTL,
+      });
+      return token;
+    });
+    if (resetToken) {
+      sendResetMail(deps, resetId, resetMail(user, otp, Math.round(deps.config.OTP_TTL / 60)));
+      await audit(deps, {
+        action: 'auth.password_reset_requested',
+        actorId: user.id,
+        ip,
+        targetType: 'password_reset',
+        targetId: resetId,
+      });
+      return { reset_token: resetToken };
+    }
+    await audit(deps, { action: 'auth.password_reset_capped', actorId: user.id, ip });
+  }
+  await orElse(deps, deps.cache.set(decoyIpKey(resetId), ip, deps.config.OTP_TTL), undefined);
+  return { reset_token: issue(crypto.randomUUID()) };
 }
 
-interface ResetRow {
-  user_id: string;
-  status: string;
-  ip_address: string;
-  attempts: number;
-  expired: boolean;
-  token_hash: string | null;
+async function loadReset(deps: Deps, resetId: string, token: string): Promise<resets.ResetState | undefined> {
+  const row = await resets.findReset(deps.em, resetId);
+  return row && row.tokenHash === sha256(token) ? row : undefined;
 }
 
-async function loadReset(deps: Deps, resetId: string, token: string): Promise<ResetRow> {
-  const rows = await deps.em.execute<ResetRow[]>(
-    'select user_id, status, ip_address, attempts, expires_at <= now() as expired, reset_token as token_hash from password_resets where id = ?',
-    [resetId],
-  );
-  const row = rows[0];
-  // Unknown-email tokens have no row: they fail exactly like a wrong code.
-  if (!row || row.token_hash !== sha256(token)) throw new AppError('INVALID_OTP', 'Invalid or expired code');
-  return row;
+/** A decoy token's verification: the same checks in the same order as a real one, and it never passes. */
+async function failDecoy(deps: Deps, resetId: string, otp: string, ip: string): Promise<never> {
+  const max = deps.config.OTP_MAX_ATTEMPTS;
+  if (Number(await orElse(deps, deps.cache.get(decoyTriesKey(resetId)), null)) >= max) throw notPending();
+  const requestedFrom = await orElse(deps, deps.cache.get(decoyIpKey(resetId)), null);
+  if (requestedFrom !== null && requestedFrom !== ip) throw wrongAddress();
+  const attempts = await orElse(deps, deps.cache.incr(decoyTriesKey(resetId), deps.config.OTP_TTL), 1);
+  if (attempts > max) throw tooMany();
+  await burnVerify(otp);
+  throw wrongCode(max - attempts);
 }
 
 export async function verifyOtp(
@@ -72,50 +99,34 @@ export async function verifyOtp(
   ip: string,
 ): Promise<void> {
   const row = await loadReset(deps, claims.reset_id, token);
-  if (row.status !== 'pending') throw new AppError('INVALID_OTP', 'This reset request is no longer pending');
+  if (!row) return failDecoy(deps, claims.reset_id, otp, ip);
+  if (row.status !== 'pending') throw notPending();
   if (row.expired) throw new AppError('OTP_EXPIRED', 'The code has expired; request a new one');
-  if (row.ip_address !== ip)
-    throw new AppError('FORBIDDEN', 'The code must be verified from the address that requested it');
+  if (row.ipAddress !== ip) throw wrongAddress();
   const max = deps.config.OTP_MAX_ATTEMPTS;
   // Claim one attempt atomically before checking, so parallel guesses cannot exceed the limit.
-  const claimed = await deps.em.execute<{ attempts: number; otp_code_hash: string }[]>(
-    `update password_resets set attempts = attempts + 1, updated_at = now()
-     where id = ? and status = 'pending' and attempts < ? and expires_at > now() returning attempts, otp_code_hash`,
-    [claims.reset_id, max],
-  );
-  if (claimed.length === 0) {
-    await deps.em.execute(
-      `update password_resets set status = 'revoked', updated_at = now() where id = ? and status = 'pending'`,
-      [claims.reset_id],
-    );
-    throw new AppError('INVALID_OTP', 'Too many wrong codes; request a new one', { attempts_left: 0 });
+  const claimed = await resets.claimAttempt(deps.em, claims.reset_id, max);
+  if (!claimed) {
+    await resets.moveReset(deps.em, claims.reset_id, 'pending', 'revoked');
+    throw tooMany();
   }
-  const { attempts, otp_code_hash } = claimed[0];
-  if (!(await verifySecret(otp_code_hash, otp))) {
-    if (attempts >= max) {
-      await deps.em.execute(
-        `update password_resets set status = 'revoked', updated_at = now() where id = ? and status = 'pending'`,
-        [claims.reset_id],
-      );
-    }
+  const { attempts, otpHash } = claimed;
+  if (!otpHash || !(await verifySecret(otpHash, otp))) {
+    if (attempts >= max) await resets.moveReset(deps.em, claims.reset_id, 'pending', 'revoked');
     await audit(deps, {
       action: 'auth.otp_failed',
-      actorId: row.user_id,
+      actorId: row.userId,
       ip,
       targetType: 'password_reset',
       targetId: claims.reset_id,
       details: { attempts },
     });
-    throw new AppError('INVALID_OTP', 'Invalid or expired code', { attempts_left: Math.max(0, max - attempts) });
+    throw wrongCode(max - attempts);
   }
-  const done = await deps.em.execute<{ id: string }[]>(
-    `update password_resets set status = 'verified', updated_at = now() where id = ? and status = 'pending' returning id`,
-    [claims.reset_id],
-  );
-  if (done.length === 0) throw new AppError('INVALID_OTP', 'This reset request is no longer pending');
+  if (!(await resets.moveReset(deps.em, claims.reset_id, 'pending', 'verified'))) throw notPending();
   await audit(deps, {
     action: 'auth.otp_verified',
-    actorId: row.user_id,
+    actorId: row.userId,
     ip,
     targetType: 'password_reset',
     targetId: claims.reset_id,
@@ -130,25 +141,20 @@ export async function completeReset(
   ip: string,
 ): Promise<void> {
   const row = await loadReset(deps, claims.reset_id, token);
-  if (row.status !== 'verified') throw new AppError('FORBIDDEN', 'Verify the code before changing the password');
+  // A decoy token can never be verified, so it is answered as an unverified request.
+  if (row?.status !== 'verified') throw notVerified();
   if (row.expired) throw new AppError('OTP_EXPIRED', 'The reset request has expired; request a new one');
   const hash = await hashSecret(newPassword);
   await deps.em.transactional(async (em) => {
-    const completed = await em.execute<{ user_id: string }[]>(
-      `update password_resets set status = 'completed', updated_at = now() where id = ? and status = 'verified' returning user_id`,
-      [claims.reset_id],
-    );
-    if (completed.length === 0) throw new AppError('FORBIDDEN', 'This reset request is no longer usable');
-    await em.execute('update users set hash_password = ?, updated_at = now() where id = ?', [hash, row.user_id]);
-    await em.execute(
-      `update password_resets set status = 'revoked', updated_at = now() where user_id = ? and id <> ? and status in ('pending', 'verified')`,
-      [row.user_id, claims.reset_id],
-    );
+    if (!(await resets.moveReset(em, claims.reset_id, 'verified', 'completed')))
+      throw new AppError('FORBIDDEN', 'This reset request is no longer usable');
+    await accounts.setPasswordHash(em, row.userId, hash);
+    await resets.revokeOtherResets(em, row.userId, claims.reset_id);
   });
-  const ended = await endUserSessions(deps, row.user_id);
+  const ended = await endUserSessions(deps, row.userId);
   await audit(deps, {
     action: 'auth.password_reset',
-    actorId: row.user_id,
+    actorId: row.userId,
     ip,
     targetType: 'password_reset',
     targetId: claims.reset_id,

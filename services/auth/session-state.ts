@@ -1,6 +1,7 @@
 // Whether a login session is still active, answered from the cache (shared across instances when Redis is
 // configured) and the database on a miss. Terminating a session writes through, so its access tokens stop
 // working at once everywhere.
+import { isSessionLive } from '../../repositories/sessions.ts';
 import type { Cache } from '../cache/types.ts';
 import type { Em } from '../db/orm.ts';
 
@@ -10,11 +11,7 @@ const TTL = 300;
 export async function isSessionActive(deps: { em: Em; cache: Cache }, sessionId: string): Promise<boolean> {
   const cached = await deps.cache.get(key(sessionId));
   if (cached !== null) return cached === '1';
-  const rows = await deps.em.execute<{ active: boolean }[]>(
-    `select (status = 'active' and refresh_token_expires_at > now()) as active from login_sessions where id = ?`,
-    [sessionId],
-  );
-  const active = rows[0]?.active === true;
+  const active = await isSessionLive(deps.em, sessionId);
   await deps.cache.set(key(sessionId), active ? '1' : '0', TTL);
   return active;
 }

@@ -1,10 +1,15 @@
 // Login sessions: creation, refresh-token rotation with reuse detection, and termination.
+import type { Static } from '@sinclair/typebox';
+import type { Platform } from '../../entities/accounts/login-session.ts';
+import type { Role } from '../../entities/accounts/user.ts';
+import type { AuthResponse, RefreshResponse } from '../../schemas/auth.ts';
+import type { SessionItem } from '../../schemas/profile.ts';
+import * as sessions from '../../repositories/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { audit } from '../audit.ts';
 import { newRefreshToken, parseRefreshToken, sha256 } from './tokens.ts';
 import { markSessionsEnded } from './session-state.ts';
-import type { Platform } from '../../entities/accounts/login-session.ts';
 
 export interface Client {
   ip: string;
@@ -12,13 +17,9 @@ export interface Client {
   deviceName: string;
 }
 
-export interface IssuedTokens {
-  auth_token: string;
-  refresh_token: string;
-  expires_in: number;
-}
-
-type Role = 'user' | 'admin';
+export type IssuedTokens = Omit<Static<typeof AuthResponse>['data'], 'user'>;
+export type SessionView = Static<typeof SessionItem>;
+type Refreshed = Static<typeof RefreshResponse>['data'];
 
 export async function openSession(
   deps: Deps,
@@ -27,11 +28,15 @@ export async function openSession(
 ): Promise<IssuedTokens & { sessionId: string }> {
   const sessionId = crypto.randomUUID();
   const refresh = newRefreshToken(sessionId);
-  await deps.em.execute(
-    `insert into login_sessions (id, user_id, ip_address, platform, device_name, refresh_token, refresh_token_expires_at)
-     values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?))`,
-    [sessionId, user.id, client.ip, client.platform, client.deviceName, refresh.hash, deps.config.REFRESH_TOKEN_TTL],
-  );
+  await sessions.insertSession(deps.em, {
+    id: sessionId,
+    userId: user.id,
+    ip: client.ip,
+    platform: client.platform,
+    deviceName: client.deviceName,
+    refreshHash: refresh.hash,
+    ttlSeconds: deps.config.REFRESH_TOKEN_TTL,
+  });
   return {
     sessionId,
     auth_token: deps.tokens.access({ user_id: user.id, session_id: sessionId, role: user.role }),
@@ -48,25 +53,20 @@ export async function rotateRefreshToken(deps: Deps, refreshToken: string, ip: s
   const parsed = parseRefreshToken(refreshToken);
   if (!parsed) throw new AppError('UNAUTHORIZED', 'Invalid refresh token');
   const next = newRefreshToken(parsed.sessionId);
-  const rows = await deps.em.execute<{ user_id: string; role: Role }[]>(
-    `update login_sessions s set refresh_token = ?, last_used_at = now(), ip_address = ?, updated_at = now()
-     from users u
-     where s.id = ? and s.refresh_token = ? and s.status = 'active' and s.refresh_token_expires_at > now() and u.id = s.user_id
-     returning s.user_id, u.role`,
-    [next.hash, ip, parsed.sessionId, sha256(refreshToken)],
-  );
-  if (rows.length === 1) {
-    const { user_id, role } = rows[0];
+  const swapped = await sessions.swapRefreshToken(deps.em, {
+    sessionId: parsed.sessionId,
+    oldHash: sha256(refreshToken),
+    newHash: next.hash,
+    ip,
+  });
+  if (swapped) {
     return {
-      auth_token: deps.tokens.access({ user_id, session_id: parsed.sessionId, role }),
+      auth_token: deps.tokens.access({ user_id: swapped.userId, session_id: parsed.sessionId, role: swapped.role }),
       refresh_token: next.token,
       expires_in: deps.tokens.accessTtl,
     };
   }
-  const [session] = await deps.em.execute<{ user_id: string; status: string; expired: boolean }[]>(
-    'select user_id, status, refresh_token_expires_at <= now() as expired from login_sessions where id = ?',
-    [parsed.sessionId],
-  );
+  const session = await sessions.findSessionState(deps.em, parsed.sessionId);
   if (!session) throw new AppError('UNAUTHORIZED', 'Invalid refresh token');
   if (session.status === 'active' && session.expired) {
     await endSessions(deps, [parsed.sessionId], 'expired');
@@ -77,7 +77,7 @@ export async function rotateRefreshToken(deps: Deps, refreshToken: string, ip: s
     await endSessions(deps, [parsed.sessionId], 'terminated');
     await audit(deps, {
       action: 'auth.token_reuse_detected',
-      actorId: session.user_id,
+      actorId: session.userId,
       ip,
       targetType: 'session',
       targetId: parsed.sessionId,
@@ -91,16 +91,11 @@ export async function rotateRefreshToken(deps: Deps, refreshToken: string, ip: s
 export async function refreshFromAccessToken(
   deps: Deps,
   claims: { user_id: string; session_id: string },
-): Promise<{ auth_token: string; expires_in: number }> {
-  const rows = await deps.em.execute<{ role: Role }[]>(
-    `update login_sessions s set last_used_at = now() from users u
-     where s.id = ? and s.user_id = ? and s.status = 'active' and s.refresh_token_expires_at > now() and u.id = s.user_id
-     returning u.role`,
-    [claims.session_id, claims.user_id],
-  );
-  if (rows.length === 0) throw new AppError('UNAUTHORIZED', 'The session has ended; log in again');
+): Promise<Refreshed> {
+  const role = await sessions.touchLiveSession(deps.em, claims.session_id, claims.user_id);
+  if (!role) throw new AppError('UNAUTHORIZED', 'The session has ended; log in again');
   return {
-    auth_token: deps.tokens.access({ user_id: claims.user_id, session_id: claims.session_id, role: rows[0].role }),
+    auth_token: deps.tokens.access({ user_id: claims.user_id, session_id: claims.session_id, role }),
     expires_in: deps.tokens.accessTtl,
   };
 }
@@ -111,68 +106,33 @@ export async function endSessions(
   status: 'terminated' | 'expired' = 'terminated',
 ): Promise<void> {
   if (sessionIds.length === 0) return;
-  await deps.em.execute(
-    `update login_sessions set status = ?, session_end = now(), updated_at = now() where id in (${sessionIds.map(() => '?').join(',')}) and status = 'active'`,
-    [status, ...sessionIds],
-  );
+  await sessions.endActiveSessions(deps.em, sessionIds, status);
   await markSessionsEnded(deps.cache, sessionIds);
 }
 
 /** Ends every active session of a user (optionally but one); returns the ended ids. */
 export async function endUserSessions(deps: Deps, userId: string, exceptSessionId?: string): Promise<string[]> {
-  const rows = await deps.em.execute<{ id: string }[]>(
-    `update login_sessions set status = 'terminated', session_end = now(), updated_at = now()
-     where user_id = ? and status = 'active' and id <> ? returning id`,
-    [userId, exceptSessionId ?? '00000000-0000-0000-0000-000000000000'],
-  );
-  const ids = rows.map((r) => r.id);
+  const ids = await sessions.endUserSessions(deps.em, userId, exceptSessionId);
   await markSessionsEnded(deps.cache, ids);
   return ids;
 }
 
-export interface SessionView {
-  id: string;
-  platform: string;
-  device_name: string;
-  ip_address: string;
-  started_at: string;
-  last_used_at: string;
-  current: boolean;
-}
-
 export async function listSessions(deps: Deps, userId: string, currentSessionId: string): Promise<SessionView[]> {
-  const rows = await deps.em.execute<
-    {
-      id: string;
-      platform: string;
-      device_name: string;
-      ip_address: string;
-      session_start: string;
-      last_used_at: string;
-    }[]
-  >(
-    `select id, platform, device_name, ip_address, session_start, last_used_at from login_sessions
-     where user_id = ? and status = 'active' and refresh_token_expires_at > now() order by last_used_at desc limit 100`,
-    [userId],
-  );
+  const rows = await sessions.listLiveSessions(deps.em, userId);
   return rows.map((r) => ({
     id: r.id,
     platform: r.platform,
-    device_name: r.device_name,
-    ip_address: r.ip_address,
-    started_at: new Date(r.session_start).toISOString(),
-    last_used_at: new Date(r.last_used_at).toISOString(),
+    device_name: r.deviceName,
+    ip_address: r.ipAddress,
+    started_at: r.sessionStart.toISOString(),
+    last_used_at: r.lastUsedAt.toISOString(),
     current: r.id === currentSessionId,
   }));
 }
 
 export async function revokeSession(deps: Deps, userId: string, sessionId: string, ip: string): Promise<void> {
-  const rows = await deps.em.execute<{ id: string }[]>(
-    `update login_sessions set status = 'terminated', session_end = now(), updated_at = now()
-     where id = ? and user_id = ? and status = 'active' returning id`,
-    [sessionId, userId],
-  );
-  if (rows.length === 0) throw new AppError('NOT_FOUND', 'Session not found');
+  if (!(await sessions.endUserSession(deps.em, userId, sessionId)))
+    throw new AppError('NOT_FOUND', 'Session not found');
   await markSessionsEnded(deps.cache, [sessionId]);
   await audit(deps, {
     action: 'auth.session_revoked',

@@ -1,5 +1,6 @@
 // Timed IP blocks (seed 003's ip_blacklist): repeated failed logins from one IP block it for a while.
 // Lookups are cached so the check costs one cache read per request.
+import { blockedUntil, insertBlock } from '../../repositories/ip-blocks.ts';
 import type { Cache } from '../cache/types.ts';
 import type { Em } from '../db/orm.ts';
 
@@ -13,23 +14,14 @@ const blockKey = (ip: string) => `ipblock:${ip}`;
 export async function isIpBlocked(deps: Deps, ip: string): Promise<boolean> {
   const cached = await deps.cache.get(blockKey(ip));
   if (cached !== null) return Number(cached) > Date.now();
-  const rows = await deps.em.execute<{ until: string | Date }[]>(
-    'select max(blocked_until) as until from ip_blacklist where ip_address = ? and blocked_until > now()',
-    [ip],
-  );
-  const until = rows[0]?.until ? new Date(rows[0].until).getTime() : 0;
+  const until = (await blockedUntil(deps.em, ip))?.getTime() ?? 0;
   await deps.cache.set(blockKey(ip), String(until), until > Date.now() ? Math.ceil((until - Date.now()) / 1000) : 60);
   return until > Date.now();
 }
 
 export async function blockIp(deps: Deps, ip: string, seconds: number, reason: string): Promise<void> {
   const until = new Date(Date.now() + seconds * 1000);
-  await deps.em.execute('insert into ip_blacklist (id, ip_address, reason, blocked_until) values (?, ?, ?, ?)', [
-    crypto.randomUUID(),
-    ip,
-    reason,
-    until,
-  ]);
+  await insertBlock(deps.em, { ip, until, reason });
   await deps.cache.set(blockKey(ip), String(until.getTime()), seconds);
 }
 
