@@ -19,13 +19,24 @@ export const ViewerProfileSchema = defineEntity({
     pinFailedAttempts: p.integer().default(0),
     lockedUntil: p.datetime().nullable(),
     position: p.integer().default(0),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p
-      .datetime()
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: p.datetime().defaultRaw('now()'),
+    updatedAt: p.datetime().defaultRaw('now()'),
   },
 });
 
 export class ViewerProfile extends ViewerProfileSchema.class {}
 ViewerProfileSchema.setClass(ViewerProfile);
+
+/** A login session that entered a profile's PIN: it may act for the profile until expires_at. */
+export const ProfileUnlockSchema = defineEntity({
+  name: 'ProfileUnlock',
+  tableName: 'profile_unlocks',
+  properties: {
+    sessionId: p.uuid().primary(),
+    profileId: p.uuid().primary(),
+    expiresAt: p.datetime(),
+  },
+});
+
+export class ProfileUnlock extends ProfileUnlockSchema.class {}
+ProfileUnlockSchema.setClass(ProfileUnlock);
