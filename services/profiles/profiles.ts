@@ -29,7 +29,7 @@ export const listProfiles = (em: Em, userId: string): Promise<ProfileView[]> => 
 
 export async function createProfile(
   deps: Pick<Deps, 'em'>,
-  caller: Caller,
+  caller: Pick<Caller, 'userId'>,
   input: Static<typeof ProfileCreateBody>,
 ): Promise<ProfileView> {
   // Hash before the transaction: argon2 costs ~20 ms and must not hold the account lock.
