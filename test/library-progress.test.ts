@@ -5,7 +5,7 @@ import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newUser, type TestUser } from './helpers/factories.ts';
 import { addMovie, addSeries } from './helpers/titles.ts';
-import { findProgress } from '../repositories/watching.ts';
+import { findProgress } from '../repositories/progress.ts';
 
 const app = await buildTestApp(t);
 type Method = 'GET' | 'PUT' | 'DELETE';

@@ -2,8 +2,8 @@
 // also drops the title from continue watching and next up), continue watching and next up.
 import type { Static } from '@sinclair/typebox';
 import type { Page } from '../../repositories/library.ts';
-import * as watching from '../../repositories/watching.ts';
-import type { EpisodeRow } from '../../repositories/watching.ts';
+import * as history from '../../repositories/history.ts';
+import type { EpisodeRow } from '../../repositories/history.ts';
 import type { ContinueResponse, HistoryResponse, NextUpResponse } from '../../schemas/library.ts';
 import { type Card, image } from '../catalog/cards.ts';
 import { parseContentId } from '../catalog/ids.ts';
@@ -50,7 +50,7 @@ export async function listHistory(
   viewer: Viewer,
   page: Page,
 ): Promise<{ items: HistoryItem[]; total: number }> {
-  const { rows, total } = await watching.listHistory(em, viewer.profileId, viewer.maxLevel, page);
+  const { rows, total } = await history.listHistory(em, viewer.profileId, viewer.maxLevel, page);
   const items = await withCards(em, viewer, rows, (r, card) => ({
     ...card,
     watched_at: r.watched_at.toISOString(),
@@ -67,12 +67,12 @@ export async function removeFromHistory(
   rawId: string,
 ): Promise<{ title_id: string; removed: boolean }> {
   const { id } = parseContentId(rawId);
-  const removed = await em.transactional((tx) => watching.forgetTitle(tx, viewer.profileId, id));
+  const removed = await em.transactional((tx) => history.forgetTitle(tx, viewer.profileId, id));
   return { title_id: id, removed };
 }
 
 export async function clearHistory(em: Em, viewer: Viewer): Promise<{ removed: number }> {
-  return { removed: await em.transactional((tx) => watching.forgetAll(tx, viewer.profileId)) };
+  return { removed: await em.transactional((tx) => history.forgetAll(tx, viewer.profileId)) };
 }
 
 /** Titles whose latest item has a resume point, most recent first. */
@@ -81,7 +81,7 @@ export async function continueWatching(
   viewer: Viewer,
   page: Page,
 ): Promise<{ items: ContinueItem[]; total: number }> {
-  const { rows, total } = await watching.listContinue(em, viewer.profileId, viewer.maxLevel, page);
+  const { rows, total } = await history.listContinue(em, viewer.profileId, viewer.maxLevel, page);
   const items = await withCards(em, viewer, rows, (r, card) => ({
     ...card,
     episode: r.episode && episodeInfo(r.episode),
@@ -98,7 +98,7 @@ export async function continueWatching(
  * list; re-watching any earlier episode brings it back with the episode after that one.
  */
 export async function nextUp(em: Em, viewer: Viewer, page: Page): Promise<{ items: NextUpItem[]; total: number }> {
-  const { rows, total } = await watching.listNextUp(em, viewer.profileId, viewer.maxLevel, page);
+  const { rows, total } = await history.listNextUp(em, viewer.profileId, viewer.maxLevel, page);
   const items = await withCards(em, viewer, rows, (r, card) => ({
     ...card,
     episode: episodeInfo(r.episode),

@@ -3,7 +3,7 @@
 // 5 minutes are never resumable, a position beyond the duration is refused, and a heartbeat older (by its
 // client time) than the stored one is ignored, so a late packet never moves playback back in time.
 import type { Static } from '@sinclair/typebox';
-import { applyHeartbeat, findProgress, type ProgressRow } from '../../repositories/watching.ts';
+import { applyHeartbeat, findProgress, type ProgressRow } from '../../repositories/progress.ts';
 import type { ProgressBody, ProgressResponse } from '../../schemas/library.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
