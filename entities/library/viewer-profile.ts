@@ -1,15 +1,22 @@
 // A viewer profile inside an account (Netflix-style): its own maturity, language, optional PIN and library.
 import { defineEntity, p } from '@mikro-orm/core';
+import { LoginSession } from '../accounts/login-session.ts';
+import { User } from '../accounts/user.ts';
 
 export const ViewerProfileSchema = defineEntity({
   name: 'ViewerProfile',
   tableName: 'viewer_profiles',
+  indexes: [{ name: 'viewer_profiles_user_idx', columns: [{ name: 'user_id' }, { name: 'position' }] }],
   properties: {
     id: p
       .uuid()
       .primary()
       .onCreate(() => crypto.randomUUID()),
-    userId: p.uuid(),
+    user: p
+      .manyToOne(User)
+      .deleteRule('cascade')
+      .updateRule('no action')
+      .foreignKeyName('viewer_profiles_user_id_fkey'),
     name: p.string().length(50),
     avatarUrl: p.string().length(500).nullable(),
     isKids: p.boolean().default(false),
@@ -31,9 +38,20 @@ ViewerProfileSchema.setClass(ViewerProfile);
 export const ProfileUnlockSchema = defineEntity({
   name: 'ProfileUnlock',
   tableName: 'profile_unlocks',
+  indexes: [{ name: 'profile_unlocks_profile_idx', properties: ['profile'] }],
   properties: {
-    sessionId: p.uuid().primary(),
-    profileId: p.uuid().primary(),
+    session: p
+      .manyToOne(LoginSession)
+      .primary()
+      .deleteRule('cascade')
+      .updateRule('no action')
+      .foreignKeyName('profile_unlocks_session_id_fkey'),
+    profile: p
+      .manyToOne(ViewerProfile)
+      .primary()
+      .deleteRule('cascade')
+      .updateRule('no action')
+      .foreignKeyName('profile_unlocks_profile_id_fkey'),
     expiresAt: p.datetime(),
   },
 });

@@ -1,12 +1,22 @@
 // What a profile watched: the resume state per item (playback_progress) and one history entry per title.
 import { defineEntity, p } from '@mikro-orm/core';
+import { ViewerProfile } from './viewer-profile.ts';
 
 /** One row per (profile, title, episode); a movie's episode_id is '' so the key never holds a NULL. */
 export const PlaybackProgressSchema = defineEntity({
   name: 'PlaybackProgress',
   tableName: 'playback_progress',
+  // Continue watching and next up read a profile's items newest first.
+  indexes: [
+    { name: 'playback_progress_recent_idx', columns: [{ name: 'profile_id' }, { name: 'updated_at', sort: 'desc' }] },
+  ],
   properties: {
-    profileId: p.uuid().primary(),
+    profile: p
+      .manyToOne(ViewerProfile)
+      .primary()
+      .deleteRule('cascade')
+      .updateRule('no action')
+      .foreignKeyName('playback_progress_profile_id_fkey'),
     titleId: p.string().length(40).primary(),
     episodeId: p.string().length(60).primary().default(''),
     position: p.double().$type<number>(),
@@ -27,10 +37,22 @@ PlaybackProgressSchema.setClass(PlaybackProgress);
 export const WatchHistorySchema = defineEntity({
   name: 'WatchHistory',
   tableName: 'watch_history',
-  uniques: [{ properties: ['profileId', 'titleId'] }],
+  indexes: [
+    {
+      name: 'watch_history_list_idx',
+      columns: [{ name: 'profile_id' }, { name: 'watched_at', sort: 'desc' }, { name: 'title_id' }],
+    },
+    // What trending counts: the watched_at window.
+    { name: 'watch_history_trending_idx', columns: [{ name: 'watched_at', sort: 'desc' }, { name: 'title_id' }] },
+  ],
+  uniques: [{ name: 'watch_history_profile_id_title_id_key', properties: ['profile', 'titleId'] }],
   properties: {
     id: p.uuid().primary(),
-    profileId: p.uuid(),
+    profile: p
+      .manyToOne(ViewerProfile)
+      .deleteRule('cascade')
+      .updateRule('no action')
+      .foreignKeyName('watch_history_profile_id_fkey'),
     titleId: p.string().length(40),
     episodeId: p.string().length(60).nullable(),
     watchedAt: p.datetime().defaultRaw('now()'),
