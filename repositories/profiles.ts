@@ -1,20 +1,9 @@
 // Viewer profiles and their PIN unlocks: the profile view, the per-account writes (under the account's row
 // lock), the PIN attempt counter and lock, and the one-query viewer lookup every request runs.
 import { type ExpressionBuilder, sql } from 'kysely';
-import type { MaturityFilter } from '../entities/accounts/user.ts';
 import type { Em } from '../services/db/orm.ts';
 import { type DB, db } from './db.ts';
 import { toDate } from './library-catalog.ts';
-
-export interface ProfileRow {
-  id: string;
-  name: string;
-  avatar_url: string | null;
-  is_kids: boolean;
-  language: string;
-  maturity_rating: string;
-  has_pin: boolean;
-}
 
 const hasPin = (eb: ExpressionBuilder<DB, 'viewer_profiles'>) =>
   eb('viewer_profiles.pin_hash', 'is not', null).$castTo<boolean>().as('has_pin');
@@ -35,7 +24,8 @@ const unlockedBy = (sessionId: string | null) => (eb: ExpressionBuilder<DB, 'vie
 
 const PROFILE_COLUMNS = ['id', 'name', 'avatar_url', 'is_kids', 'language', 'maturity_rating'] as const;
 
-export async function listProfiles(em: Em, userId: string): Promise<ProfileRow[]> {
+/** The account's profiles, in their order, as replies show them. */
+export async function listProfiles(em: Em, userId: string) {
   return db(em)
     .selectFrom('viewer_profiles')
     .select(PROFILE_COLUMNS)
@@ -46,7 +36,8 @@ export async function listProfiles(em: Em, userId: string): Promise<ProfileRow[]
     .execute();
 }
 
-export async function findProfile(em: Em, userId: string, id: string): Promise<ProfileRow | undefined> {
+/** The profile as replies show it (undefined for a profile not of this account). */
+export async function findProfile(em: Em, userId: string, id: string) {
   return db(em)
     .selectFrom('viewer_profiles')
     .select(PROFILE_COLUMNS)
@@ -216,25 +207,11 @@ export async function recordUnlock(em: Em, sessionId: string, id: string, hours:
     .execute();
 }
 
-export interface ViewerRow {
-  id: string;
-  is_kids: boolean;
-  maturity_rating: string;
-  maturity_filter: MaturityFilter;
-  has_pin: boolean;
-  unlocked: boolean;
-}
-
 /**
  * The request path's one query: the profile `profileId` of the account (or its first profile), the
  * account's maturity filter, and whether `sessionId` unlocked it.
  */
-export async function findViewer(
-  em: Em,
-  userId: string,
-  profileId: string | undefined,
-  sessionId: string | null,
-): Promise<ViewerRow | undefined> {
+export async function findViewer(em: Em, userId: string, profileId: string | undefined, sessionId: string | null) {
   let q = db(em)
     .selectFrom('viewer_profiles')
     .innerJoin('users', 'users.id', 'viewer_profiles.user_id')
