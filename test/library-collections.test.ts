@@ -2,7 +2,7 @@
 // maturity (a kids profile cannot favourite an R title), cross-account 404s, card flags, and concurrency.
 import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
-import { call, newUser, type TestUser } from './helpers/factories.ts';
+import { call, collect, newProfile, newUser, rateTitle, type TestUser, viewerOf, watch } from './helpers/factories.ts';
 import { addMovie, addSeries } from './helpers/titles.ts';
 import { ratingCounts } from '../services/library/ratings.ts';
 
@@ -290,16 +290,40 @@ t.test('20 parallel identical favourite POSTs leave one row', async (t) => {
     'every request succeeds',
   );
   t.equal(results.filter((r) => r.status === 201).length, 1, 'exactly one created it');
-  const [row] = await app
-    .em()
-    .execute<{ n: string }[]>('select count(*) as n from user_favourites where title_id = ?', [m.id]);
-  t.equal(Number(row.n), 1);
+  const favourites = await req('GET', '/movies/favourites', user.headers);
+  t.equal(favourites.body.data.pagination.total, 1, 'one favourite');
+  t.equal(favourites.body.data.movies[0].id, m.id);
   const ratings = await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
       req('POST', '/movies/ratings', user.headers, { movie_id: m.id, rating: i % 2 ? 'up' : 'down' }),
     ),
   );
   t.ok(ratings.every((r) => r.status === 200 || r.status === 201));
-  const [rr] = await app.em().execute<{ n: string }[]>('select count(*) as n from ratings where title_id = ?', [m.id]);
-  t.equal(Number(rr.n), 1, 'one rating row');
+  const rated = await req('GET', '/movies/ratings', user.headers);
+  t.equal(rated.body.data.pagination.total, 1, 'one rating');
+  const counts = (await ratingCounts(app.em(), [m.id])).get(m.id);
+  t.equal((counts?.upvotes ?? 0) + (counts?.downvotes ?? 0), 1, 'one vote counted for the title');
+});
+
+t.test('card flags are per profile: what one profile keeps shows on its cards only', async (t) => {
+  const user = await newUser(app);
+  const m = await addMovie(app, { runtime: 100 });
+  const main = await viewerOf(app, user);
+  const other = await newProfile(app, user, { name: 'Other' });
+  await collect(app, main, 'favourites', [m.id]);
+  await collect(app, main, 'watchlist', [m.id]);
+  await rateTitle(app, main, m.id, 'up');
+  await watch(app, main, m.id, { position: 1234.6, duration: 6000 });
+
+  const mine = await req('GET', '/movies/favourites', user.headers);
+  t.match(mine.body.data.movies, [
+    { id: m.id, is_favorite: true, in_watchlist: true, user_rating: 'up', resume_position: 1234 },
+  ]);
+  const watchlist = await req('GET', `/profiles/${other.id}/watchlist`, user.headers);
+  t.same(watchlist.body.data.content, [], 'the other profile has its own watchlist');
+  await collect(app, await viewerOf(app, user, other.id), 'watchlist', [m.id]);
+  const theirs = await req('GET', `/profiles/${other.id}/watchlist`, user.headers);
+  t.match(theirs.body.data.content, [
+    { id: m.id, is_favorite: false, in_watchlist: true, user_rating: null, resume_position: null },
+  ]);
 });

@@ -5,6 +5,7 @@ import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newUser, type TestUser } from './helpers/factories.ts';
 import { addMovie, addSeries } from './helpers/titles.ts';
+import { findProgress } from '../repositories/progress.ts';
 
 const app = await buildTestApp(t);
 type Method = 'GET' | 'PUT' | 'DELETE';
@@ -263,22 +264,12 @@ t.test('20 parallel heartbeats leave one consistent row', async (t) => {
     results.every((r) => r.status === 200),
     'every heartbeat answers 200',
   );
-  const rows = await app
-    .em()
-    .execute<{ position: number; resume_position: number }[]>(
-      'select position, resume_position from playback_progress where profile_id = ? and title_id = ?',
-      [pid, m.id],
-    );
-  t.equal(rows.length, 1);
-  t.equal(Number(rows[0].position), 1190, 'the newest heartbeat wins whatever the arrival order');
-  t.equal(Number(rows[0].resume_position), 1190);
-  const [h] = await app
-    .em()
-    .execute<{ n: string }[]>('select count(*) as n from watch_history where profile_id = ? and title_id = ?', [
-      pid,
-      m.id,
-    ]);
-  t.equal(Number(h.n), 1, 'one history row');
+  const stored = await findProgress(app.em(), pid, m.id, '');
+  t.equal(stored?.position, 1190, 'the newest heartbeat wins whatever the arrival order');
+  t.equal(stored?.resume_position, 1190);
+  const history = await req('GET', `/profiles/${pid}/history`, user.headers);
+  t.equal(history.body.data.pagination.total, 1, 'one history entry');
+  t.equal(history.body.data.history[0].progress.position, 1190);
   const cw = await req('GET', `/profiles/${pid}/continue-watching`, user.headers);
   t.equal(cw.body.data.content[0].resume_position, 1190);
 });

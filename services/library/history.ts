@@ -1,89 +1,48 @@
 // What a profile watched: the history page (one entry per title, newest first), removing entries (which
 // also drops the title from continue watching and next up), continue watching and next up.
-import type { Em } from '../db/orm.ts';
+import type { Static } from '@sinclair/typebox';
+import type { Page } from '../../repositories/library.ts';
+import * as history from '../../repositories/history.ts';
+import type { EpisodeRow } from '../../repositories/history.ts';
+import type { ContinueResponse, HistoryResponse, NextUpResponse } from '../../schemas/library.ts';
+import { type Card, image } from '../catalog/cards.ts';
 import { parseContentId } from '../catalog/ids.ts';
-import { image, type Card } from '../catalog/cards.ts';
+import type { Em } from '../db/orm.ts';
 import type { Viewer } from '../profiles/viewer.ts';
 import { cardsFor } from './titles.ts';
-import type { Page } from './collections.ts';
 
-export interface EpisodeInfo {
-  id: string;
-  season_number: number;
-  episode_number: number;
-  name: string;
-  runtime: number | null;
-  still: string | null;
-}
-
+export type HistoryItem = Static<typeof HistoryResponse>['data']['history'][number];
+export type ContinueItem = Static<typeof ContinueResponse>['data']['content'][number];
+export type NextUpItem = Static<typeof NextUpResponse>['data']['content'][number];
+export type EpisodeInfo = NextUpItem['episode'];
 /** Seconds (the card's own `duration` is the runtime in minutes). */
-export interface PlaybackState {
-  position: number;
-  duration: number;
-  completed: boolean;
-}
+export type PlaybackState = HistoryItem['progress'];
 
-export interface HistoryItem extends Card {
-  watched_at: string;
-  episode: EpisodeInfo | null;
-  progress: PlaybackState;
-}
+const episodeInfo = (e: EpisodeRow): EpisodeInfo => ({
+  id: e.id,
+  season_number: e.season_number,
+  episode_number: e.episode_number,
+  name: e.name,
+  runtime: e.runtime,
+  still: image(e.still_path),
+});
 
-export interface ContinueItem extends Card {
-  episode: EpisodeInfo | null;
-  progress: PlaybackState;
-  updated_at: string;
-}
-
-export interface NextUpItem extends Card {
-  episode: EpisodeInfo;
-  last_watched_at: string;
-}
-
-interface EpisodeCols {
-  e_id: string | null;
-  e_season: number | null;
-  e_number: number | null;
-  e_name: string | null;
-  e_runtime: number | null;
-  e_still: string | null;
-}
-
-const EPISODE_COLS =
-  'e.id as e_id, e.season_number as e_season, e.episode_number as e_number, e.name as e_name, e.runtime as e_runtime, e.still_path as e_still';
-
-const episodeOf = (r: EpisodeCols): EpisodeInfo | null =>
-  r.e_id === null
-    ? null
-    : {
-        id: r.e_id,
-        season_number: r.e_season!,
-        episode_number: r.e_number!,
-        name: r.e_name ?? '',
-        runtime: r.e_runtime,
-        still: image(r.e_still),
-      };
-
-const iso = (x: string | Date): string => new Date(x).toISOString();
-const offset = (page: Page) => (page.page - 1) * page.limit;
-
-/** Rows of a page plus their cards, in the rows' order; `total` comes from a window count (0 past the end). */
-async function withCards<R extends { title_id: string; total: string | number }, T>(
+/** Rows of a page with their cards, in the rows' order; rows whose title has no card drop out. */
+async function withCards<R extends { title_id: string }, T>(
   em: Em,
   viewer: Viewer,
   rows: R[],
   build: (r: R, card: Card) => T,
-) {
+): Promise<T[]> {
   const cards = await cardsFor(
     em,
     viewer,
     rows.map((r) => r.title_id),
   );
-  const items = rows.flatMap((r) => {
+  return rows.flatMap((r) => {
     const card = cards.get(r.title_id);
     return card ? [build(r, card)] : [];
   });
-  return { items, total: rows[0] ? Number(rows[0].total) : 0 };
 }
 
 export async function listHistory(
@@ -91,28 +50,14 @@ export async function listHistory(
   viewer: Viewer,
   page: Page,
 ): Promise<{ items: HistoryItem[]; total: number }> {
-  type R = EpisodeCols & {
-    title_id: string;
-    watched_at: string;
-    position: number;
-    duration: number;
-    completed: boolean;
-    total: string;
-  };
-  const rows = await em.execute<R[]>(
-    `select h.title_id, h.watched_at, h.position, h.duration, h.completed, ${EPISODE_COLS}, count(*) over () as total
-     from watch_history h join titles t on t.id = h.title_id
-     left join episodes e on e.id = h.episode_id
-     where h.profile_id = ? and t.deleted_at is null and t.maturity_level <= ?
-     order by h.watched_at desc, h.title_id limit ? offset ?`,
-    [viewer.profileId, viewer.maxLevel, page.limit, offset(page)],
-  );
-  return withCards(em, viewer, rows, (r, card) => ({
+  const { rows, total } = await history.listHistory(em, viewer.profileId, viewer.maxLevel, page);
+  const items = await withCards(em, viewer, rows, (r, card) => ({
     ...card,
-    watched_at: iso(r.watched_at),
-    episode: episodeOf(r),
-    progress: { position: Number(r.position), duration: Number(r.duration), completed: r.completed },
+    watched_at: r.watched_at.toISOString(),
+    episode: r.episode && episodeInfo(r.episode),
+    progress: { position: r.position, duration: r.duration, completed: r.completed },
   }));
+  return { items, total };
 }
 
 /** Forgets one title (history entry and every progress row of it); `removed` is false if it was not there. */
@@ -122,33 +67,13 @@ export async function removeFromHistory(
   rawId: string,
 ): Promise<{ title_id: string; removed: boolean }> {
   const { id } = parseContentId(rawId);
-  return em.transactional(async (tx) => {
-    const a = await tx.execute<{ title_id: string }[]>(
-      'delete from watch_history where profile_id = ? and title_id = ? returning title_id',
-      [viewer.profileId, id],
-    );
-    const b = await tx.execute<{ title_id: string }[]>(
-      'delete from playback_progress where profile_id = ? and title_id = ? returning title_id',
-      [viewer.profileId, id],
-    );
-    return { title_id: id, removed: a.length + b.length > 0 };
-  });
+  const removed = await em.transactional((tx) => history.forgetTitle(tx, viewer.profileId, id));
+  return { title_id: id, removed };
 }
 
 export async function clearHistory(em: Em, viewer: Viewer): Promise<{ removed: number }> {
-  return em.transactional(async (tx) => {
-    const a = await tx.execute<{ title_id: string }[]>(
-      'delete from watch_history where profile_id = ? returning title_id',
-      [viewer.profileId],
-    );
-    await tx.execute('delete from playback_progress where profile_id = ?', [viewer.profileId]);
-    return { removed: a.length };
-  });
+  return { removed: await em.transactional((tx) => history.forgetAll(tx, viewer.profileId)) };
 }
-
-// The most recent progress row of each title of the profile.
-const LAST_PER_TITLE = `select distinct on (p.title_id) p.title_id, p.episode_id, p.position, p.duration, p.resume_position, p.completed, p.updated_at
-  from playback_progress p where p.profile_id = ? order by p.title_id, p.updated_at desc`;
 
 /** Titles whose latest item has a resume point, most recent first. */
 export async function continueWatching(
@@ -156,29 +81,14 @@ export async function continueWatching(
   viewer: Viewer,
   page: Page,
 ): Promise<{ items: ContinueItem[]; total: number }> {
-  type R = EpisodeCols & {
-    title_id: string;
-    position: number;
-    duration: number;
-    resume_position: number;
-    updated_at: string;
-    total: string;
-  };
-  const rows = await em.execute<R[]>(
-    `select last.title_id, last.position, last.duration, last.resume_position, last.updated_at, ${EPISODE_COLS}, count(*) over () as total
-     from (${LAST_PER_TITLE}) last
-     join titles t on t.id = last.title_id
-     left join episodes e on e.id = nullif(last.episode_id, '')
-     where last.resume_position is not null and t.deleted_at is null and t.maturity_level <= ?
-     order by last.updated_at desc, last.title_id limit ? offset ?`,
-    [viewer.profileId, viewer.maxLevel, page.limit, offset(page)],
-  );
-  return withCards(em, viewer, rows, (r, card) => ({
+  const { rows, total } = await history.listContinue(em, viewer.profileId, viewer.maxLevel, page);
+  const items = await withCards(em, viewer, rows, (r, card) => ({
     ...card,
-    episode: episodeOf(r),
-    progress: { position: Number(r.resume_position), duration: Number(r.duration), completed: false },
-    updated_at: iso(r.updated_at),
+    episode: r.episode && episodeInfo(r.episode),
+    progress: { position: r.resume_position, duration: r.duration, completed: false },
+    updated_at: r.updated_at.toISOString(),
   }));
+  return { items, total };
 }
 
 /**
@@ -188,26 +98,11 @@ export async function continueWatching(
  * list; re-watching any earlier episode brings it back with the episode after that one.
  */
 export async function nextUp(em: Em, viewer: Viewer, page: Page): Promise<{ items: NextUpItem[]; total: number }> {
-  type R = EpisodeCols & { title_id: string; updated_at: string; total: string };
-  const rows = await em.execute<R[]>(
-    `select last.title_id, last.updated_at, ${EPISODE_COLS}, count(*) over () as total
-     from (${LAST_PER_TITLE}) last
-     join titles t on t.id = last.title_id
-     join episodes cur on cur.id = last.episode_id and cur.title_id = last.title_id
-     join lateral (
-       select x.id, x.season_number, x.episode_number, x.name, x.runtime, x.still_path from episodes x
-       where x.title_id = last.title_id and x.deleted_at is null and (
-         (not last.completed and x.id = last.episode_id) or
-         (last.completed and x.season_number > 0 and (x.season_number, x.episode_number) > (cur.season_number, cur.episode_number)))
-       order by x.season_number, x.episode_number limit 1
-     ) e on true
-     where t.kind = 'series' and last.resume_position is null and t.deleted_at is null and t.maturity_level <= ?
-     order by last.updated_at desc, last.title_id limit ? offset ?`,
-    [viewer.profileId, viewer.maxLevel, page.limit, offset(page)],
-  );
-  return withCards(em, viewer, rows, (r, card) => ({
+  const { rows, total } = await history.listNextUp(em, viewer.profileId, viewer.maxLevel, page);
+  const items = await withCards(em, viewer, rows, (r, card) => ({
     ...card,
-    episode: episodeOf(r)!,
-    last_watched_at: iso(r.updated_at),
+    episode: episodeInfo(r.episode),
+    last_watched_at: r.updated_at.toISOString(),
   }));
+  return { items, total };
 }

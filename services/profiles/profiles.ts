@@ -5,117 +5,67 @@ import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { hashSecret, verifySecret } from '../auth/passwords.ts';
 import { entitlements } from '../billing/entitlements.ts';
+import type { Static } from '@sinclair/typebox';
+import * as profiles from '../../repositories/profiles.ts';
+import type { ProfilePatch } from '../../repositories/profiles.ts';
+import type { Profile, ProfileCreateBody, ProfileUpdateBody } from '../../schemas/profiles.ts';
 
 export const MAX_PIN_ATTEMPTS = 5;
 const LOCK_MINUTES = 15;
 /** How long an entered PIN keeps the profile unlocked for the login session (at most the session itself). */
 const UNLOCK_HOURS = 12;
 
-export interface ProfileView {
-  id: string;
-  name: string;
-  avatar_url: string | null;
-  is_kids: boolean;
-  language: string;
-  maturity_rating: string;
-  has_pin: boolean;
-}
-
-export interface ProfileInput {
-  name?: string;
-  avatar_url?: string | null;
-  is_kids?: boolean;
-  maturity_rating?: string;
-  language?: string;
-  pin?: string | null;
-}
+/** A viewer profile as every reply shows it. */
+export type ProfileView = Static<typeof Profile>;
+/** The writable fields (create and update bodies). */
+export type ProfileInput = Static<typeof ProfileUpdateBody>;
 
 interface Caller {
   userId: string;
   sessionId: string;
 }
 
-const COLUMNS = 'id, name, avatar_url, is_kids, language, maturity_rating, pin_hash is not null as has_pin';
-
-type Row = ProfileView;
-const view = (r: Row): ProfileView => ({
-  id: r.id,
-  name: r.name,
-  avatar_url: r.avatar_url,
-  is_kids: r.is_kids,
-  language: r.language,
-  maturity_rating: r.maturity_rating,
-  has_pin: r.has_pin,
-});
-
-export async function listProfiles(em: Em, userId: string): Promise<ProfileView[]> {
-  const rows = await em.execute<Row[]>(
-    `select ${COLUMNS} from viewer_profiles where user_id = ? order by position, created_at`,
-    [userId],
-  );
-  return rows.map(view);
-}
-
-/** Serialises profile writes of one account (count checks under concurrency) by locking the users row. */
-const lockAccount = (tx: Em, userId: string) => tx.execute('select id from users where id = ? for update', [userId]);
+export const listProfiles = (em: Em, userId: string): Promise<ProfileView[]> => profiles.listProfiles(em, userId);
 
 export async function createProfile(
   deps: Pick<Deps, 'em'>,
-  caller: Caller,
-  input: ProfileInput & { name: string },
+  caller: Pick<Caller, 'userId'>,
+  input: Static<typeof ProfileCreateBody>,
 ): Promise<ProfileView> {
   // Hash before the transaction: argon2 costs ~20 ms and must not hold the account lock.
   const pinHash = input.pin ? await hashSecret(input.pin) : null;
-  const id = crypto.randomUUID();
-  await deps.em.transactional(async (tx) => {
-    await lockAccount(tx, caller.userId);
-    const [{ n, next }] = await tx.execute<{ n: number | string; next: number | string }[]>(
-      'select count(*) as n, coalesce(max(position), -1) + 1 as next from viewer_profiles where user_id = ?',
-      [caller.userId],
-    );
+  const id = await deps.em.transactional(async (tx) => {
+    await profiles.lockAccount(tx, caller.userId);
+    const { count, next } = await profiles.profileSlots(tx, caller.userId);
     // The cap is the plan's (entitlements), the same number every other part reads.
     const { max_profiles: max } = await entitlements(tx, caller.userId);
-    if (Number(n) >= max)
-      throw new AppError('PROFILE_LIMIT_REACHED', `This account has at most ${max} profiles`, { max });
+    if (count >= max) throw new AppError('PROFILE_LIMIT_REACHED', `This account has at most ${max} profiles`, { max });
     const isKids = input.is_kids ?? false;
-    await tx.execute(
-      `insert into viewer_profiles (id, user_id, name, avatar_url, is_kids, maturity_rating, language, pin_hash, position)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        id,
-        caller.userId,
-        input.name.trim(),
-        input.avatar_url ?? null,
-        isKids,
-        input.maturity_rating ?? (isKids ? 'TV-Y7' : 'TV-MA'),
-        input.language ?? 'en-US',
-        pinHash,
-        Number(next),
-      ],
-    );
+    return profiles.insertProfile(tx, {
+      userId: caller.userId,
+      name: input.name.trim(),
+      avatarUrl: input.avatar_url ?? null,
+      isKids,
+      maturityRating: input.maturity_rating ?? (isKids ? 'TV-Y7' : 'TV-MA'),
+      language: input.language ?? 'en-US',
+      pinHash,
+      position: next,
+    });
   });
   return getProfile(deps.em, caller.userId, id);
 }
 
 export async function getProfile(em: Em, userId: string, id: string): Promise<ProfileView> {
-  const rows = await em.execute<Row[]>(`select ${COLUMNS} from viewer_profiles where id = ? and user_id = ?`, [
-    id,
-    userId,
-  ]);
-  if (!rows[0]) throw new AppError('NOT_FOUND', 'Profile not found');
-  return view(rows[0]);
+  const profile = await profiles.findProfile(em, userId, id);
+  if (!profile) throw new AppError('NOT_FOUND', 'Profile not found');
+  return profile;
 }
 
 /** Changing or removing the PIN of a protected profile needs it unlocked on this session (else the PIN protects nothing). */
 async function requireUnlocked(em: Em, caller: Caller, id: string): Promise<void> {
-  const rows = await em.execute<{ has_pin: boolean; unlocked: boolean }[]>(
-    `select p.pin_hash is not null as has_pin,
-            exists (select 1 from profile_unlocks l where l.profile_id = p.id and l.session_id = ? and l.expires_at > now()) as unlocked
-     from viewer_profiles p where p.id = ? and p.user_id = ?`,
-    [caller.sessionId, id, caller.userId],
-  );
-  if (!rows[0]) throw new AppError('NOT_FOUND', 'Profile not found');
-  if (rows[0].has_pin && !rows[0].unlocked)
+  const state = await profiles.pinState(em, caller.userId, id, caller.sessionId);
+  if (!state) throw new AppError('NOT_FOUND', 'Profile not found');
+  if (state.has_pin && !state.unlocked)
     throw new AppError('PIN_REQUIRED', 'Enter the profile PIN first (POST /profiles/{id}/select)', { profile_id: id });
 }
 
@@ -126,34 +76,15 @@ export async function updateProfile(
   input: ProfileInput,
 ): Promise<ProfileView> {
   await requireUnlocked(deps.em, caller, id);
-  const sets: string[] = [];
-  const params: unknown[] = [];
-  const set = (column: string, value: unknown) => {
-    sets.push(`${column} = ?`);
-    params.push(value);
-  };
-  if (input.name !== undefined) set('name', input.name.trim());
-  if (input.avatar_url !== undefined) set('avatar_url', input.avatar_url);
-  if (input.is_kids !== undefined) set('is_kids', input.is_kids);
-  if (input.maturity_rating !== undefined) set('maturity_rating', input.maturity_rating);
-  if (input.language !== undefined) set('language', input.language);
-  if (input.pin !== undefined) {
-    set('pin_hash', input.pin === null ? null : await hashSecret(input.pin));
-    sets.push('pin_failed_attempts = 0', 'locked_until = null');
-  }
-  if (sets.length > 0) {
+  const { pin, ...fields } = input;
+  const patch: ProfilePatch = { ...fields, ...(fields.name !== undefined ? { name: fields.name.trim() } : {}) };
+  if (pin !== undefined) patch.pin_hash = pin === null ? null : await hashSecret(pin);
+  if (Object.keys(patch).length > 0) {
     await deps.em.transactional(async (tx) => {
-      const done = await tx.execute<{ id: string }[]>(
-        `update viewer_profiles set ${sets.join(', ')}, updated_at = now() where id = ? and user_id = ? returning id`,
-        [...params, id, caller.userId],
-      );
-      if (done.length === 0) throw new AppError('NOT_FOUND', 'Profile not found');
+      if (!(await profiles.updateProfile(tx, caller.userId, id, patch)))
+        throw new AppError('NOT_FOUND', 'Profile not found');
       // A new PIN ends every other session's unlock; this session keeps it (it just proved it may act).
-      if (input.pin !== undefined)
-        await tx.execute('delete from profile_unlocks where profile_id = ? and session_id <> ?', [
-          id,
-          caller.sessionId,
-        ]);
+      if (pin !== undefined) await profiles.dropOtherUnlocks(tx, id, caller.sessionId);
     });
   }
   return getProfile(deps.em, caller.userId, id);
@@ -162,14 +93,11 @@ export async function updateProfile(
 export async function deleteProfile(deps: Pick<Deps, 'em'>, caller: Caller, id: string): Promise<void> {
   await requireUnlocked(deps.em, caller, id);
   await deps.em.transactional(async (tx) => {
-    await lockAccount(tx, caller.userId);
-    const rows = await tx.execute<{ id: string }[]>('select id from viewer_profiles where user_id = ?', [
-      caller.userId,
-    ]);
-    if (!rows.some((r) => r.id === id)) throw new AppError('NOT_FOUND', 'Profile not found');
-    if (rows.length <= 1) throw new AppError('CONFLICT', 'The last profile of an account cannot be deleted');
-    // The library rows go with it (on delete cascade).
-    await tx.execute('delete from viewer_profiles where id = ? and user_id = ?', [id, caller.userId]);
+    await profiles.lockAccount(tx, caller.userId);
+    const ids = await profiles.profileIds(tx, caller.userId);
+    if (!ids.includes(id)) throw new AppError('NOT_FOUND', 'Profile not found');
+    if (ids.length <= 1) throw new AppError('CONFLICT', 'The last profile of an account cannot be deleted');
+    await profiles.deleteProfile(tx, caller.userId, id);
   });
 }
 
@@ -185,47 +113,20 @@ export async function selectProfile(
 ): Promise<ProfileView> {
   const profile = await getProfile(deps.em, caller.userId, id);
   if (!profile.has_pin) return profile;
-  const reserved = await deps.em.execute<{ attempts: number; pin_hash: string }[]>(
-    `update viewer_profiles set
-       pin_failed_attempts = case when locked_until is not null and locked_until <= now() then 1 else pin_failed_attempts + 1 end,
-       locked_until = case when locked_until is not null and locked_until <= now() then null else locked_until end
-     where id = ? and user_id = ? and pin_hash is not null and (locked_until is null or locked_until <= now())
-     returning pin_failed_attempts as attempts, pin_hash`,
-    [id, caller.userId],
-  );
-  const slot = reserved[0];
-  if (!slot) {
-    const lock = await deps.em.execute<{ locked_until: string | null }[]>(
-      'select locked_until from viewer_profiles where id = ?',
-      [id],
-    );
-    throw locked(lock[0]?.locked_until ?? null);
-  }
+  const slot = await profiles.reservePinAttempt(deps.em, caller.userId, id);
+  if (!slot) throw locked(await profiles.lockedUntil(deps.em, id));
   if (slot.attempts > MAX_PIN_ATTEMPTS) throw locked(null);
   const ok = pin !== undefined && (await verifySecret(slot.pin_hash, pin));
   if (!ok) {
-    if (slot.attempts >= MAX_PIN_ATTEMPTS) {
-      const rows = await deps.em.execute<{ locked_until: string }[]>(
-        `update viewer_profiles set locked_until = now() + interval '${LOCK_MINUTES} minutes' where id = ? returning locked_until`,
-        [id],
-      );
-      throw locked(rows[0]?.locked_until ?? null);
-    }
+    if (slot.attempts >= MAX_PIN_ATTEMPTS) throw locked(await profiles.lockProfile(deps.em, id, LOCK_MINUTES));
     throw new AppError('INVALID_PIN', 'Wrong PIN', { attempts_left: MAX_PIN_ATTEMPTS - slot.attempts });
   }
-  await deps.em.transactional(async (tx) => {
-    await tx.execute('update viewer_profiles set pin_failed_attempts = 0, locked_until = null where id = ?', [id]);
-    await tx.execute(
-      `insert into profile_unlocks (session_id, profile_id, expires_at) values (?, ?, now() + interval '${UNLOCK_HOURS} hours')
-       on conflict (session_id, profile_id) do update set expires_at = excluded.expires_at`,
-      [caller.sessionId, id],
-    );
-  });
+  await deps.em.transactional((tx) => profiles.recordUnlock(tx, caller.sessionId, id, UNLOCK_HOURS));
   return profile;
 }
 
-function locked(until: string | null): AppError {
+function locked(until: Date | null): AppError {
   return new AppError('PROFILE_LOCKED', `Too many wrong PINs: the profile is locked for ${LOCK_MINUTES} minutes`, {
-    locked_until: until ? new Date(until).toISOString() : null,
+    locked_until: until ? until.toISOString() : null,
   });
 }

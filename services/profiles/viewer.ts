@@ -4,7 +4,7 @@
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { KIDS_LEVEL, levelForFilter, maturityLevel } from '../catalog/maturity.ts';
-import type { MaturityFilter } from '../../entities/accounts/user.ts';
+import { findViewer } from '../../repositories/profiles.ts';
 
 export interface Viewer {
   userId: string;
@@ -15,15 +15,6 @@ export interface Viewer {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface ViewerRow {
-  id: string;
-  is_kids: boolean;
-  maturity_rating: string;
-  maturity_filter: MaturityFilter;
-  has_pin: boolean;
-  unlocked: boolean;
-}
 
 /**
  * The viewer for `profileId` (or the account's first profile). `sessionId` is the caller's login session:
@@ -37,17 +28,7 @@ export async function resolveViewer(
 ): Promise<Viewer> {
   if (profileId !== undefined && !UUID.test(profileId))
     throw new AppError('INVALID_REQUEST', 'X-Profile-Id must be a UUID');
-  const params: unknown[] = [sessionId ?? null, userId];
-  if (profileId) params.push(profileId);
-  const rows = await em.execute<ViewerRow[]>(
-    `select p.id, p.is_kids, p.maturity_rating, u.maturity_filter, p.pin_hash is not null as has_pin,
-            exists (select 1 from profile_unlocks l where l.profile_id = p.id and l.session_id = ? and l.expires_at > now()) as unlocked
-     from viewer_profiles p join users u on u.id = p.user_id
-     where p.user_id = ? ${profileId ? 'and p.id = ?' : ''}
-     order by p.position, p.created_at limit 1`,
-    params,
-  );
-  const row = rows[0];
+  const row = await findViewer(em, userId, profileId, sessionId ?? null);
   if (!row) throw new AppError('NOT_FOUND', 'Profile not found');
   if (row.has_pin && !row.unlocked) {
     throw new AppError('PIN_REQUIRED', 'This profile is PIN-protected: unlock it with POST /profiles/{id}/select', {
