@@ -1,0 +1,331 @@
+// Catalog reads of titles: the shared fragments (the visibility rule, card columns, pagination, counts),
+// the card pages every list serves, one title's details row and the small lookups other features need.
+import { type ExpressionBuilder, type OrderByItemBuilder, type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import type { Em } from '../services/db/orm.ts';
+import { type DB, db } from './db.ts';
+
+export type TitleRow = Selectable<DB['titles']>;
+type T = DB & { t: DB['titles'] };
+
+/** The columns of a title card (table alias t). */
+export const CARD_FIELDS = [
+  't.id',
+  't.kind',
+  't.title',
+  't.overview',
+  't.release_date',
+  't.runtime',
+  't.genre_ids',
+  't.vote_average',
+  't.certification',
+  't.poster_path',
+  't.backdrop_path',
+  't.season_count',
+  't.episode_count',
+] as const;
+
+export type CardRow = Pick<
+  TitleRow,
+  | 'id'
+  | 'kind'
+  | 'title'
+  | 'overview'
+  | 'release_date'
+  | 'runtime'
+  | 'genre_ids'
+  | 'vote_average'
+  | 'certification'
+  | 'poster_path'
+  | 'backdrop_path'
+  | 'season_count'
+  | 'episode_count'
+>;
+
+export interface Page {
+  page: number;
+  limit: number;
+}
+
+/** The rows a page skips. */
+export const offsetOf = (p: Page): number => (p.page - 1) * p.limit;
+
+/** count(*) arrives as a string from pg (bigint) and a number from PGlite. */
+export const toCount = (row: { n: string | number | bigint } | undefined): number => Number(row?.n ?? 0);
+
+/** A timestamptz as ISO 8601 (the drivers return strings in different shapes). */
+export function toIso(value: Date | string): string;
+export function toIso(value: Date | string | null): string | null;
+export function toIso(value: Date | string | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
+}
+
+/** Live titles a viewer of this maturity level may see: the one visibility rule of the catalog. */
+export const isVisible = (level: number) => (eb: ExpressionBuilder<T, 't'>) =>
+  eb.and([eb('t.deleted_at', 'is', null), eb('t.maturity_level', '<=', level)]);
+
+/** titles as t, restricted to what the level may see. */
+export const visibleTitles = (em: Em, level: number) => db(em).selectFrom('titles as t').where(isVisible(level));
+
+/** What a catalog list filters on; every list applies the visibility rule. */
+export interface CardFilter {
+  level: number;
+  kind?: 'movie' | 'series';
+  certification?: string;
+  language?: string;
+  /** release_date >= (YYYY-MM-DD) */
+  releasedFrom?: string;
+  /** release_date <= */
+  releasedTo?: string;
+  /** release_date < */
+  releasedBefore?: string;
+  /** release_date > */
+  releasedAfter?: string;
+  /** Joins the genre's title_genres rows (with other filters; genrePage serves a genre alone). */
+  genre?: number;
+}
+
+/**
+ * The list orders. popularity, release_date and rating match the titles sort indexes, so an unfiltered
+ * page is an index walk, not a sort of every row.
+ */
+export type CardOrder = 'popularity' | 'release_date' | 'rating' | 'coming_soon' | 'newest' | 'trending';
+
+type Q<O> = SelectQueryBuilder<T & { tg: DB['title_genres'] }, 't' | 'tg', O>;
+
+function filtered(em: Em, f: CardFilter) {
+  let q = visibleTitles(em, f.level) as unknown as Q<object>;
+  // The genre's rows in title_genres carry popularity, so the default sort walks its index in order.
+  if (f.genre !== undefined)
+    q = db(em)
+      .selectFrom('titles as t')
+      .innerJoin('title_genres as tg', (j) => j.onRef('tg.title_id', '=', 't.id').on('tg.genre_id', '=', f.genre!))
+      .where(isVisible(f.level) as never) as unknown as Q<object>;
+  if (f.kind) q = q.where('t.kind', '=', f.kind);
+  if (f.certification) q = q.where('t.certification', '=', f.certification);
+  if (f.language) q = q.where('t.original_language', '=', f.language);
+  if (f.releasedFrom) q = q.where('t.release_date', '>=', f.releasedFrom);
+  if (f.releasedTo) q = q.where('t.release_date', '<=', f.releasedTo);
+  if (f.releasedBefore) q = q.where('t.release_date', '<', f.releasedBefore);
+  if (f.releasedAfter) q = q.where('t.release_date', '>', f.releasedAfter);
+  return q;
+}
+
+// Trending: plays on this platform, each weighted by exp(-age / 3 days), over the last 30 days.
+const DECAY_SECONDS = 3 * 86_400;
+const plays = sql<{
+  title_id: string;
+  score: number;
+}>`(select title_id, sum(exp(-extract(epoch from (now() - watched_at)) / ${sql.lit(DECAY_SECONDS)})) as score
+      from watch_history where watched_at > now() - interval '30 days' group by title_id)`.as('w');
+
+function ordered<O>(q: Q<O>, order: CardOrder, genre: boolean): Q<O> {
+  switch (order) {
+    case 'popularity':
+      return genre
+        ? q.orderBy('tg.popularity', 'desc').orderBy('tg.title_id')
+        : q.orderBy('t.popularity', 'desc').orderBy('t.id');
+    case 'release_date':
+      return q.orderBy('t.release_date', (o) => o.desc().nullsLast()).orderBy('t.id');
+    case 'rating':
+      return q.orderBy('t.vote_average', 'desc').orderBy('t.id');
+    case 'coming_soon':
+      return q.orderBy('t.release_date', 'asc').orderBy('t.popularity', 'desc').orderBy('t.id');
+    case 'newest':
+      return q.orderBy('t.release_date', 'desc').orderBy('t.popularity', 'desc').orderBy('t.id');
+    case 'trending':
+      return q.orderBy(sql`coalesce(w.score, 0)`, 'desc').orderBy('t.popularity', 'desc').orderBy('t.id');
+  }
+}
+
+/** One page of cards. */
+export async function cardPage(em: Em, f: CardFilter, order: CardOrder, p: Page): Promise<CardRow[]> {
+  const genre = f.genre !== undefined;
+  if (order === 'trending') {
+    const q = filtered(em, f).leftJoin(plays, 'w.title_id', 't.id') as unknown as Q<object>;
+    return ordered(q.select(CARD_FIELDS), order, genre).limit(p.limit).offset(offsetOf(p)).execute();
+  }
+  if (genre)
+    return ordered(filtered(em, f).select(CARD_FIELDS), order, true).limit(p.limit).offset(offsetOf(p)).execute();
+  // Without a join, filters and order name titles columns only: the page's ids come from an index-only
+  // walk (the sort indexes carry maturity_level), and only those rows are read in full.
+  const ids = ordered(filtered(em, f).select('t.id'), order, false).limit(p.limit).offset(offsetOf(p));
+  const page = db(em)
+    .selectFrom(ids.as('p'))
+    .innerJoin('titles as t', 't.id', 'p.id')
+    .select(CARD_FIELDS) as unknown as Q<CardRow>;
+  return ordered(page, order, false).execute();
+}
+
+/** How many titles the filter lets through (independent of order and page). */
+export async function countCards(em: Em, f: CardFilter): Promise<number> {
+  return toCount(
+    await filtered(em, f)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst(),
+  );
+}
+
+export type GenreSort = 'popularity' | 'release_date' | 'rating';
+const GENRE_SORT_KEY = { popularity: 'popularity', release_date: 'release_date', rating: 'vote_average' } as const;
+
+/**
+ * The most common browse: one genre, no other filter. title_genres holds the genre's titles with their
+ * sort keys and maturity level (deleted titles lose their rows), so the page and the count are index-only
+ * scans of title_genres; only the page's rows are read from titles.
+ */
+export async function genrePage(em: Em, genre: number, level: number, sort: GenreSort, p: Page): Promise<CardRow[]> {
+  const k = db(em);
+  const key = `g.${GENRE_SORT_KEY[sort]}` as const;
+  const direction = (o: OrderByItemBuilder) => (sort === 'release_date' ? o.desc().nullsLast() : o.desc());
+  const ids = k
+    .selectFrom('title_genres as g')
+    .select(['g.title_id', 'g.popularity', 'g.release_date', 'g.vote_average'])
+    .where('g.genre_id', '=', genre)
+    .where('g.maturity_level', '<=', level)
+    .orderBy(key, direction)
+    .orderBy('g.title_id')
+    .limit(p.limit)
+    .offset(offsetOf(p));
+  return k
+    .selectFrom(ids.as('g'))
+    .innerJoin('titles as t', 't.id', 'g.title_id')
+    .select(CARD_FIELDS)
+    .orderBy(key, direction)
+    .orderBy('g.title_id')
+    .execute();
+}
+
+export async function countGenre(em: Em, genre: number, level: number): Promise<number> {
+  return toCount(
+    await db(em)
+      .selectFrom('title_genres')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('genre_id', '=', genre)
+      .where('maturity_level', '<=', level)
+      .executeTakeFirst(),
+  );
+}
+
+/** Cards of the given ids the level may see (any order). */
+export async function cardsByIds(em: Em, ids: string[], level: number): Promise<CardRow[]> {
+  if (ids.length === 0) return [];
+  return visibleTitles(em, level).select(CARD_FIELDS).where('t.id', 'in', ids).execute();
+}
+
+export type DetailsRow = CardRow &
+  Pick<TitleRow, 'original_title' | 'original_language' | 'vote_count' | 'homepage' | 'network' | 'network_logo_path'>;
+
+/** A live title's details columns (any maturity level: the caller decides what the viewer may see). */
+export async function findDetailsRow(em: Em, id: string): Promise<DetailsRow | undefined> {
+  return db(em)
+    .selectFrom('titles as t')
+    .select([
+      ...CARD_FIELDS,
+      't.original_title',
+      't.original_language',
+      't.vote_count',
+      't.homepage',
+      't.network',
+      't.network_logo_path',
+    ])
+    .where('t.id', '=', id)
+    .where('t.deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Same-genre titles, most shared genres first, then popularity; never above the level. */
+export async function sameGenreCards(em: Em, id: string, genreIds: number[], level: number): Promise<CardRow[]> {
+  if (genreIds.length === 0) return [];
+  const genres = sql<number[]>`${`{${genreIds.join(',')}}`}::int[]`;
+  return visibleTitles(em, level)
+    .select(CARD_FIELDS)
+    .where('t.id', '<>', id)
+    .where(sql<boolean>`t.genre_ids && ${genres}`)
+    .orderBy(sql`cardinality(array(select unnest(t.genre_ids) intersect select unnest(${genres})))`, 'desc')
+    .orderBy('t.popularity', 'desc')
+    .orderBy('t.id')
+    .limit(10)
+    .execute();
+}
+
+/** Up/down ratings of a title. */
+export async function voteCounts(em: Em, id: string): Promise<{ up: number; down: number }> {
+  // ratings belongs to the library; its rows are counted here without its entity.
+  const { rows } = await sql<{
+    up: string | number;
+    down: string | number;
+  }>`select count(*) filter (where rating = 'up') as up,
+      count(*) filter (where rating = 'down') as down from ratings where title_id = ${id}`.execute(db(em));
+  return { up: Number(rows[0]?.up ?? 0), down: Number(rows[0]?.down ?? 0) };
+}
+
+/** When the title's full record was last read from TMDb (null: never, or the title is not there). */
+export async function detailsSyncedAt(em: Em, id: string): Promise<Date | null> {
+  const row = await db(em)
+    .selectFrom('titles')
+    .select('details_synced_at')
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return row?.details_synced_at ? new Date(row.details_synced_at) : null;
+}
+
+/** Certifications of the given ids where a full record is stored. */
+export async function syncedCertifications(em: Em, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db(em)
+    .selectFrom('titles')
+    .select(['id', 'certification'])
+    .where('id', 'in', ids)
+    .where('details_synced_at', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.certification]));
+}
+
+/** Ids of every title whose full record was read from TMDb. */
+export async function syncedTitleIds(em: Em): Promise<string[]> {
+  const rows = await db(em).selectFrom('titles').select('id').where('details_synced_at', 'is not', null).execute();
+  return rows.map((r) => r.id);
+}
+
+export async function hasAnyTitle(em: Em): Promise<boolean> {
+  return (await db(em).selectFrom('titles').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+export type TitleRef = Pick<TitleRow, 'id' | 'kind' | 'maturity_level' | 'runtime'>;
+
+/** A live title's kind, maturity level and runtime (minutes), or undefined: for playback and the library. */
+export async function findLiveTitle(em: Em, id: string): Promise<TitleRef | undefined> {
+  return db(em)
+    .selectFrom('titles')
+    .select(['id', 'kind', 'maturity_level', 'runtime'])
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export const titleExists = async (em: Em, id: string): Promise<boolean> => (await findLiveTitle(em, id)) !== undefined;
+
+/** Every genre (id, name), by name. */
+export async function allGenres(em: Em): Promise<Array<{ id: string; name: string }>> {
+  return db(em).selectFrom('genres').select(['id', 'name']).orderBy('name').execute();
+}
+
+/** Which of the ids exist in genres. */
+export async function knownGenreIds(em: Em, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db(em).selectFrom('genres').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The genres of a title (its genre_ids that exist in genres), in the title's order. */
+export async function genresOf(em: Em, genreIds: number[]): Promise<Array<{ id: string; name: string }>> {
+  if (genreIds.length === 0) return [];
+  const rows = await db(em)
+    .selectFrom('genres')
+    .select(['id', 'name'])
+    .where('id', 'in', genreIds.map(String))
+    .execute();
+  const byId = new Map(rows.map((g) => [g.id, g.name]));
+  return genreIds.filter((g) => byId.has(String(g))).map((g) => ({ id: String(g), name: byId.get(String(g))! }));
+}
