@@ -3,9 +3,10 @@
 import { type Insertable, type Selectable, type Updateable, sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
 import { type DB, db } from './db.ts';
+import { type Stamped, stamped } from './titles.ts';
 
-export type SeasonRow = Selectable<DB['seasons']>;
-export type EpisodeRow = Selectable<DB['episodes']>;
+export type SeasonRow = Stamped<Selectable<DB['seasons']>>;
+export type EpisodeRow = Stamped<Selectable<DB['episodes']>>;
 type SeasonValues = Omit<Insertable<DB['seasons']>, 'created_at' | 'updated_at' | 'deleted_at'>;
 type EpisodeValues = Omit<Insertable<DB['episodes']>, 'created_at' | 'updated_at' | 'deleted_at'>;
 export type SeasonFields = Pick<Updateable<DB['seasons']>, 'name' | 'overview' | 'air_date' | 'poster_path'>;
@@ -66,14 +67,15 @@ export async function liveSeasons(em: Em, titleId: string): Promise<SeasonRow[]>
     .where('title_id', '=', titleId)
     .where('deleted_at', 'is', null)
     .orderBy('season_number')
-    .execute();
+    .execute()
+    .then((rows) => rows.map(stamped));
 }
 
 /** The live episodes of a title (or of one of its seasons), by season and number. */
 export async function liveEpisodes(em: Em, titleId: string, seasonNumber?: number): Promise<EpisodeRow[]> {
   let q = db(em).selectFrom('episodes').selectAll().where('title_id', '=', titleId).where('deleted_at', 'is', null);
   if (seasonNumber !== undefined) q = q.where('season_number', '=', seasonNumber);
-  return q.orderBy('season_number').orderBy('episode_number').execute();
+  return (await q.orderBy('season_number').orderBy('episode_number').execute()).map(stamped);
 }
 
 /** A season by number, deleted or not (numbers are unique per title either way). */
@@ -83,7 +85,8 @@ export async function findSeason(em: Em, titleId: string, seasonNumber: number):
     .selectAll()
     .where('title_id', '=', titleId)
     .where('season_number', '=', seasonNumber)
-    .executeTakeFirst();
+    .executeTakeFirst()
+    .then((row) => row && stamped(row));
 }
 
 /** An episode by number, deleted or not. */
@@ -99,10 +102,11 @@ export async function findEpisode(
     .where('title_id', '=', titleId)
     .where('season_number', '=', seasonNumber)
     .where('episode_number', '=', episodeNumber)
-    .executeTakeFirst();
+    .executeTakeFirst()
+    .then((row) => row && stamped(row));
 }
 
-export type EpisodeRef = Pick<EpisodeRow, 'id' | 'season_number' | 'episode_number' | 'runtime'>;
+export type EpisodeRef = Pick<Selectable<DB['episodes']>, 'id' | 'season_number' | 'episode_number' | 'runtime'>;
 
 /** A live episode of the title by id, with its runtime (minutes): for playback and the library. */
 export async function findLiveEpisode(em: Em, titleId: string, episodeId: string): Promise<EpisodeRef | undefined> {

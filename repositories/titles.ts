@@ -59,6 +59,19 @@ export function toIso(value: Date | string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
 
+const STAMPS = ['created_at', 'updated_at', 'deleted_at', 'details_synced_at'] as const;
+type Stamp = (typeof STAMPS)[number];
+
+/** A row with its timestamps as ISO 8601 strings. */
+export type Stamped<R> = { [K in keyof R]: K extends Stamp ? (null extends R[K] ? string | null : string) : R[K] };
+
+/** Converts the row's timestamps (whichever it has) once, here, so no caller parses driver output. */
+export function stamped<R extends object>(row: R): Stamped<R> {
+  const out = { ...row } as Record<string, unknown>;
+  for (const key of STAMPS) if (key in out) out[key] = toIso(out[key] as string | null);
+  return out as Stamped<R>;
+}
+
 /** Live titles a viewer of this maturity level may see: the one visibility rule of the catalog. */
 export const isVisible = (level: number) => (eb: ExpressionBuilder<T, 't'>) =>
   eb.and([eb('t.deleted_at', 'is', null), eb('t.maturity_level', '<=', level)]);
