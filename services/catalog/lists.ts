@@ -4,14 +4,13 @@ import type { Static } from '@sinclair/typebox';
 import {
   type CardFilter,
   type CardOrder,
-  type CardRow,
   cardPage,
   countCards,
   countGenre,
   type GenreSort,
   genrePage,
-  type Page,
-} from '../../repositories/titles.ts';
+} from '../../repositories/title-lists.ts';
+import type { CardRow, Page } from '../../repositories/titles.ts';
 import type { Pagination } from '../../schemas/common.ts';
 import type { BrowseQuery } from '../../schemas/content.ts';
 import type { Deps } from '../deps.ts';
@@ -218,7 +217,7 @@ export async function newReleases(
   return serve(deps, viewer, entry, 'content');
 }
 
-// Trending: plays on this platform weighted down over days (repositories/titles.ts); titles nobody played
+// Trending: plays on this platform weighted down over days (repositories/title-lists.ts); titles nobody played
 // follow in popularity order, so the list is never empty.
 
 export async function trending(deps: ListDeps, viewer: Viewer | null, p: Page): Promise<Served<ContentList>> {
