@@ -1,12 +1,14 @@
 // The seasons of a series and their episodes (numbers unique per title, soft-deleted rows kept).
 import { defineEntity, p } from '@mikro-orm/core';
+import { Title } from './title.ts';
 
 export const SeasonSchema = defineEntity({
   name: 'Season',
   tableName: 'seasons',
   properties: {
     id: p.string().length(60).primary(),
-    titleId: p.string().length(40),
+    titleId: () =>
+      p.manyToOne(Title).fieldName('title_id').deleteRule('cascade').foreignKeyName('seasons_title_id_fkey'),
     tmdbId: p.integer().nullable(),
     seasonNumber: p.integer(),
     name: p.string().length(200),
@@ -19,6 +21,7 @@ export const SeasonSchema = defineEntity({
     updatedAt: p.datetime().defaultRaw('now()'),
     deletedAt: p.datetime().nullable(),
   },
+  uniques: [{ name: 'seasons_title_id_season_number_key', properties: ['titleId', 'seasonNumber'] }],
 });
 export class Season extends SeasonSchema.class {}
 SeasonSchema.setClass(Season);
@@ -28,7 +31,8 @@ export const EpisodeSchema = defineEntity({
   tableName: 'episodes',
   properties: {
     id: p.string().length(60).primary(),
-    titleId: p.string().length(40),
+    titleId: () =>
+      p.manyToOne(Title).fieldName('title_id').deleteRule('cascade').foreignKeyName('episodes_title_id_fkey'),
     tmdbId: p.integer().nullable(),
     seasonNumber: p.integer(),
     episodeNumber: p.integer(),
@@ -42,6 +46,12 @@ export const EpisodeSchema = defineEntity({
     updatedAt: p.datetime().defaultRaw('now()'),
     deletedAt: p.datetime().nullable(),
   },
+  uniques: [
+    {
+      name: 'episodes_title_id_season_number_episode_number_key',
+      properties: ['titleId', 'seasonNumber', 'episodeNumber'],
+    },
+  ],
 });
 export class Episode extends EpisodeSchema.class {}
 EpisodeSchema.setClass(Episode);
