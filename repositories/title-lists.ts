@@ -55,7 +55,8 @@ function filtered(em: Em, f: CardFilter): Q<object> {
   return q;
 }
 
-// Trending: plays on this platform, each weighted by exp(-age / 3 days), over the last 30 days.
+// Trending: plays on this platform, each weighted by exp(-age / 3 days), over the last 30 days. watch_history
+// belongs to the library and has no entity here, so its aggregate is a typed sql fragment.
 const DECAY_SECONDS = 3 * 86_400;
 const plays = sql<{
   title_id: string;
