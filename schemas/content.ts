@@ -69,24 +69,25 @@ export const SearchQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
 });
 
+/** One /search hit. */
+export const SearchResult = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  type: Kind,
+  match_score: Type.Number({ minimum: 0, maximum: 1 }),
+  thumbnail_url: Type.Union([Type.String(), Type.Null()]),
+  poster: Type.Union([Type.String(), Type.Null()]),
+  release_date: Type.Union([Type.String(), Type.Null()]),
+  release_year: Type.Union([Type.Integer(), Type.Null()]),
+  genres: Type.Array(Type.String()),
+  rating: Type.Number(),
+  certification: Type.String(),
+  is_series: Type.Boolean(),
+});
+
 export const SearchResponse = envelope(
   Type.Object({
-    results: Type.Array(
-      Type.Object({
-        id: Type.String(),
-        title: Type.String(),
-        type: Kind,
-        match_score: Type.Number({ minimum: 0, maximum: 1 }),
-        thumbnail_url: Type.Union([Type.String(), Type.Null()]),
-        poster: Type.Union([Type.String(), Type.Null()]),
-        release_date: Type.Union([Type.String(), Type.Null()]),
-        release_year: Type.Union([Type.Integer(), Type.Null()]),
-        genres: Type.Array(Type.String()),
-        rating: Type.Number(),
-        certification: Type.String(),
-        is_series: Type.Boolean(),
-      }),
-    ),
+    results: Type.Array(SearchResult),
     total_results: Type.Integer({ minimum: 0 }),
     query: Type.String(),
   }),

@@ -64,7 +64,7 @@ export const SearchMoviesQuery = Type.Object({
   ...pageQuery(50),
 });
 
-const Episode = Type.Object({
+export const Episode = Type.Object({
   id: Type.String(),
   name: Type.String(),
   overview: Type.String(),
@@ -76,7 +76,7 @@ const Episode = Type.Object({
   vote_average: Type.Number(),
 });
 
-const Season = Type.Object({
+export const Season = Type.Object({
   id: Type.String(),
   air_date: Nullable(Day),
   episode_count: Type.Integer(),

@@ -6,6 +6,7 @@ import { loadConfig } from '../services/config.ts';
 import { migrate, openOrm, type Em } from '../services/db/orm.ts';
 import { createMemoryCache } from '../services/cache/memory.ts';
 import { createTmdbClient } from '../services/tmdb/client.ts';
+import { syncedTitleIds } from '../repositories/titles.ts';
 import { parseContentId } from '../services/catalog/ids.ts';
 import { importFromTmdb } from '../services/catalog/tmdb-read.ts';
 
@@ -63,13 +64,7 @@ try {
     }
     console.log(`${name}: ${ids.size} titles listed so far`);
   }
-  const synced = new Set(
-    values.force
-      ? []
-      : (await em.execute<{ id: string }[]>('select id from titles where details_synced_at is not null')).map(
-          (r) => r.id,
-        ),
-  );
+  const synced = new Set(values.force ? [] : await syncedTitleIds(em));
   const todo = [...ids].filter((id) => !synced.has(id));
   console.log(`${ids.size - todo.length} already synced, ${todo.length} to import`);
   let done = 0;

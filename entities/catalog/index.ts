@@ -1,3 +1,13 @@
-// The catalog entities, collected for the ORM.
-export const catalogEntities = [];
-export type CatalogSchemas = never;
+// The catalog entities: titles and their genre rows, seasons, episodes, people and credits.
+import { Credit, type CreditSchema, Person, type PersonSchema } from './credit.ts';
+import { Episode, type EpisodeSchema, Season, type SeasonSchema } from './episode.ts';
+import { Title, TitleGenre, type TitleGenreSchema, type TitleSchema } from './title.ts';
+
+export const catalogEntities = [Title, TitleGenre, Season, Episode, Person, Credit];
+export type CatalogSchemas =
+  | typeof TitleSchema
+  | typeof TitleGenreSchema
+  | typeof SeasonSchema
+  | typeof EpisodeSchema
+  | typeof PersonSchema
+  | typeof CreditSchema;

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { envelope, errors } from '../../schemas/common.ts';
+import { listGenres } from '../../services/catalog/genres.ts';
 
 const GenresResponse = envelope(
   Type.Object({
@@ -16,10 +17,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     '/genres',
     { schema: { tags: ['movies'], summary: 'All genres', response: { 200: GenresResponse, ...errors(429) } } },
     async (request) => {
-      const genres = await app.cache.wrap('genres:all', 3600, () =>
-        request.em.execute<{ id: string; name: string }[]>('select id, name from genres order by name'),
-      );
-      return { success: true as const, data: { genres } };
+      return { success: true as const, data: { genres: await listGenres(request.deps) } };
     },
   );
 };

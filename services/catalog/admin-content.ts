@@ -1,10 +1,17 @@
 // Admin changes to titles: create local originals (movies and series with their seasons), replace or patch
 // the editable fields of any title (a TMDb copy too), soft delete, and the media processing status.
+import type { Static } from '@sinclair/typebox';
+import { titleExists } from '../../repositories/titles.ts';
+import { editableFields, insertLocalTitle, softDeleteTitle, writeEditable } from '../../repositories/titles-admin.ts';
 import type { Actor, Deps } from '../deps.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { maturityLevel } from './maturity.ts';
-import type { ContentCreateInput, ContentEditInput } from '../../schemas/admin-content.ts';
+import type {
+  ContentCreateInput,
+  ContentEditInput,
+  ProcessingStatus as ProcessingStatusSchema,
+} from '../../schemas/admin-content.ts';
 import {
   applyChange,
   checkCast,
@@ -67,27 +74,7 @@ function overlay(base: TitleFields, input: ContentEditInput, genreIds: number[] 
 
 async function writeTitle(tx: Em, id: string, fields: TitleFields): Promise<void> {
   const level = maturityLevel(fields.certification);
-  await tx.execute(
-    `update titles set title = ?, original_title = ?, original_language = ?, overview = ?, release_date = ?, runtime = ?, genre_ids = ?::integer[],
-       certification = ?, maturity_level = ?, popularity = ?, poster_path = ?, backdrop_path = ?, homepage = ?, updated_at = now()
-     where id = ?`,
-    [
-      fields.title,
-      fields.original_title,
-      fields.original_language,
-      fields.overview,
-      fields.release_date,
-      fields.runtime,
-      `{${fields.genre_ids.join(',')}}`,
-      fields.certification,
-      level,
-      fields.popularity,
-      fields.poster_path,
-      fields.backdrop_path,
-      fields.homepage,
-      id,
-    ],
-  );
+  await writeEditable(tx, id, { ...fields, maturity_level: level });
   await syncTitleGenres(tx, id, fields.genre_ids, fields.popularity, level);
 }
 
@@ -115,10 +102,7 @@ export async function createContent(deps: Deps, actor: Actor, input: ContentCrea
   const fields = overlay({ title: input.title, ...EMPTY }, editable, genreIds);
   const id = newContentId();
   await applyChange(deps, actor, async (tx) => {
-    await tx.execute(
-      `insert into titles (id, kind, source, title, season_count, episode_count) values (?, ?, 'local', ?, ?, ?)`,
-      [id, type, fields.title, type === 'series' ? 0 : null, type === 'series' ? 0 : null],
-    );
+    await insertLocalTitle(tx, id, type, fields.title);
     await writeTitle(tx, id, fields);
     await writeCredits(tx, id, editable);
     await refreshSearch(tx, id);
@@ -138,8 +122,6 @@ export async function createContent(deps: Deps, actor: Actor, input: ContentCrea
   return getContentView(deps.em, id);
 }
 
-type TitleRow = Omit<TitleFields, 'release_date'> & { release_date: unknown };
-
 /** PUT (`replace`: omitted optional fields are cleared) and PATCH (`merge`: only the fields sent change). */
 export async function editContent(
   deps: Deps,
@@ -153,17 +135,7 @@ export async function editContent(
   const effective: ContentEditInput = mode === 'replace' ? { cast: [], directors: [], ...input } : input;
   await applyChange(deps, actor, async (tx) => {
     await lockTitle(tx, id);
-    const rows = await tx.execute<TitleRow[]>(
-      `select title, original_title, original_language, overview, to_char(release_date, 'YYYY-MM-DD') as release_date, runtime, genre_ids, certification,
-         popularity, poster_path, backdrop_path, homepage from titles where id = ?`,
-      [id],
-    );
-    const current: TitleFields = {
-      ...rows[0],
-      release_date: (rows[0].release_date as string | null) ?? null,
-      genre_ids: (rows[0].genre_ids ?? []).map(Number),
-      popularity: Number(rows[0].popularity),
-    };
+    const current: TitleFields = await editableFields(tx, id);
     const base = mode === 'replace' ? { title: current.title, ...EMPTY } : current;
     await writeTitle(tx, id, overlay(base, effective, genreIds ?? (mode === 'replace' ? [] : undefined)));
     await writeCredits(tx, id, effective);
@@ -183,8 +155,7 @@ export async function editContent(
 export async function deleteContent(deps: Deps, actor: Actor, id: string): Promise<void> {
   await applyChange(deps, actor, async (tx) => {
     const title = await lockTitle(tx, id);
-    await tx.execute('update titles set deleted_at = now(), updated_at = now() where id = ?', [id]);
-    await tx.execute('delete from title_genres where title_id = ?', [id]);
+    await softDeleteTitle(tx, id);
     return {
       result: undefined,
       change: { action: 'admin.content_deleted', titleId: id, details: { source: title.source } },
@@ -192,26 +163,14 @@ export async function deleteContent(deps: Deps, actor: Actor, id: string): Promi
   });
 }
 
-export interface ProcessingStatus {
-  content_id: string;
-  status: 'no_media' | 'uploading' | 'processing' | 'ready' | 'failed';
-  progress: number;
-  stages: Record<
-    'upload' | 'encoding' | 'thumbnail_generation' | 'cdn_distribution',
-    'pending' | 'in_progress' | 'completed' | 'failed'
-  >;
-  estimated_completion: string | null;
-}
+export type ProcessingStatus = Static<typeof ProcessingStatusSchema>;
 
 /**
  * Media processing state of a title. No media pipeline exists yet, so every title honestly reports
  * `no_media` with all stages pending rather than a made-up progress.
  */
 export async function processingStatus(deps: Pick<Deps, 'em'>, id: string): Promise<ProcessingStatus> {
-  const rows = await deps.em.execute<{ id: string }[]>('select id from titles where id = ? and deleted_at is null', [
-    id,
-  ]);
-  if (!rows[0]) throw new AppError('NOT_FOUND', 'Content not found');
+  if (!(await titleExists(deps.em, id))) throw new AppError('NOT_FOUND', 'Content not found');
   return {
     content_id: id,
     status: 'no_media',

@@ -1,5 +1,18 @@
 // Admin changes to the seasons and episodes of a series: create, replace, patch and soft delete, keeping
 // seasons.episode_count and titles.season_count / episode_count right in the same transaction.
+import {
+  type EpisodeFields,
+  findEpisode,
+  findSeason,
+  insertEpisodeRow,
+  insertSeasonRow,
+  type SeasonFields,
+  softDeleteEpisode,
+  softDeleteSeason,
+  updateEpisode,
+  updateSeason,
+} from '../../repositories/episodes.ts';
+import { touchTitle } from '../../repositories/titles-admin.ts';
 import type { Actor, Deps } from '../deps.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
@@ -42,106 +55,80 @@ function checkEpisodeNumbers(episodes: ReadonlyArray<EpisodeCreateInput>, prefix
  */
 export async function insertSeason(tx: Em, titleId: string, input: SeasonCreateInput): Promise<void> {
   const n = input.season_number;
-  const values = [
-    input.name ?? (n === 0 ? 'Specials' : `Season ${n}`),
-    input.overview ?? null,
-    input.air_date ?? null,
-    input.poster_url ?? null,
-  ];
-  const existing = await tx.execute<{ id: string; deleted_at: unknown }[]>(
-    'select id, deleted_at from seasons where title_id = ? and season_number = ?',
-    [titleId, n],
-  );
-  if (existing[0] && existing[0].deleted_at === null) throw conflict(`Season ${n} already exists`, 'season_number');
-  if (existing[0]) {
-    await tx.execute(
-      'update seasons set name = ?, overview = ?, air_date = ?, poster_path = ?, deleted_at = null, updated_at = now() where id = ?',
-      [...values, existing[0].id],
-    );
-  } else {
-    await tx.execute(
-      'insert into seasons (id, title_id, season_number, name, overview, air_date, poster_path) values (?, ?, ?, ?, ?, ?, ?)',
-      [newSeasonId(), titleId, n, ...values],
-    );
-  }
+  const fields = {
+    name: input.name ?? (n === 0 ? 'Specials' : `Season ${n}`),
+    overview: input.overview ?? null,
+    air_date: input.air_date ?? null,
+    poster_path: input.poster_url ?? null,
+  };
+  const existing = await findSeason(tx, titleId, n);
+  if (existing && existing.deleted_at === null) throw conflict(`Season ${n} already exists`, 'season_number');
+  if (existing) await updateSeason(tx, existing.id, fields, true);
+  else await insertSeasonRow(tx, { id: newSeasonId(), title_id: titleId, season_number: n, ...fields });
   for (const episode of input.episodes ?? []) await insertEpisode(tx, titleId, n, episode);
 }
 
 async function insertEpisode(tx: Em, titleId: string, seasonNumber: number, input: EpisodeCreateInput): Promise<void> {
   const n = input.episode_number;
-  const values = [
-    input.name ?? `Episode ${n}`,
-    input.overview ?? null,
-    input.air_date ?? null,
-    input.runtime ?? null,
-    input.still_url ?? null,
-  ];
-  const existing = await tx.execute<{ id: string; deleted_at: unknown }[]>(
-    'select id, deleted_at from episodes where title_id = ? and season_number = ? and episode_number = ?',
-    [titleId, seasonNumber, n],
-  );
-  if (existing[0] && existing[0].deleted_at === null)
+  const fields = {
+    name: input.name ?? `Episode ${n}`,
+    overview: input.overview ?? null,
+    air_date: input.air_date ?? null,
+    runtime: input.runtime ?? null,
+    still_path: input.still_url ?? null,
+  };
+  const existing = await findEpisode(tx, titleId, seasonNumber, n);
+  if (existing && existing.deleted_at === null)
     throw conflict(`Episode ${n} of season ${seasonNumber} already exists`, 'episode_number');
-  if (existing[0]) {
-    await tx.execute(
-      'update episodes set name = ?, overview = ?, air_date = ?, runtime = ?, still_path = ?, deleted_at = null, updated_at = now() where id = ?',
-      [...values, existing[0].id],
-    );
-  } else {
-    await tx.execute(
-      'insert into episodes (id, title_id, season_number, episode_number, name, overview, air_date, runtime, still_path) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [newEpisodeId(), titleId, seasonNumber, n, ...values],
-    );
-  }
+  if (existing) await updateEpisode(tx, existing.id, fields, true);
+  else
+    await insertEpisodeRow(tx, {
+      id: newEpisodeId(),
+      title_id: titleId,
+      season_number: seasonNumber,
+      episode_number: n,
+      ...fields,
+    });
 }
 
 async function requireSeason(tx: Em, titleId: string, seasonNumber: number): Promise<string> {
-  const rows = await tx.execute<{ id: string }[]>(
-    'select id from seasons where title_id = ? and season_number = ? and deleted_at is null',
-    [titleId, seasonNumber],
-  );
-  if (!rows[0]) throw new AppError('NOT_FOUND', 'Season not found');
-  return rows[0].id;
+  const season = await findSeason(tx, titleId, seasonNumber);
+  if (!season || season.deleted_at !== null) throw new AppError('NOT_FOUND', 'Season not found');
+  return season.id;
 }
 
 async function requireEpisode(tx: Em, titleId: string, seasonNumber: number, episodeNumber: number): Promise<string> {
   await requireSeason(tx, titleId, seasonNumber);
-  const rows = await tx.execute<{ id: string }[]>(
-    'select id from episodes where title_id = ? and season_number = ? and episode_number = ? and deleted_at is null',
-    [titleId, seasonNumber, episodeNumber],
-  );
-  if (!rows[0]) throw new AppError('NOT_FOUND', 'Episode not found');
-  return rows[0].id;
+  const episode = await findEpisode(tx, titleId, seasonNumber, episodeNumber);
+  if (!episode || episode.deleted_at !== null) throw new AppError('NOT_FOUND', 'Episode not found');
+  return episode.id;
 }
 
 /**
- * The SET clause for an edit: `replace` writes every editable column (omitted ones become null),
- * `merge` only the ones sent. Columns come from a fixed map, never from the body's keys directly.
+ * The fields an edit writes: `replace` every editable one (omitted ones become null), `merge` only the ones
+ * sent. Columns come from a fixed map, never from the body's keys directly.
  */
-function assignments(
+function assignments<C extends string>(
   input: Record<string, unknown>,
-  columns: Record<string, string>,
+  columns: Record<string, C>,
   mode: 'replace' | 'merge',
-): { sql: string; params: unknown[] } {
-  const parts: string[] = [];
-  const params: unknown[] = [];
+): Partial<Record<C, unknown>> {
+  const out: Partial<Record<C, unknown>> = {};
   for (const [field, column] of Object.entries(columns)) {
     if (mode === 'merge' && input[field] === undefined) continue;
-    parts.push(`${column} = ?`);
-    params.push(input[field] ?? null);
+    out[column] = input[field] ?? null;
   }
-  parts.push('updated_at = now()');
-  return { sql: parts.join(', '), params };
+  return out;
 }
 
-const SEASON_COLUMNS = { name: 'name', overview: 'overview', air_date: 'air_date', poster_url: 'poster_path' };
+const SEASON_COLUMNS = { name: 'name', overview: 'overview', air_date: 'air_date', poster_url: 'poster_path' } as const;
 const EPISODE_COLUMNS = {
   name: 'name',
   overview: 'overview',
   air_date: 'air_date',
   runtime: 'runtime',
   still_url: 'still_path',
-};
+} as const;
 
 export async function createSeason(
   deps: Deps,
@@ -178,9 +165,8 @@ export async function editSeason(
   await applyChange(deps, actor, async (tx) => {
     await lockSeries(tx, titleId);
     const seasonId = await requireSeason(tx, titleId, seasonNumber);
-    const set = assignments(input, SEASON_COLUMNS, mode);
-    await tx.execute(`update seasons set ${set.sql} where id = ?`, [...set.params, seasonId]);
-    await tx.execute('update titles set updated_at = now() where id = ?', [titleId]);
+    await updateSeason(tx, seasonId, assignments(input, SEASON_COLUMNS, mode) as SeasonFields);
+    await touchTitle(tx, titleId);
     return {
       result: undefined,
       change: {
@@ -198,11 +184,7 @@ export async function deleteSeason(deps: Deps, actor: Actor, titleId: string, se
   await applyChange(deps, actor, async (tx) => {
     await lockSeries(tx, titleId);
     const seasonId = await requireSeason(tx, titleId, seasonNumber);
-    await tx.execute(
-      'update episodes set deleted_at = now(), updated_at = now() where title_id = ? and season_number = ? and deleted_at is null',
-      [titleId, seasonNumber],
-    );
-    await tx.execute('update seasons set deleted_at = now(), updated_at = now() where id = ?', [seasonId]);
+    await softDeleteSeason(tx, titleId, seasonNumber, seasonId);
     await recount(tx, titleId);
     return {
       result: undefined,
@@ -251,9 +233,8 @@ export async function editEpisode(
   await applyChange(deps, actor, async (tx) => {
     await lockSeries(tx, titleId);
     const episodeId = await requireEpisode(tx, titleId, seasonNumber, episodeNumber);
-    const set = assignments(input, EPISODE_COLUMNS, mode);
-    await tx.execute(`update episodes set ${set.sql} where id = ?`, [...set.params, episodeId]);
-    await tx.execute('update titles set updated_at = now() where id = ?', [titleId]);
+    await updateEpisode(tx, episodeId, assignments(input, EPISODE_COLUMNS, mode) as EpisodeFields);
+    await touchTitle(tx, titleId);
     return {
       result: undefined,
       change: {
@@ -281,7 +262,7 @@ export async function deleteEpisode(
   await applyChange(deps, actor, async (tx) => {
     await lockSeries(tx, titleId);
     const episodeId = await requireEpisode(tx, titleId, seasonNumber, episodeNumber);
-    await tx.execute('update episodes set deleted_at = now(), updated_at = now() where id = ?', [episodeId]);
+    await softDeleteEpisode(tx, episodeId);
     await recount(tx, titleId);
     return {
       result: undefined,

@@ -1,20 +1,19 @@
 // Write helpers shared by the admin content services: row locking, genre checks, title_genres and credits
 // sync, season/episode counters, and what runs after every admin change (audit, cache invalidation).
 import { randomBytes } from 'node:crypto';
+import { deleteCredits, findPersonByName, insertCredits, insertPerson } from '../../repositories/credits.ts';
+import { refreshSearchVectors, replaceTitleGenres } from '../../repositories/title-store.ts';
+import { knownGenreIds } from '../../repositories/titles.ts';
+import { type LockedTitle, lockLiveTitle } from '../../repositories/titles-admin.ts';
 import type { Actor, Deps } from '../deps.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { audit } from '../audit.ts';
 import { invalidateCatalog } from './cache.ts';
-import { refreshSearchVectors } from './search-index.ts';
 
 export type Kind = 'movie' | 'series';
-
-export interface LockedTitle {
-  id: string;
-  kind: Kind;
-  source: 'tmdb' | 'local';
-}
+export type { LockedTitle };
+export { recount } from '../../repositories/episodes.ts';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -37,12 +36,9 @@ const notFound = (what = 'Content'): AppError => new AppError('NOT_FOUND', `${wh
  * takes this lock first, so concurrent edits of one title queue and the counters they recompute stay right.
  */
 export async function lockTitle(tx: Em, id: string): Promise<LockedTitle> {
-  const rows = await tx.execute<LockedTitle[]>(
-    'select id, kind, source from titles where id = ? and deleted_at is null for update',
-    [id],
-  );
-  if (!rows[0]) throw notFound();
-  return rows[0];
+  const title = await lockLiveTitle(tx, id);
+  if (!title) throw notFound();
+  return title;
 }
 
 export async function lockSeries(tx: Em, id: string): Promise<LockedTitle> {
@@ -58,11 +54,7 @@ export async function lockSeries(tx: Em, id: string): Promise<LockedTitle> {
 export async function checkGenres(em: Em, ids: ReadonlyArray<number | string>): Promise<number[]> {
   const wanted = [...new Set(ids.map((id) => String(Number(id))))];
   if (wanted.length === 0) return [];
-  const rows = await em.execute<{ id: string }[]>(
-    `select id from genres where id in (${wanted.map(() => '?').join(',')})`,
-    wanted,
-  );
-  const known = new Set(rows.map((r) => String(r.id)));
+  const known = await knownGenreIds(em, wanted);
   const unknown = wanted.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new AppError('INVALID_REQUEST', 'Unknown genre ids', {
@@ -73,23 +65,7 @@ export async function checkGenres(em: Em, ids: ReadonlyArray<number | string>): 
 }
 
 /** title_genres carries the browse sort keys, so it is rewritten whenever genres, popularity or rating change. */
-export async function syncTitleGenres(
-  tx: Em,
-  titleId: string,
-  genreIds: number[],
-  popularity: number,
-  maturityLevel: number,
-): Promise<void> {
-  await tx.execute('delete from title_genres where title_id = ?', [titleId]);
-  for (const genreId of genreIds) {
-    await tx.execute('insert into title_genres (genre_id, title_id, popularity, maturity_level) values (?, ?, ?, ?)', [
-      genreId,
-      titleId,
-      popularity,
-      maturityLevel,
-    ]);
-  }
-}
+export const syncTitleGenres = replaceTitleGenres;
 
 export interface CastMember {
   name: string;
@@ -116,13 +92,10 @@ export function checkCast(cast: ReadonlyArray<CastMember> | undefined): void {
  */
 async function personFor(tx: Em, name: string): Promise<string> {
   const trimmed = name.trim();
-  const rows = await tx.execute<{ id: string }[]>(
-    'select id from people where name = ? order by (tmdb_id is null), id limit 1',
-    [trimmed],
-  );
-  if (rows[0]) return rows[0].id;
+  const found = await findPersonByName(tx, trimmed);
+  if (found) return found;
   const id = `p-${crypto.randomUUID()}`;
-  await tx.execute('insert into people (id, name) values (?, ?)', [id, trimmed]);
+  await insertPerson(tx, id, trimmed);
   return id;
 }
 
@@ -132,37 +105,22 @@ export async function replaceCredits(
   role: 'cast' | 'director',
   people: ReadonlyArray<CastMember>,
 ): Promise<void> {
-  await tx.execute('delete from credits where title_id = ? and role = ?', [titleId, role]);
+  await deleteCredits(tx, [titleId], role);
   const done = new Set<string>();
+  const credits = [];
   for (const [ord, member] of people.entries()) {
     const personId = await personFor(tx, member.name);
     if (done.has(personId)) continue;
     done.add(personId);
-    await tx.execute('insert into credits (title_id, person_id, role, character, ord) values (?, ?, ?, ?, ?)', [
-      titleId,
-      personId,
+    credits.push({
+      title_id: titleId,
+      person_id: personId,
       role,
-      role === 'cast' ? (member.character ?? null) : null,
+      character: role === 'cast' ? (member.character ?? null) : null,
       ord,
-    ]);
+    });
   }
-}
-
-/** Recomputes seasons.episode_count and titles.season_count / episode_count from live rows (specials, season 0, not counted on the title). */
-export async function recount(tx: Em, titleId: string): Promise<void> {
-  await tx.execute(
-    `update seasons s set episode_count = (select count(*) from episodes e where e.title_id = s.title_id and e.season_number = s.season_number and e.deleted_at is null)
-     where s.title_id = ?`,
-    [titleId],
-  );
-  await tx.execute(
-    `update titles set
-       season_count = (select count(*) from seasons where title_id = ? and deleted_at is null and season_number > 0),
-       episode_count = (select coalesce(sum(episode_count), 0) from seasons where title_id = ? and deleted_at is null and season_number > 0),
-       updated_at = now()
-     where id = ?`,
-    [titleId, titleId, titleId],
-  );
+  await insertCredits(tx, credits);
 }
 
 export interface Change {
@@ -171,10 +129,10 @@ export interface Change {
   details?: Record<string, unknown>;
 }
 
-/** Runs a change in one transaction with its audit row, then drops the cached catalog lists it may affect. */
 /** Title, credits and genres feed the search index; it is rebuilt in the same transaction as they change. */
 export const refreshSearch = (tx: Em, titleId: string): Promise<void> => refreshSearchVectors(tx, [titleId]);
 
+/** Runs a change in one transaction with its audit row, then drops the cached catalog lists it may affect. */
 export async function applyChange<T>(
   deps: Deps,
   actor: Actor,
@@ -197,19 +155,6 @@ export async function applyChange<T>(
   });
   await invalidateCatalog(deps.cache, change.titleId);
   return result;
-}
-
-/** A date column as YYYY-MM-DD whatever the driver returns (string or Date). */
-export function day(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  return String(value).slice(0, 10);
-}
-
-/** A timestamptz column as ISO 8601 (PGlite and pg return strings in different shapes). */
-export function iso(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  return new Date(value as string).toISOString();
 }
 
 /** Stored image values: TMDb keeps a path (`/abc.jpg`), local titles a full https URL. */

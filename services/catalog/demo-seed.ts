@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lockCatalogSeed } from '../../repositories/title-store.ts';
+import { hasAnyTitle } from '../../repositories/titles.ts';
 import type { Em } from '../db/orm.ts';
 import { ALL_GENRES } from './genres.ts';
 import { tmdbContentId } from './ids.ts';
@@ -142,9 +144,8 @@ export async function loadDemoCatalog(file = DEMO_CATALOG_FILE): Promise<DemoTit
  */
 export async function seedDemoCatalog(em: Em, titles: DemoTitle[]): Promise<number> {
   return em.transactional(async (tx) => {
-    await tx.execute('select pg_advisory_xact_lock(727001)');
-    const existing = await tx.execute<{ n: number }[]>('select 1 as n from titles limit 1');
-    if (existing.length > 0) return 0;
+    await lockCatalogSeed(tx as Em);
+    if (await hasAnyTitle(tx as Em)) return 0;
     await upsertTitles(tx as Em, titles.map(demoTitleInput));
     return titles.length;
   });

@@ -1,72 +1,23 @@
 // One title in the seed 003 MOVIE_DETAILS shape (series with seasons and episodes, cast, reviews,
 // same-genre recommendations), from the local tables, cached per maturity level; flags per request.
+import type { Static } from '@sinclair/typebox';
+import { billedCredits } from '../../repositories/credits.ts';
+import { liveEpisodes, liveSeasons } from '../../repositories/episodes.ts';
+import { findDetailsRow, sameGenreCards, voteCounts } from '../../repositories/titles.ts';
+import type { Episode as EpisodeSchema, MovieDetails, Season as SeasonSchema } from '../../schemas/movies.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import type { Viewer } from '../profiles/viewer.ts';
-import { NO_FLAGS, personalFlags, type PersonalFlags } from '../library/flags.ts';
+import { NO_FLAGS, personalFlags } from '../library/flags.ts';
 import { maturityLevel } from './maturity.ts';
-import { CARD_COLUMNS, genreList, image, isoDay, round, toCard, type Card, type CardRow } from './cards.ts';
+import { genreList, image, round, toCard, type Card } from './cards.ts';
 import { cachedRead, detailsKey, entryForm, envelopeJson, TTL } from './cache.ts';
 import { levelOf, type ListDeps, type Served } from './lists.ts';
 
-export interface Episode {
-  id: string;
-  name: string;
-  overview: string;
-  air_date: string | null;
-  episode_number: number;
-  runtime: number | null;
-  season_number: number;
-  still_path: string | null;
-  vote_average: number;
-}
-
-export interface Season {
-  id: string;
-  air_date: string | null;
-  episode_count: number;
-  name: string;
-  overview: string;
-  poster_path: string | null;
-  season_number: number;
-  vote_average: number;
-  episodes: Episode[];
-}
-
-export interface Details extends PersonalFlags {
-  id: string;
-  is_series: boolean;
-  title: string;
-  original_title: string | null;
-  language: string | null;
-  original_language: string | null;
-  release_date: string | null;
-  rating: number;
-  vote_count: number;
-  runtime: number | null;
-  certification: string;
-  network: string | null;
-  network_logo: string | null;
-  backdrop_url: string | null;
-  poster_url: string | null;
-  genres: string[];
-  synopsis: string;
-  homepage: string | null;
-  directors: string[];
-  seasons: Season[];
-  cast: Array<{ id: string; name: string; profile_path: string | null; character: string | null; order: number }>;
-  reviews: Array<{
-    id: string;
-    author: string;
-    avatar: string | null;
-    rating: number | null;
-    content: string;
-    created_at: string;
-  }>;
-  recommendations: Card[];
-  upvotes: number;
-  downvotes: number;
-}
+export type Episode = Static<typeof EpisodeSchema>;
+export type Season = Static<typeof SeasonSchema>;
+/** MOVIE_DETAILS; its recommendations are cards (the schema refers to MovieCard by $ref). */
+export type Details = Omit<Static<typeof MovieDetails>, 'recommendations'> & { recommendations: Card[] };
 
 const languages = new Intl.DisplayNames(['en'], { type: 'language' });
 
@@ -79,58 +30,16 @@ export function languageName(code: string | null): string | null {
   }
 }
 
-interface TitleRow extends CardRow {
-  original_title: string | null;
-  original_language: string | null;
-  vote_count: number;
-  homepage: string | null;
-  network: string | null;
-  network_logo_path: string | null;
-}
-
-/** Up/down ratings of the title. */
-async function voteCounts(em: Em, id: string): Promise<{ up: number; down: number }> {
-  const [row] = await em.execute<{ up: string | number; down: string | number }[]>(
-    `select count(*) filter (where rating = 'up') as up, count(*) filter (where rating = 'down') as down from ratings where title_id = ?`,
-    [id],
-  );
-  return { up: Number(row?.up ?? 0), down: Number(row?.down ?? 0) };
-}
-
 /** Reads the details from the local tables; null when the title does not exist (or is deleted). */
 export async function loadLocalDetails(em: Em, id: string, level: number): Promise<Details | null> {
-  const rows = await em.execute<TitleRow[]>(
-    `select ${CARD_COLUMNS}, t.original_title, t.original_language, t.vote_count, t.homepage, t.network, t.network_logo_path
-     from titles t where t.id = ? and t.deleted_at is null`,
-    [id],
-  );
-  const t = rows[0];
+  const t = await findDetailsRow(em, id);
   if (!t) return null;
+  const series = t.kind === 'series';
   const [seasons, episodes, credits, recs, votes] = await Promise.all([
-    t.kind === 'series'
-      ? em.execute<any[]>(
-          'select id, season_number, name, overview, air_date, poster_path, vote_average, episode_count from seasons where title_id = ? and deleted_at is null order by season_number',
-          [id],
-        )
-      : [],
-    t.kind === 'series'
-      ? em.execute<any[]>(
-          'select id, season_number, episode_number, name, overview, air_date, runtime, still_path, vote_average from episodes where title_id = ? and deleted_at is null order by season_number, episode_number',
-          [id],
-        )
-      : [],
-    em.execute<any[]>(
-      'select p.id, p.name, p.profile_path, c.role, c.character, c.ord from credits c join people p on p.id = c.person_id where c.title_id = ? order by c.role, c.ord limit 60',
-      [id],
-    ),
-    // Same-genre titles, most shared genres first, then popularity; never above the viewer's ceiling.
-    t.genre_ids.length === 0
-      ? []
-      : em.execute<CardRow[]>(
-          `select ${CARD_COLUMNS} from titles t where t.deleted_at is null and t.maturity_level <= ? and t.id <> ? and t.genre_ids && ?::int[]
-           order by cardinality(array(select unnest(t.genre_ids) intersect select unnest(?::int[]))) desc, t.popularity desc, t.id limit 10`,
-          [level, id, `{${t.genre_ids.join(',')}}`, `{${t.genre_ids.join(',')}}`],
-        ),
+    series ? liveSeasons(em, id) : [],
+    series ? liveEpisodes(em, id) : [],
+    billedCredits(em, id),
+    sameGenreCards(em, id, t.genre_ids, level),
     voteCounts(em, id),
   ]);
   const episodesOf = new Map<number, Episode[]>();
@@ -140,7 +49,7 @@ export async function loadLocalDetails(em: Em, id: string, level: number): Promi
       id: e.id,
       name: e.name,
       overview: e.overview ?? '',
-      air_date: isoDay(e.air_date),
+      air_date: e.air_date,
       episode_number: e.episode_number,
       runtime: e.runtime,
       season_number: e.season_number,
@@ -172,7 +81,7 @@ export async function loadLocalDetails(em: Em, id: string, level: number): Promi
     directors: credits.filter((c) => c.role === 'director').map((c) => c.name),
     seasons: seasons.map((s) => ({
       id: s.id,
-      air_date: isoDay(s.air_date),
+      air_date: s.air_date,
       episode_count: s.episode_count,
       name: s.name,
       overview: s.overview ?? '',

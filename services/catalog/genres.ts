@@ -1,4 +1,7 @@
-// TMDb's movie and TV genre lists (ids and names exactly as TMDb publishes them) and their union by id.
+// TMDb's movie and TV genre lists (ids and names exactly as TMDb publishes them), their union by id, and
+// the stored genres list.
+import { allGenres } from '../../repositories/titles.ts';
+import type { Deps } from '../deps.ts';
 
 export type Genre = { id: number; name: string };
 
@@ -49,3 +52,7 @@ for (const genre of MOVIE_GENRES) byId.set(genre.id, genre);
 
 /** Every genre id from both lists once; where an id is in both, the movie name is kept. */
 export const ALL_GENRES: ReadonlyArray<Genre> = [...byId.values()].sort((a, b) => a.id - b.id);
+
+/** GET /movies/genres: the genres table by name (ids as strings, as stored), cached for an hour. */
+export const listGenres = (deps: Pick<Deps, 'em' | 'cache'>): Promise<Array<{ id: string; name: string }>> =>
+  deps.cache.wrap('genres:all', 3600, () => allGenres(deps.em));

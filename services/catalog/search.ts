@@ -1,9 +1,12 @@
 // Catalog search in the database: full-text over titles.search_vector (title, original title, cast,
 // directors, genres; word prefixes) plus trigram word similarity on titles, so typos still match.
 // Ranked by relevance (an exact title first), then popularity.
+import type { Static } from '@sinclair/typebox';
+import { rankCandidates, type ScoredRow } from '../../repositories/titles-search.ts';
+import type { SearchResponse, SearchResult as SearchResultSchema } from '../../schemas/content.ts';
 import type { Em } from '../db/orm.ts';
 import type { Viewer } from '../profiles/viewer.ts';
-import { CARD_COLUMNS, isoDay, toCard, type Card, type CardRow } from './cards.ts';
+import { toCard, yearOf } from './cards.ts';
 import { cachedRead, TTL } from './cache.ts';
 import { levelOf, pageInfo, serve, type ListDeps, type MovieList, type Page, type Served } from './lists.ts';
 
@@ -14,8 +17,6 @@ export interface SearchOptions {
   limit: number;
   offset: number;
 }
-
-type ScoredRow = CardRow & { score: number };
 
 /** Lower-cased words of the query as a prefix tsquery ("al pacino" → "al:* & pacino:*"); null when none. */
 export function prefixQuery(q: string): string | null {
@@ -43,59 +44,26 @@ export async function searchTitles(em: Em, o: SearchOptions): Promise<{ rows: Sc
   const tsq = prefixQuery(raw);
   // Full-text first; the trigram branch (typo tolerance, the costlier index) joins only when the words
   // alone do not fill the requested page.
+  const ranked = (trigram: boolean) =>
+    rankCandidates(em, {
+      raw,
+      tsq,
+      trigram,
+      level: o.level,
+      kind: o.type,
+      candidates: candidatesFor(o),
+      limit: o.limit,
+      offset: o.offset,
+    });
   if (tsq) {
-    const words = await rankCandidates(em, o, raw, tsq, false);
+    const words = await ranked(false);
     if (words.total >= o.offset + o.limit || raw.length < 4) return words;
   }
   if (raw.length < 4) return { rows: [], total: 0 };
-  return rankCandidates(em, o, raw, tsq, true);
+  return ranked(true);
 }
 
-async function rankCandidates(
-  em: Em,
-  o: SearchOptions,
-  raw: string,
-  tsq: string | null,
-  trigram: boolean,
-): Promise<{ rows: ScoredRow[]; total: number }> {
-  const filter = `t.deleted_at is null and t.maturity_level <= ? ${o.type ? 'and t.kind = ?' : ''}`;
-  const filterParams = [o.level, ...(o.type ? [o.type] : [])];
-  const candidates = candidatesFor(o);
-  // The exact title is always a candidate, however many more popular titles share its words.
-  const branches: string[] = [`(select t.id from titles t where lower(t.title) = ? and ${filter})`];
-  const params: unknown[] = [raw, ...filterParams];
-  if (tsq) {
-    branches.push(
-      `(select t.id from titles t where t.search_vector @@ to_tsquery('simple', ?) and ${filter} order by t.popularity desc limit ${candidates})`,
-    );
-    params.push(tsq, ...filterParams);
-  }
-  if (trigram) {
-    branches.push(`(select t.id from titles t where ? <% lower(t.title) and ${filter} limit ${candidates})`);
-    params.push(raw, ...filterParams);
-  }
-  // Scores: 1 for an exact title; else the better of the title's trigram closeness and the full-text rank
-  // (title words weigh most, then cast and directors, then genres), both below 1.
-  const rank = tsq ? `least(ts_rank(t.search_vector, to_tsquery('simple', ?)), 1.0) * 0.9` : '0';
-  const rows = await em.execute<Array<ScoredRow & { total: string | number }>>(
-    `with c as (${branches.join(' union ')})
-     select ${CARD_COLUMNS}, count(*) over () as total,
-       case when lower(t.title) = ? or lower(t.original_title) = ? then 1.0
-         else greatest(0.7 * word_similarity(?, lower(t.title)) + 0.3 * similarity(?, lower(t.title)), ${rank}) end as score
-     from c join titles t on t.id = c.id
-     order by score desc, t.popularity desc, t.id limit ? offset ?`,
-    [...params, raw, raw, raw, raw, ...(tsq ? [tsq] : []), o.limit, o.offset],
-  );
-  if (rows.length > 0 || o.offset === 0) return { rows, total: Number(rows[0]?.total ?? 0) };
-  // Past the last page: the window count is not there, so count the candidates alone.
-  const [n] = await em.execute<{ n: string | number }[]>(
-    `select count(*) as n from (${branches.join(' union ')}) c`,
-    params,
-  );
-  return { rows, total: Number(n?.n ?? 0) };
-}
-
-const score = (s: number): number => Math.max(0, Math.min(1, Math.round(Number(s) * 1000) / 1000));
+const score = (s: number): number => Math.max(0, Math.min(1, Math.round(s * 1000) / 1000));
 
 /** GET /movies/search: MOVIE_LIST, paginated. */
 export async function searchMovies(
@@ -113,26 +81,12 @@ export async function searchMovies(
   return serve(deps, viewer, entry, 'movies');
 }
 
-export interface SearchResult {
-  id: string;
-  title: string;
-  type: 'movie' | 'series';
-  match_score: number;
-  thumbnail_url: string | null;
-  poster: string | null;
-  release_date: string | null;
-  release_year: number | null;
-  genres: string[];
-  rating: number;
-  certification: string;
-  is_series: boolean;
-}
+export type SearchResult = Static<typeof SearchResultSchema>;
 
-export type SearchResults = { results: SearchResult[]; total_results: number; query: string };
+export type SearchResults = Static<typeof SearchResponse>['data'];
 
 const toResult = (row: ScoredRow): SearchResult => {
-  const card: Card = toCard(row);
-  const release = isoDay(row.release_date);
+  const card = toCard(row);
   return {
     id: card.id,
     title: card.title,
@@ -140,8 +94,8 @@ const toResult = (row: ScoredRow): SearchResult => {
     match_score: score(row.score),
     thumbnail_url: card.poster,
     poster: card.poster,
-    release_date: release,
-    release_year: release ? Number(release.slice(0, 4)) : null,
+    release_date: row.release_date,
+    release_year: yearOf(row.release_date),
     genres: card.genres,
     rating: card.rating,
     certification: card.certification,

@@ -1,5 +1,6 @@
 // TMDb mode: details fetched from TMDb (cached by the client) and read through into the catalog tables,
 // then served from them; TMDb's own reviews and recommendations are laid over the local record.
+import { detailsSyncedAt, syncedCertifications } from '../../repositories/titles.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import type { TmdbClient } from '../tmdb/client.ts';
@@ -169,14 +170,8 @@ export function summaryCard(
 }
 
 /** Certifications of the given ids where the tables know them (one query). */
-export async function knownCertifications(em: Em, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await em.execute<{ id: string; certification: string }[]>(
-    'select id, certification from titles where id in (?) and details_synced_at is not null',
-    [ids],
-  );
-  return new Map(rows.map((r) => [r.id, r.certification]));
-}
+export const knownCertifications = (em: Em, ids: string[]): Promise<Map<string, string>> =>
+  syncedCertifications(em, ids);
 
 /** Fetches one title from TMDb (with every season for a series) and writes it into the tables. */
 export async function importFromTmdb(
@@ -203,11 +198,7 @@ export async function importFromTmdb(
 }
 
 export async function loadTmdbDetails(em: Em, tmdb: TmdbClient, id: ParsedId, level: number): Promise<Details | null> {
-  const synced = await em.execute<{ details_synced_at: string | null }[]>(
-    'select details_synced_at from titles where id = ? and deleted_at is null',
-    [id.id],
-  );
-  const syncedAt = synced[0]?.details_synced_at ? Date.parse(synced[0].details_synced_at) : 0;
+  const syncedAt = (await detailsSyncedAt(em, id.id))?.getTime() ?? 0;
   let upstream: TmdbMovieDetails | TmdbTvDetails | null = null;
   if (Date.now() - syncedAt > FRESH_MS) {
     try {

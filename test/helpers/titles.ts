@@ -1,7 +1,8 @@
-// Test titles: inserts the few movies (m<n>), series (s<n>) and episodes a library test needs, with the
-// certification's maturity level, straight into the catalog tables.
+// Test titles: the few movies (m<n>), series (s<n>) and episodes a library test needs, written through the
+// catalog's own import path (services/catalog/store.ts), so they carry genre rows and search vectors too.
 import type { FastifyInstance } from 'fastify';
-import { maturityLevel } from '../../services/catalog/maturity.ts';
+import type { Em } from '../../services/db/orm.ts';
+import { type SeasonInput, type TitleInput, upsertTitles } from '../../services/catalog/store.ts';
 
 let next = 900_000 + Math.floor(Math.random() * 50_000);
 
@@ -10,6 +11,35 @@ export interface TestMovie {
   title: string;
 }
 
+const base = (id: string, title: string): TitleInput => ({
+  id,
+  kind: 'movie',
+  source: 'local',
+  tmdb_id: next,
+  title,
+  original_title: null,
+  original_language: null,
+  overview: null,
+  release_date: null,
+  runtime: null,
+  certification: 'NR',
+  genre_ids: [18],
+  poster_path: null,
+  backdrop_path: null,
+  homepage: null,
+  network: null,
+  network_logo_path: null,
+  popularity: 0,
+  vote_average: 0,
+  vote_count: 0,
+  season_count: null,
+  episode_count: null,
+  details: true,
+});
+
+const write = (app: FastifyInstance, title: TitleInput): Promise<void> =>
+  app.em().transactional((tx) => upsertTitles(tx as Em, [title]));
+
 export async function addMovie(
   app: FastifyInstance,
   options: { certification?: string; runtime?: number; title?: string } = {},
@@ -17,12 +47,15 @@ export async function addMovie(
   next += 1;
   const id = `m${next}`;
   const title = options.title ?? `Movie ${next}`;
-  const cert = options.certification ?? 'PG';
-  await app.em().execute(
-    `insert into titles (id, kind, source, tmdb_id, title, overview, release_date, runtime, certification, maturity_level, genre_ids, poster_path, vote_average)
-     values (?, 'movie', 'local', ?, ?, 'A test film.', '2020-01-01', ?, ?, ?, '{18}', '/p.jpg', 7.5)`,
-    [id, next, title, options.runtime ?? 120, cert, maturityLevel(cert)],
-  );
+  await write(app, {
+    ...base(id, title),
+    overview: 'A test film.',
+    release_date: '2020-01-01',
+    runtime: options.runtime ?? 120,
+    certification: options.certification ?? 'PG',
+    poster_path: '/p.jpg',
+    vote_average: 7.5,
+  });
   return { id, title };
 }
 
@@ -40,32 +73,39 @@ export async function addSeries(
 ): Promise<TestSeries> {
   next += 1;
   const id = `s${next}`;
-  const cert = options.certification ?? 'TV-PG';
-  const em = app.em();
-  await em.execute(
-    `insert into titles (id, kind, source, tmdb_id, title, overview, runtime, certification, maturity_level, genre_ids, season_count, episode_count)
-     values (?, 'series', 'local', ?, ?, 'A test series.', 45, ?, ?, '{18}', ?, ?)`,
-    [id, next, `Series ${next}`, cert, maturityLevel(cert), seasons.length, seasons.reduce((a, b) => a + b, 0)],
-  );
-  const episodes: string[][] = [];
-  for (const [i, count] of seasons.entries()) {
-    const season: string[] = [];
-    await em.execute(`insert into seasons (id, title_id, season_number, name, episode_count) values (?, ?, ?, ?, ?)`, [
-      `${id}-s${i + 1}`,
-      id,
-      i + 1,
-      `Season ${i + 1}`,
-      count,
-    ]);
-    for (let e = 1; e <= count; e++) {
-      const epId = `${id}-e${i + 1}x${e}`;
-      await em.execute(
-        `insert into episodes (id, title_id, season_number, episode_number, name, runtime) values (?, ?, ?, ?, ?, 45)`,
-        [epId, id, i + 1, e, `Episode ${e}`],
-      );
-      season.push(epId);
-    }
-    episodes.push(season);
-  }
+  const episodes = seasons.map((count, i) => Array.from({ length: count }, (_, e) => `${id}-e${i + 1}x${e + 1}`));
+  const seasonInputs: SeasonInput[] = seasons.map((count, i) => ({
+    id: `${id}-s${i + 1}`,
+    tmdb_id: null,
+    season_number: i + 1,
+    name: `Season ${i + 1}`,
+    overview: null,
+    air_date: null,
+    poster_path: null,
+    vote_average: 0,
+    episode_count: count,
+    episodes: episodes[i].map((epId, e) => ({
+      id: epId,
+      tmdb_id: null,
+      season_number: i + 1,
+      episode_number: e + 1,
+      name: `Episode ${e + 1}`,
+      overview: null,
+      air_date: null,
+      runtime: 45,
+      still_path: null,
+      vote_average: 0,
+    })),
+  }));
+  await write(app, {
+    ...base(id, `Series ${next}`),
+    kind: 'series',
+    overview: 'A test series.',
+    runtime: 45,
+    certification: options.certification ?? 'TV-PG',
+    season_count: seasons.length,
+    episode_count: seasons.reduce((a, b) => a + b, 0),
+    seasons: seasonInputs,
+  });
   return { id, episodes };
 }
