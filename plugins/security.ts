@@ -1,5 +1,5 @@
-// Hardening: security headers, the CORS allow-list, JSON bodies with size and depth limits, request ids in
-// responses, and the IP block list.
+// Hardening: security headers, the CORS allow-list, JSON bodies with size and depth limits (no NUL, no
+// prototype keys), request ids in responses, and the IP block list.
 import fp from 'fastify-plugin';
 import cors from '@fastify/cors';
 import { listOf } from '../services/config.ts';
@@ -7,6 +7,7 @@ import { jsonDepthExceeds } from '../services/security/json-depth.ts';
 import { isIpBlocked } from '../services/security/ip-blocks.ts';
 import { securityHeaders } from '../services/security/headers.ts';
 import { AppError } from '../services/errors.ts';
+import { assertUrlHasNoNul, parseJsonBody } from '../services/validation.ts';
 
 const MAX_JSON_DEPTH = 32;
 
@@ -40,19 +41,17 @@ export default fp(
       if (jsonDepthExceeds(text, MAX_JSON_DEPTH))
         return done(new AppError('INVALID_REQUEST', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       try {
-        // Refuse prototype-polluting keys outright rather than trusting every consumer to ignore them.
-        done(
-          null,
-          JSON.parse(text, (key, value) => (key === '__proto__' || key === 'constructor' ? undefined : value)),
-        );
-      } catch {
-        done(new AppError('INVALID_REQUEST', 'The body is not valid JSON'), undefined);
+        // Prototype keys and NUL characters are refused outright (400), never dropped or passed on.
+        done(null, parseJsonBody(text));
+      } catch (err) {
+        done(err instanceof AppError ? err : new AppError('INVALID_REQUEST', 'The body is not valid JSON'), undefined);
       }
     });
 
     app.addHook('onRequest', async (request, reply) => {
       reply.headers(headers);
       reply.header('x-request-id', request.id);
+      assertUrlHasNoNul(request.url);
       // request.deps forks em only when the cache does not know the address (plugins/db.ts).
       if (await isIpBlocked(request.deps, request.ip)) {
         throw new AppError('IP_BLOCKED', 'Requests from this address are temporarily blocked');
