@@ -2,6 +2,8 @@
 // at validation (on PostgreSQL a NUL used to be a 500), errors never carry internals, nothing is exposed
 // at well-known paths.
 import t from 'tap';
+
+type Tap = Pick<typeof t, 'equal' | 'match'>;
 import { signup, startServer } from './support.ts';
 
 const server = await startServer(t, { METRICS_TOKEN: 'metrics-token-0123456789abcdef' });
@@ -9,7 +11,7 @@ const { req } = server;
 const admin = await signup(server, true);
 const user = await signup(server);
 
-const refusedNul = (t: Tap.Test, res: { status: number; body: any }, field: string) => {
+const refusedNul = (t: Tap, res: { status: number; body: any }, field: string) => {
   t.equal(res.status, 400);
   t.equal(res.body.error.code, 'INVALID_REQUEST');
   t.match(res.body.error.details.fields, [{ field, message: /NUL/ }]);
