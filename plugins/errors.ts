@@ -30,8 +30,11 @@ export function sendError(
   return reply.code(status).send({ success: false, error: { code, message, details }, request_id: request.id });
 }
 
+// A body of a hundred thousand unknown keys is that many schema errors: the reply names the first few.
+const MAX_FIELD_ERRORS = 20;
+
 function validationDetails(err: FastifyError) {
-  const fields = (err.validation ?? []).map((v) => {
+  const fields = (err.validation ?? []).slice(0, MAX_FIELD_ERRORS).map((v) => {
     const missing = (v.params as { missingProperty?: string; additionalProperty?: string }) ?? {};
     const base = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
     const name = missing.missingProperty ?? missing.additionalProperty;
