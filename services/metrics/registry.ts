@@ -23,6 +23,8 @@ const labelText = (labels: Record<string, string>) =>
     .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
     .join(',');
 
+const promNumber = (v: number) => (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf');
+
 export function createMetrics(): MetricsRegistry {
   const http = new Map<string, Series & { labels: Record<string, string> }>();
   const counters = new Map<string, { name: string; labels: Record<string, string>; value: number }>();
@@ -78,8 +80,9 @@ export function createMetrics(): MetricsRegistry {
         for (const c of counters.values())
           if (c.name === name) lines.push(`${name}{${labelText(c.labels)}} ${c.value}`);
       }
+      // Prometheus spells infinities +Inf/-Inf (a loop blocked for a whole sample reads as an infinite delay).
       for (const [name, g] of gauges)
-        lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.read()}`);
+        lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${promNumber(g.read())}`);
       const mem = process.memoryUsage();
       lines.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${mem.rss}`);
       lines.push(
