@@ -183,3 +183,44 @@ t.test('a kids profile cannot reach what its maturity ceiling hides', async (t) 
   t.equal(fav.status, 403);
   t.equal(fav.body.error.code, 'CONTENT_RESTRICTED');
 });
+
+t.test('playback sessions and media grants of another account or title', async (t) => {
+  for (const account of [owner, intruder]) {
+    const sub = await req('POST', '/api/v1/subscriptions', {
+      token: account.token,
+      json: { plan: 'basic', interval: 'month', payment_method: 'pm_card_visa' },
+    });
+    t.equal(sub.status, 201, `subscribed: ${sub.text.slice(0, 80)}`);
+  }
+  const started = await req('POST', '/api/v1/streaming/m238/start', {
+    token: owner.token,
+    json: { device_type: 'tv', quality: '720p', profile_id: profileId },
+  });
+  t.equal(started.status, 201);
+  const sessionId = started.body.data.session_id;
+  const foreignStop = await req('POST', '/api/v1/streaming/m238/stop', {
+    token: intruder.token,
+    json: { session_id: sessionId },
+  });
+  notFound(t, foreignStop, "stopping another account's playback session");
+  const foreignStart = await req('POST', '/api/v1/streaming/m238/start', {
+    token: intruder.token,
+    json: { device_type: 'tv', quality: '720p', profile_id: profileId },
+  });
+  notFound(t, foreignStart, "starting as another account's profile");
+  const stopped = await req('POST', '/api/v1/streaming/m238/stop', {
+    token: owner.token,
+    json: { session_id: sessionId },
+  });
+  t.equal(stopped.status, 200, 'the owner can stop it: it was still running');
+
+  const manifest = await req('GET', '/api/v1/streaming/m155/manifest', { token: owner.token });
+  t.equal(manifest.status, 200);
+  const url = new URL(manifest.body.data.manifest_url);
+  t.equal((await req('GET', url.pathname + url.search)).status, 200, 'the grant opens its own title');
+  const otherTitle = await req('GET', url.pathname.replace('/m155/', '/m238/') + url.search);
+  t.equal(otherTitle.status, 403, 'the same grant on another title');
+  const higher = new URL(url);
+  higher.searchParams.set('h', '2160');
+  t.equal((await req('GET', higher.pathname + higher.search)).status, 403, 'the same grant for a higher resolution');
+});

@@ -69,7 +69,7 @@ t.test('a 1 MB password is refused fast, before any hashing', async (t) => {
     const took = Date.now() - started;
     t.equal(res.status, 400, path);
     t.equal(res.body.error.code, 'INVALID_REQUEST');
-    t.ok(took < 500, `${path} answered in ${took} ms`);
+    t.ok(took < 1000, `${path} answered in ${took} ms (well under a second)`);
   }
 });
 
