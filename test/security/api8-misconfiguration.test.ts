@@ -6,7 +6,10 @@ import t from 'tap';
 type Tap = Pick<typeof t, 'equal' | 'match'>;
 import { signup, startServer } from './support.ts';
 
-const server = await startServer(t, { METRICS_TOKEN: 'metrics-token-0123456789abcdef' });
+const server = await startServer(t, {
+  METRICS_TOKEN: 'metrics-token-0123456789abcdef',
+  CORS_ORIGINS: 'https://app.example.com',
+});
 const { req } = server;
 const admin = await signup(server, true);
 const user = await signup(server);
@@ -114,4 +117,26 @@ t.test('nothing is exposed at well-known paths', async (t) => {
   t.equal(noToken.status, 401);
   t.equal(noToken.body.error.code, 'UNAUTHORIZED');
   t.equal((await req('GET', '/metrics', { token: 'metrics-token-0123456789abcdeX' })).status, 401);
+});
+
+t.test('CORS answers only the listed origin, never a look-alike', async (t) => {
+  const preflight = (origin: string) =>
+    req('OPTIONS', '/api/v1/movies/popular', { headers: { origin, 'access-control-request-method': 'GET' } });
+  const allowed = await preflight('https://app.example.com');
+  t.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example.com');
+  t.equal(allowed.headers.get('access-control-allow-credentials'), null, 'no credentials mode');
+  for (const origin of [
+    'https://app.example.com.evil.com',
+    'https://evilapp.example.com',
+    'https://app.example.co',
+    'http://app.example.com',
+    'https://APP.EXAMPLE.COM.evil',
+    'null',
+    'https://app.example.com%60.evil.com',
+  ]) {
+    const res = await preflight(origin);
+    t.equal(res.headers.get('access-control-allow-origin'), null, origin);
+    const simple = await req('GET', '/api/v1/system/health', { headers: { origin } });
+    t.equal(simple.headers.get('access-control-allow-origin'), null, `${origin} (simple request)`);
+  }
 });
