@@ -23,7 +23,3 @@ export function jsonShapeExceeds(text: string, maxDepth: number, maxKeys: number
   }
   return null;
 }
-
-export function jsonDepthExceeds(text: string, maxDepth: number): boolean {
-  return jsonShapeExceeds(text, maxDepth, Number.POSITIVE_INFINITY) === 'depth';
-}
