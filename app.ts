@@ -2,11 +2,14 @@
 // autoloaded routes under /api/v1. Tests, the worker and scripts build it the same way; server.ts listens.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
 import autoload from '@fastify/autoload';
 import { loadConfig, listOf, type Config } from './services/config.ts';
 import { createValidatorCompiler } from './services/validation.ts';
 import { nextRequestId } from './services/request-id.ts';
+import { CENSOR, REDACT_PATHS, redactUrl } from './services/security/log-redaction.ts';
+import probeRoutes from './routes/system/probes.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -15,7 +18,18 @@ export interface BuildOptions {
   env?: Record<string, string | undefined>;
   /** Already-parsed configuration (wins over env). */
   config?: Config;
+  /** Where the log lines go (default: stdout); tests capture them to prove no credential is written. */
+  logStream?: DestinationStream;
 }
+
+// Fastify's request serializer, with the credentials a query string may carry censored.
+const serializeRequest = (request: FastifyRequest) => ({
+  method: request.method,
+  url: redactUrl(request.url),
+  host: request.host,
+  remoteAddress: request.ip,
+  remotePort: request.socket?.remotePort,
+});
 
 export async function buildApp(options: BuildOptions = {}): Promise<FastifyInstance> {
   const config = options.config ?? loadConfig(options.env ?? process.env);
@@ -23,20 +37,21 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers.cookie',
-          'req.headers["x-profile-pin"]',
-          '*.password',
-          '*.new_password',
-          '*.old_password',
-          '*.otp_code',
-          '*.refresh_token',
-        ],
-        censor: '[redacted]',
-      },
+      redact: { paths: REDACT_PATHS, censor: CENSOR },
+      serializers: { req: serializeRequest },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
+    // Our JSON parser refuses these keys (plugins/security.ts); any other parser Fastify runs does too.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // Slow clients: a connection must finish its headers, and its whole request, within these limits.
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    http: {
+      // Node refuses a headers timeout longer than the request timeout; it checks them every interval.
+      headersTimeout: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
+    },
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     genReqId: nextRequestId,
     trustProxy: trusted.length > 0 ? trusted : false,
     bodyLimit: config.BODY_LIMIT,
@@ -49,6 +64,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   app.setValidatorCompiler(createValidatorCompiler());
 
   await app.register(autoload, { dir: path.join(root, 'plugins'), options: { config } });
+  // Orchestrator probes stay at the root (/livez, /readyz), outside the versioned API.
+  await app.register(probeRoutes);
   await app.register(autoload, { dir: path.join(root, 'routes'), options: { prefix: '/api/v1' }, autoHooks: false });
   return app;
 }

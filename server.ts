@@ -1,5 +1,7 @@
 // Starts the API: listens on HOST:PORT and, on SIGTERM/SIGINT, stops accepting, drains in-flight requests
-// (answering 503 to new ones meanwhile) and closes the database and Redis.
+// (answering 503 to new ones meanwhile) and closes the database and Redis. The slow-client timeouts
+// (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS) are options of the HTTP
+// server that app.ts creates, so every listener, the tests' included, has them.
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './services/config.ts';
@@ -16,8 +18,6 @@ try {
 }
 
 const app = await buildApp({ config });
-app.server.keepAliveTimeout = 72_000;
-app.server.requestTimeout = 30_000;
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');

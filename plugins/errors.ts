@@ -1,8 +1,9 @@
 // One error handler: every 4xx/5xx leaves in the seed 003 envelope with a request id. Domain errors keep
-// their code; framework errors get the code of their status; anything unexpected is a hidden 500.
+// their code; framework errors get the code of their status; an unreachable database or Redis is a 503 with
+// Retry-After; anything unexpected is a hidden 500.
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode } from '../services/errors.ts';
+import { AppError, type ErrorCode, isDependencyOutage } from '../services/errors.ts';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'INVALID_REQUEST',
@@ -29,8 +30,11 @@ export function sendError(
   return reply.code(status).send({ success: false, error: { code, message, details }, request_id: request.id });
 }
 
+// A body of a hundred thousand unknown keys is that many schema errors: the reply names the first few.
+const MAX_FIELD_ERRORS = 20;
+
 function validationDetails(err: FastifyError) {
-  const fields = (err.validation ?? []).map((v) => {
+  const fields = (err.validation ?? []).slice(0, MAX_FIELD_ERRORS).map((v) => {
     const missing = (v.params as { missingProperty?: string; additionalProperty?: string }) ?? {};
     const base = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
     const name = missing.missingProperty ?? missing.additionalProperty;
@@ -43,9 +47,11 @@ function validationDetails(err: FastifyError) {
 
 export default fp(
   async (app) => {
+    const retryAfter = String(app.config.RETRY_AFTER_SECONDS);
     app.setErrorHandler((err: FastifyError, request, reply) => {
       if (err instanceof AppError) {
         if (err.status >= 500) request.log.warn({ code: err.code }, err.message);
+        if (err.status === 503) reply.header('retry-after', retryAfter);
         return sendError(request, reply, err.status, err.code, err.message, err.details);
       }
       if (err.validation) {
@@ -66,9 +72,13 @@ export default fp(
         // Framework messages are safe to show (they name the limit or the header, never internals).
         return sendError(request, reply, status, code, err.message || code, {});
       }
-      request.log.error({ err }, 'unhandled error');
-      if (status === 503)
+      if (status === 503 || isDependencyOutage(err)) {
+        // An outage is logged once per request at warn with its reason; the client learns only to retry.
+        request.log.warn({ reason: err.code ?? err.name, message: err.message }, 'dependency unavailable');
+        reply.header('retry-after', retryAfter);
         return sendError(request, reply, 503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable');
+      }
+      request.log.error({ err }, 'unhandled error');
       return sendError(request, reply, 500, 'INTERNAL_ERROR', 'Something went wrong');
     });
 
@@ -76,5 +86,5 @@ export default fp(
       sendError(request, reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
     );
   },
-  { name: 'errors' },
+  { name: 'errors', dependencies: ['config'] },
 );

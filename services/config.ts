@@ -115,6 +115,14 @@ export const ConfigSchema = Type.Object({
     'Reset mails one account receives per window; further requests are answered as for an unknown email',
   ),
   PASSWORD_RESET_MAIL_WINDOW_SECONDS: Int(60, 604_800, 3600, 'The window of PASSWORD_RESET_MAILS_PER_ACCOUNT, seconds'),
+  HTTP_HEADERS_TIMEOUT_MS: Int(100, 600_000, 10_000, 'A client must send its request headers within this time'),
+  HTTP_REQUEST_TIMEOUT_MS: Int(100, 3_600_000, 30_000, 'A client must send its whole request within this time'),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Int(100, 600_000, 72_000, 'Idle keep-alive connections close after this time'),
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: Int(0, 60_000, 1000, 'Mean event-loop delay that makes the API shed load (0: off)'),
+  OVERLOAD_MAX_HEAP_BYTES: Int(0, 2 ** 45, 0, 'Heap in use that makes the API shed load (0: off)'),
+  OVERLOAD_MAX_RSS_BYTES: Int(0, 2 ** 45, 0, 'Resident memory that makes the API shed load (0: off)'),
+  OVERLOAD_SAMPLE_INTERVAL_MS: Int(10, 60_000, 1000, 'How often the overload figures are sampled'),
+  RETRY_AFTER_SECONDS: Int(1, 3600, 5, 'Retry-After sent with 503 answers (overload, dependency outage)'),
 });
 
 export type Config = Static<typeof ConfigSchema> & { DB_AUTO_MIGRATE: 'true' | 'false' };

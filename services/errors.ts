@@ -49,3 +49,37 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string): AppError => new AppError('NOT_FOUND', `${what} not found`);
+
+// Errors that mean a dependency (PostgreSQL, Redis) is unreachable rather than that the request is wrong:
+// the answer is 503 with Retry-After, so clients and load balancers retry instead of giving up.
+const OUTAGE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '57P01', // admin_shutdown (pg_terminate_backend, server stopping)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, recovering)
+  '53300', // too_many_connections
+]);
+const OUTAGE_NAMES = new Set(['ConnectionException', 'MaxRetriesPerRequestError']);
+const OUTAGE_MESSAGE =
+  /Connection terminated|Connection is closed|timeout exceeded when trying to connect|Stream isn't writeable|Command timed out|Client has encountered a connection error|connect ECONNREFUSED|read ECONNRESET|the database system is (starting up|shutting down)|terminating connection due to administrator command/i;
+
+/** True when err (or an error it wraps) says PostgreSQL or Redis could not be reached. */
+export function isDependencyOutage(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const e = current as Error & { code?: unknown; errors?: unknown[] };
+    if (typeof e.code === 'string' && (OUTAGE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+    if (OUTAGE_NAMES.has(e.name) || OUTAGE_MESSAGE.test(e.message)) return true;
+    // AggregateError (a connect to several addresses) carries the real causes in errors.
+    if (Array.isArray(e.errors) && e.errors.some((inner) => isDependencyOutage(inner))) return true;
+    current = e.cause;
+  }
+  return false;
+}

@@ -18,6 +18,11 @@ t.test('prometheus text needs the token', async (t) => {
     res.body,
     /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/system\/health",status="2xx"\} \d+/,
   );
+  // The overload figures of @fastify/under-pressure, read at each scrape.
+  for (const gauge of ['overload_event_loop_delay_ms', 'overload_heap_used_bytes', 'overload_rss_bytes']) {
+    t.match(res.body, new RegExp(`\n# TYPE ${gauge} gauge\n${gauge} \\d+(\\.\\d+)?\n`));
+  }
+  t.match(res.body, /\noverload_shedding 0\n/);
 });
 
 t.test('admin summary is admin-only', async (t) => {

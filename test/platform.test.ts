@@ -69,7 +69,8 @@ t.test('unknown route and bad JSON answer in the envelope, never with internals'
     headers: { 'content-type': 'application/json' },
     payload: '{"email":"a@b.c","password":"x","__proto__":{"admin":true}}',
   });
-  t.equal(proto.status, 401, 'the __proto__ key is dropped, not honoured');
+  t.equal(proto.status, 400, 'the __proto__ key is refused, neither dropped nor honoured');
+  t.equal(proto.body.error.code, 'INVALID_REQUEST');
 });
 
 t.test('security headers and the CORS allow-list', async (t) => {

@@ -64,6 +64,7 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
       else write(key, String(next), ttlSeconds);
       return next;
     },
+    async ping() {},
     async close() {
       entries.clear();
     },

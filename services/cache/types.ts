@@ -17,5 +17,7 @@ export interface Cache {
    * of fn; the result is stored as JSON for ttlSeconds.
    */
   wrap<T>(key: string, ttlSeconds: number, fn: () => Promise<T>): Promise<T>;
+  /** Resolves when the store answers, rejects when it is unreachable (readiness probes). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

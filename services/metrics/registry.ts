@@ -12,6 +12,8 @@ interface Series {
 export interface MetricsRegistry {
   observe(method: string, route: string, status: number, seconds: number): void;
   inc(name: string, labels?: Record<string, string>): void;
+  /** A gauge read when the metrics are rendered (figures another part already keeps, e.g. overload). */
+  gauge(name: string, help: string, read: () => number): void;
   render(): string;
   snapshot(): { requests: number; errors5xx: number; routes: Array<{ route: string; count: number; mean_ms: number }> };
 }
@@ -21,9 +23,12 @@ const labelText = (labels: Record<string, string>) =>
     .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
     .join(',');
 
+const promNumber = (v: number) => (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf');
+
 export function createMetrics(): MetricsRegistry {
   const http = new Map<string, Series & { labels: Record<string, string> }>();
   const counters = new Map<string, { name: string; labels: Record<string, string>; value: number }>();
+  const gauges = new Map<string, { help: string; read: () => number }>();
   const started = Date.now();
 
   return {
@@ -52,6 +57,9 @@ export function createMetrics(): MetricsRegistry {
       counter.value++;
       counters.set(key, counter);
     },
+    gauge(name, help, read) {
+      gauges.set(name, { help, read });
+    },
     render() {
       const lines = [
         '# HELP http_request_duration_seconds Request latency by route and status class',
@@ -72,6 +80,9 @@ export function createMetrics(): MetricsRegistry {
         for (const c of counters.values())
           if (c.name === name) lines.push(`${name}{${labelText(c.labels)}} ${c.value}`);
       }
+      // Prometheus spells infinities +Inf/-Inf (a loop blocked for a whole sample reads as an infinite delay).
+      for (const [name, g] of gauges)
+        lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${promNumber(g.read())}`);
       const mem = process.memoryUsage();
       lines.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${mem.rss}`);
       lines.push(

@@ -41,6 +41,8 @@ export const TEST_ENV: Record<string, string> = {
   LOGIN_BLOCK_THRESHOLD: '10000',
   // Tests run jobs explicitly with app.jobs.runner.tick().
   JOBS_INLINE: 'false',
+  // A loaded test machine stalls the event loop (PGlite) at random; the overload tests set their own.
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
 };
 
 export async function buildTestApp(
