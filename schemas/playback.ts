@@ -1,13 +1,12 @@
 // Schemas of the playback routes (seed 001 streaming): manifest, start and stop.
 import { Type } from '@sinclair/typebox';
-import { envelope } from './common.ts';
+import { EpisodeId, envelope } from './common.ts';
 import { QUALITIES } from '../services/playback/renditions.ts';
 
 const Quality = Type.Union(
   QUALITIES.map((q) => Type.Literal(q)),
   { description: 'Lowered to the plan’s maximum resolution' },
 );
-const EpisodeId = Type.String({ minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9_-]+$' });
 
 export const ManifestQuery = Type.Object({ episode_id: Type.Optional(EpisodeId) }, { additionalProperties: false });
 
