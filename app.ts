@@ -4,9 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import autoload from '@fastify/autoload';
-import { loadConfig, listOf, type Config } from './services/config.ts';
+import { loadConfig, listOf, prettyLogs, type Config } from './services/config.ts';
 import { createValidatorCompiler } from './services/validation.ts';
 import { nextRequestId } from './services/request-id.ts';
+import { sendError } from './plugins/errors.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -23,6 +24,9 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,
+      ...(prettyLogs(config)
+        ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } }
+        : {}),
       redact: {
         paths: [
           'req.headers.authorization',
@@ -44,6 +48,12 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     // The embedded database boots a WASM PostgreSQL and migrates it: give start-up more than the default 10 s.
     pluginTimeout: 120_000,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    // Router-level failures (a path parameter over maxParamLength, a malformed URL) answer in the error
+    // envelope too, without echoing the URL back.
+    frameworkErrors: (err, request, reply) =>
+      err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? sendError(request, reply, 414, 'URI_TOO_LONG', 'A path parameter is longer than 200 characters')
+        : sendError(request, reply, 400, 'INVALID_REQUEST', 'The request URL is malformed'),
   });
   // Unknown properties are an error (no silent stripping), so mass assignment gets a 400.
   app.setValidatorCompiler(createValidatorCompiler());
