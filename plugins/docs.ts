@@ -1,10 +1,12 @@
 // OpenAPI 3.1 generated from the TypeBox route schemas, served as Swagger UI at /api/docs and JSON at
-// /api/docs/json. Shared schemas with an $id become named components.
+// /api/docs/json; the AsyncAPI 3 document of the WebSocket at /api/docs/asyncapi.json. Registers the shared
+// schemas (schemas/components.ts), which the document names as components.
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { components } from '../schemas/components.ts';
 import { finishDocument, type OpenApiDocument } from '../services/openapi.ts';
+import { asyncApi } from '../services/asyncapi.ts';
 
 export default fp(
   async (app) => {
@@ -86,6 +88,8 @@ export default fp(
       uiConfig: { docExpansion: 'list', deepLinking: true },
       staticCSP: true,
     });
+    const asyncApiDoc = asyncApi(app.config.APP_VERSION);
+    app.get('/api/docs/asyncapi.json', { schema: { hide: true } }, async () => asyncApiDoc);
   },
   { name: 'docs', dependencies: ['config'] },
 );
