@@ -167,6 +167,7 @@ export const AdminEpisodeSchema = Type.Object(
   { $id: 'AdminEpisode', description: 'An episode as admins see and edit it' },
 );
 export const AdminEpisode = ref(AdminEpisodeSchema);
+export type AdminEpisode = Static<typeof AdminEpisode>;
 export const AdminSeasonSchema = Type.Object(
   {
     id: Type.String(),
@@ -182,6 +183,7 @@ export const AdminSeasonSchema = Type.Object(
   { $id: 'AdminSeason', description: 'A season as admins see and edit it' },
 );
 export const AdminSeason = ref(AdminSeasonSchema);
+export type AdminSeason = Static<typeof AdminSeason>;
 
 const summaryFields = {
   id: Type.String({ examples: ['o3k9x0a7q2b'] }),
@@ -203,6 +205,7 @@ export const AdminContentSummarySchema = Type.Object(summaryFields, {
   description: 'A title as the admin list shows it',
 });
 export const AdminContentSummary = ref(AdminContentSummarySchema);
+export type AdminContentSummary = Static<typeof AdminContentSummary>;
 export const AdminContentSchema = Type.Object(
   {
     ...summaryFields,
@@ -225,6 +228,7 @@ export const AdminContentSchema = Type.Object(
   { $id: 'AdminContent', description: 'A title as admins see and edit it' },
 );
 export const AdminContent = ref(AdminContentSchema);
+export type AdminContent = Static<typeof AdminContent>;
 
 export const AdminContentResponse = envelope(Type.Object({ content: AdminContent }));
 export const AdminContentListResponse = envelope(
@@ -250,4 +254,5 @@ export const ProcessingStatusSchema = Type.Object(
   { $id: 'ProcessingStatus', description: 'Media processing state of a title' },
 );
 export const ProcessingStatus = ref(ProcessingStatusSchema);
+export type ProcessingStatus = Static<typeof ProcessingStatus>;
 export const ProcessingStatusResponse = envelope(ProcessingStatus);

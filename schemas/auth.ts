@@ -1,6 +1,6 @@
 // Request and response schemas of /auth (seed 003 payloads, plus refresh_token and expires_in of seed 001).
-import { Type } from '@sinclair/typebox';
-import { Email, GenreIds, Password, envelope, ref } from './common.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Uuid, Email, GenreIds, Password, envelope, ref } from './common.ts';
 
 const ClientFields = {
   platform: Type.Optional(
@@ -47,13 +47,14 @@ export const NewPasswordBody = Type.Object({ new_password: Password }, { additio
 
 export const User = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Uuid,
     name: Type.String({ examples: ['Joe Doe'] }),
     email: Type.String({ examples: ['example@mail.com'] }),
   },
   { $id: 'User', description: 'The account a token was issued to' },
 );
 export const AccountUser = ref(User);
+export type AccountUser = Static<typeof AccountUser>;
 
 const tokenFields = {
   auth_token: Type.String({ description: 'JWT access token (Bearer)' }),

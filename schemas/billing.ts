@@ -1,6 +1,6 @@
 // TypeBox schemas of plans, subscriptions, entitlements, invoices and the billing request bodies.
-import { Type } from '@sinclair/typebox';
-import { Pagination, envelope, ref } from './common.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Uuid, Pagination, envelope, ref } from './common.ts';
 
 const Interval = Type.Union([Type.Literal('month'), Type.Literal('year')], { description: 'Billing interval' });
 const PlanCode = Type.String({
@@ -29,6 +29,7 @@ export const PlanSchema = Type.Object(
   { $id: 'Plan', description: 'A subscription plan with its limits and prices' },
 );
 export const Plan = ref(PlanSchema);
+export type Plan = Static<typeof Plan>;
 export const PlansResponse = envelope(Type.Object({ plans: Type.Array(Plan) }));
 
 export const EntitlementsSchema = Type.Object(
@@ -43,10 +44,11 @@ export const EntitlementsSchema = Type.Object(
   { $id: 'Entitlements', description: 'What the account may do under its subscription' },
 );
 export const Entitlements = ref(EntitlementsSchema);
+export type Entitlements = Static<typeof Entitlements>;
 
 export const SubscriptionSchema = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Uuid,
     plan: Type.String(),
     interval: Interval,
     status: Status,
@@ -66,6 +68,7 @@ export const SubscriptionSchema = Type.Object(
   { $id: 'Subscription', description: 'The account’s subscription' },
 );
 export const Subscription = ref(SubscriptionSchema);
+export type Subscription = Static<typeof Subscription>;
 export const SubscriptionResponse = envelope(
   Type.Object({ subscription: Type.Union([Subscription, Type.Null()]), entitlements: Entitlements }),
 );
@@ -100,7 +103,7 @@ export const EmptyBody = Type.Object({}, { additionalProperties: false });
 
 export const InvoiceSchema = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Uuid,
     number: Type.String({ description: "The provider's invoice id", examples: ['in_1Q0'] }),
     amount_due: Type.Integer(),
     amount_paid: Type.Integer(),
@@ -115,6 +118,7 @@ export const InvoiceSchema = Type.Object(
   { $id: 'Invoice', description: 'An invoice of the subscription' },
 );
 export const Invoice = ref(InvoiceSchema);
+export type Invoice = Static<typeof Invoice>;
 export const InvoicesResponse = envelope(Type.Object({ invoices: Type.Array(Invoice), pagination: Pagination }));
 
 export const CheckoutBody = Type.Object(

@@ -58,6 +58,7 @@ export const PaginationSchema = Type.Object(
   { $id: 'Pagination', description: 'Where a page sits in a list' },
 );
 export const Pagination = ref(PaginationSchema);
+export type Pagination = Static<typeof Pagination>;
 
 export function pageQuery(maxLimit: number, defaultLimit = 20) {
   return {

@@ -1,5 +1,5 @@
 // Schemas of /profile/notifications (seed 003's NOTIFICATION_LIST) and the admin broadcast.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { Pagination, Uuid, envelope, pageQuery, ref } from './common.ts';
 
 export const NotificationType = Type.Union(
@@ -17,7 +17,7 @@ export const NotificationType = Type.Union(
 
 export const NotificationSchema = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Uuid,
     title: Type.String({ examples: ['New Movie Added'] }),
     message: Type.String({ examples: ["A new movie 'The Dark Knight' has been added in a genre you follow"] }),
     type: NotificationType,
@@ -29,6 +29,7 @@ export const NotificationSchema = Type.Object(
   { $id: 'Notification', description: 'A notification of the account (also pushed over the WebSocket)' },
 );
 export const Notification = ref(NotificationSchema);
+export type Notification = Static<typeof Notification>;
 
 export const NotificationsQuery = Type.Object(
   {
@@ -86,7 +87,7 @@ export const BroadcastBody = Type.Object(
 
 export const BroadcastSchema = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Uuid,
     title: Type.String(),
     message: Type.String(),
     audience: Type.Union([Type.Literal('all'), Type.Literal('users'), Type.Literal('admins')]),
@@ -98,6 +99,7 @@ export const BroadcastSchema = Type.Object(
   { $id: 'Broadcast', description: 'An admin broadcast and its delivery state' },
 );
 export const Broadcast = ref(BroadcastSchema);
+export type Broadcast = Static<typeof Broadcast>;
 
 export const BroadcastResponse = envelope(Type.Object({ broadcast: Broadcast }));
 export const BroadcastParams = Type.Object({ id: Uuid });

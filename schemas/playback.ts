@@ -1,6 +1,6 @@
 // Schemas of the playback routes (seed 001 streaming): manifest, start and stop.
 import { Type } from '@sinclair/typebox';
-import { EpisodeId, envelope } from './common.ts';
+import { Uuid, EpisodeId, envelope } from './common.ts';
 import { QUALITIES } from '../services/playback/renditions.ts';
 
 const Quality = Type.Union(
@@ -37,7 +37,7 @@ export const StartBody = Type.Object(
 
 export const StartResponse = envelope(
   Type.Object({
-    session_id: Type.String({ format: 'uuid' }),
+    session_id: Uuid,
     content_id: Type.String(),
     episode_id: Type.Union([Type.String(), Type.Null()]),
     quality: Type.String(),
@@ -49,7 +49,7 @@ export const StartResponse = envelope(
   }),
 );
 
-export const StopBody = Type.Object({ session_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+export const StopBody = Type.Object({ session_id: Uuid }, { additionalProperties: false });
 export const StopResponse = envelope(
   Type.Object({ session_id: Type.String(), status: Type.Literal('stopped'), duration_seconds: Type.Integer() }),
 );

@@ -1,6 +1,6 @@
 // Schemas of /profile: the account's details and preferences (seed 003), password change and sessions.
-import { Type } from '@sinclair/typebox';
-import { Email, GenreIds, Password, envelope, ref } from './common.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Uuid, Email, GenreIds, Password, envelope, ref } from './common.ts';
 
 export const MaturityFilter = Type.Union([Type.Literal('all'), Type.Literal('teen'), Type.Literal('adult')], {
   description: '`all` and `adult` show every rating; `teen` hides R, NC-17 and TV-MA',
@@ -8,7 +8,7 @@ export const MaturityFilter = Type.Union([Type.Literal('all'), Type.Literal('tee
 
 export const Account = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Uuid,
     name: Type.String(),
     email: Type.String(),
     genres: Type.Array(Type.String(), { examples: [['Action', 'Comedy']] }),
@@ -21,6 +21,7 @@ export const Account = Type.Object(
   { $id: 'Account', description: 'The signed-in account with its preferences' },
 );
 export const ProfileUser = ref(Account);
+export type ProfileUser = Static<typeof ProfileUser>;
 
 export const ProfileResponse = envelope(Type.Object({ user: ProfileUser }));
 
@@ -43,7 +44,7 @@ export const ChangePasswordResponse = envelope(Type.Object({ auth_token: Type.St
 
 export const LoginSession = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Uuid,
     platform: Type.String({ examples: ['mobile-app'] }),
     device_name: Type.String(),
     ip_address: Type.String(),
@@ -54,4 +55,5 @@ export const LoginSession = Type.Object(
   { $id: 'LoginSession', description: 'A signed-in device of the account' },
 );
 export const SessionItem = ref(LoginSession);
+export type SessionItem = Static<typeof SessionItem>;
 export const SessionsResponse = envelope(Type.Object({ sessions: Type.Array(SessionItem) }));

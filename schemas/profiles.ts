@@ -1,5 +1,5 @@
 // Viewer profile schemas (seed 001 shape, plus has_pin): bodies for create, update and select, and replies.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { Uuid, envelope, ref } from './common.ts';
 import { CERTIFICATIONS } from '../services/catalog/maturity.ts';
 
@@ -39,6 +39,7 @@ export const ViewerProfile = Type.Object(
   { $id: 'ViewerProfile', description: 'A viewer profile of the account' },
 );
 export const Profile = ref(ViewerProfile);
+export type Profile = Static<typeof Profile>;
 
 export const ProfileCreateBody = Type.Object(
   {

@@ -1,5 +1,6 @@
 // The messages of the WebSocket at /api/v1/ws (JSON text frames), for the AsyncAPI document and its tests.
 import { Type } from '@sinclair/typebox';
+import { Uuid } from './common.ts';
 import { NotificationSchema } from './notifications.ts';
 
 const UnreadCount = Type.Integer({ minimum: 0, description: 'Unread notifications of the account' });
@@ -17,7 +18,7 @@ export const serverMessages = {
   hello: Type.Object(
     {
       type: Type.Literal('hello'),
-      user_id: Type.String({ format: 'uuid' }),
+      user_id: Uuid,
       unread_count: UnreadCount,
       seq: Seq,
       expires_at: ExpiresAt,

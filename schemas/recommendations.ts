@@ -1,5 +1,5 @@
 // Seed 001's recommendation rows and "similar" lists: title cards (seed 003 style) with a confidence score.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { ContentId, Uuid, envelope, ref } from './common.ts';
 import { cardProperties } from './movies.ts';
 
@@ -17,6 +17,7 @@ export const RecommendedCardSchema = Type.Object(
   { $id: 'RecommendedCard', description: 'A title card with its confidence score' },
 );
 export const RecommendedCard = ref(RecommendedCardSchema);
+export type RecommendedCard = Static<typeof RecommendedCard>;
 
 export const ProfileParams = Type.Object({ profile_id: Uuid });
 
