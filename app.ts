@@ -49,11 +49,13 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     pluginTimeout: 120_000,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     // Router-level failures (a path parameter over maxParamLength, a malformed URL) answer in the error
-    // envelope too, without echoing the URL back.
-    frameworkErrors: (err, request, reply) =>
-      err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    // envelope too, without echoing the URL back. These answers skip the hooks: the request id is set here.
+    frameworkErrors: (err, request, reply) => {
+      reply.header('x-request-id', request.id);
+      return err.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? sendError(request, reply, 414, 'URI_TOO_LONG', 'A path parameter is longer than 200 characters')
-        : sendError(request, reply, 400, 'INVALID_REQUEST', 'The request URL is malformed'),
+        : sendError(request, reply, 400, 'INVALID_REQUEST', 'The request URL is malformed');
+    },
   });
   // Unknown properties are an error (no silent stripping), so mass assignment gets a 400.
   app.setValidatorCompiler(createValidatorCompiler());

@@ -144,6 +144,7 @@ t.test('413, 414 and the probes are documented; 414 answers in the envelope', as
   const res = await app.inject({ method: 'GET', url: `/api/v1/movies/${'m'.repeat(250)}` });
   t.equal(res.statusCode, 414);
   t.match(res.json(), { success: false, error: { code: 'URI_TOO_LONG' }, request_id: /./ });
+  t.equal(res.headers['x-request-id'], res.json().request_id);
   t.notMatch(res.body, 'mmmmmmmmmm', 'the URL is not echoed');
 });
 
