@@ -32,9 +32,11 @@ export interface OpenApiDocument {
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 const errorRef = { $ref: '#/components/schemas/ErrorResponse' };
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: errorRef } } });
-// Node's HTTP server answers this itself, before any route, with no body; the probes name it because they
-// have no other client error.
-const headersTooLarge = { description: 'The request headers are larger than the server accepts (no body)' };
+// Node's HTTP server answers this itself, before any route, with no body; operations with no other client
+// error (the probes, health) name it.
+const headersTooLarge = (): Response => ({
+  description: 'The request headers are larger than the server accepts (no body)',
+});
 const header = (description: string, schema: Record<string, unknown>) => ({ description, schema });
 const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
@@ -104,7 +106,7 @@ const probes: Record<string, Record<string, Operation>> = {
           description: 'Alive',
           content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } },
         } as Response,
-        431: headersTooLarge,
+        431: headersTooLarge(),
         503: errorResponse('Shutting down'),
       },
     },
@@ -118,7 +120,7 @@ const probes: Record<string, Record<string, Operation>> = {
       security: [],
       responses: {
         200: readiness('Ready'),
-        431: headersTooLarge,
+        431: headersTooLarge(),
         503: readiness('Not ready: the checks say which dependency is down'),
       },
     },
@@ -195,7 +197,8 @@ const INTERNAL_NOTE = / ?\(seed \d{3}\)/g;
 
 /** Completes the generated document in place; returns it. */
 export function finishDocument(doc: OpenApiDocument): OpenApiDocument {
-  Object.assign(doc.paths, probes);
+  // A copy: the operations are completed in place, and the constants serve every app instance.
+  Object.assign(doc.paths, structuredClone(probes));
   doc.components.headers = { ...doc.components.headers, ...headers };
   doc.components.securitySchemes = {
     ...doc.components.securitySchemes,
@@ -235,7 +238,7 @@ function finishOperation(path: string, method: string, op: Operation): void {
   if (path.includes('{') && !responses[414]) {
     responses[414] = errorResponse('A path parameter is longer than 200 characters');
   }
-  if (!Object.keys(responses).some((status) => status.startsWith('4'))) responses[431] = headersTooLarge;
+  if (!Object.keys(responses).some((status) => status.startsWith('4'))) responses[431] = headersTooLarge();
   const limited = responses[429] !== undefined;
   const idempotent = params.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
   for (const [status, response] of Object.entries(responses)) {
