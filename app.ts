@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import autoload from '@fastify/autoload';
-import { loadConfig, listOf, type Config } from './services/config.ts';
+import { loadConfig, listOf, prettyLogs, type Config } from './services/config.ts';
 import { createValidatorCompiler } from './services/validation.ts';
 import { nextRequestId } from './services/request-id.ts';
 import { CENSOR, REDACT_PATHS, redactUrl } from './services/security/log-redaction.ts';
 import probeRoutes from './routes/system/probes.ts';
+import { sendError } from './plugins/errors.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -39,7 +40,12 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       level: config.LOG_LEVEL,
       redact: { paths: REDACT_PATHS, censor: CENSOR },
       serializers: { req: serializeRequest },
-      ...(options.logStream ? { stream: options.logStream } : {}),
+      // A captured stream (tests) wins; otherwise readable lines on a terminal outside production.
+      ...(options.logStream
+        ? { stream: options.logStream }
+        : prettyLogs(config)
+          ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } }
+          : {}),
     },
     // Our JSON parser refuses these keys (plugins/security.ts); any other parser Fastify runs does too.
     onProtoPoisoning: 'error',
@@ -59,6 +65,14 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
     // The embedded database boots a WASM PostgreSQL and migrates it: give start-up more than the default 10 s.
     pluginTimeout: 120_000,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    // Router-level failures (a path parameter over maxParamLength, a malformed URL) answer in the error
+    // envelope too, without echoing the URL back. These answers skip the hooks: the request id is set here.
+    frameworkErrors: (err, request, reply) => {
+      reply.header('x-request-id', request.id);
+      return err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? sendError(request, reply, 414, 'URI_TOO_LONG', 'A path parameter is longer than 200 characters')
+        : sendError(request, reply, 400, 'INVALID_REQUEST', 'The request URL is malformed');
+    },
   });
   // Unknown properties are an error (no silent stripping), so mass assignment gets a 400.
   app.setValidatorCompiler(createValidatorCompiler());

@@ -1,24 +1,30 @@
 // OpenAPI 3.1 generated from the TypeBox route schemas, served as Swagger UI at /api/docs and JSON at
-// /api/docs/json. Shared schemas with an $id become named components.
+// /api/docs/json; the AsyncAPI 3 document of the WebSocket at /api/docs/asyncapi.json. Registers the shared
+// schemas (schemas/components.ts), which the document names as components.
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ErrorResponse } from '../schemas/common.ts';
+import { components } from '../schemas/components.ts';
+import { finishDocument, type OpenApiDocument } from '../services/openapi.ts';
+import { asyncApi } from '../services/asyncapi.ts';
 
 export default fp(
   async (app) => {
-    app.addSchema(ErrorResponse);
+    for (const schema of components) app.addSchema(schema);
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
         info: {
           title: 'Cinemate API',
           version: app.config.APP_VERSION,
+          license: { name: 'MIT', identifier: 'MIT' },
+          contact: { name: 'Cinemate' },
           description:
             'Backend for video-streaming apps. Every success is `{ success: true, message?, data }`; every error is ' +
             '`{ success: false, error: { code, message, details }, request_id }`. Authenticate with `Authorization: Bearer <auth_token>` ' +
             'from login or signup; refresh it with the refresh token. Rate limits: auth 5/min per IP, search 30/min and ' +
-            'everything else 100/min per user, with X-RateLimit-* and RateLimit-* headers and Retry-After on 429.',
+            'everything else 100/min per user, with X-RateLimit-* and RateLimit-* headers and Retry-After on 429. ' +
+            'Live notifications arrive over the WebSocket at /api/v1/ws, described by the AsyncAPI document at /api/docs/asyncapi.json.',
         },
         servers: [{ url: '/' }],
         components: {
@@ -29,13 +35,12 @@ export default fp(
           {
             name: 'profile',
             description:
-              'The account: details, password, sessions and notifications (also pushed live over the WebSocket at /api/v1/ws: see the README)',
+              'The account: details, password, sessions and notifications (also pushed live over the WebSocket at /api/v1/ws)',
           },
-          { name: 'movies', description: 'Catalog lists, search, details, genres and favourites (seed 003)' },
+          { name: 'movies', description: 'Catalog lists, search, details, genres and favourites' },
           {
             name: 'content',
-            description:
-              'Browse with filters, trending, new releases, one title and search with match scores (seed 001)',
+            description: 'Browse with filters, trending, new releases, one title and search with match scores',
           },
           {
             name: 'profiles',
@@ -49,9 +54,9 @@ export default fp(
           {
             name: 'recommendations',
             description:
-              'Personalised rows, platform trending and similar titles (seed 001); GET /movies/recommendations is the MOVIE_LIST form',
+              'Personalised rows, platform trending and similar titles; GET /movies/recommendations is the movie-list form',
           },
-          { name: 'ratings', description: 'Up/down ratings, one per profile per title (seed 004)' },
+          { name: 'ratings', description: 'Up/down ratings, one per profile per title' },
           {
             name: 'streaming',
             description:
@@ -67,9 +72,13 @@ export default fp(
             description:
               'Admin only: titles, seasons and episodes (create, edit, soft delete), media processing status and notification broadcasts',
           },
-          { name: 'system', description: 'Health and readiness' },
+          { name: 'system', description: 'Health, liveness and readiness probes, and metrics' },
         ],
       },
+      transformObject: (document) =>
+        'openapiObject' in document
+          ? finishDocument(document.openapiObject as unknown as OpenApiDocument)
+          : document.swaggerObject,
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
       },
@@ -79,6 +88,8 @@ export default fp(
       uiConfig: { docExpansion: 'list', deepLinking: true },
       staticCSP: true,
     });
+    const asyncApiDoc = asyncApi(app.config.APP_VERSION);
+    app.get('/api/docs/asyncapi.json', { schema: { hide: true } }, async () => asyncApiDoc);
   },
   { name: 'docs', dependencies: ['config'] },
 );

@@ -1,15 +1,11 @@
 // Schemas of /admin/content: the bodies that create and edit titles, seasons and episodes, and the admin
 // views of them (which, unlike the public catalog shapes, show source, deletion state and raw fields).
 import { Type, type Static } from '@sinclair/typebox';
-import { GenreIds, Pagination, envelope, pageQuery } from './common.ts';
+import { GenreIds, Pagination, StoredContentId, envelope, pageQuery, ref } from './common.ts';
 import { CERTIFICATIONS } from '../services/catalog/maturity.ts';
 
 /** TMDb copies (`m<n>` movies, `s<n>` series) and local originals (`o…`; created here as `o` + 10 base36 characters). */
-export const ContentId = Type.String({
-  pattern: '^(?:[ms][1-9][0-9]{0,8}|o[A-Za-z0-9_-]{8,32})$',
-  description: 'Content id',
-  examples: ['m603', 's1399', 'o3k9x0a7q2b'],
-});
+export const ContentId = StoredContentId;
 export const ContentParams = Type.Object({ id: ContentId });
 export const SeasonParams = Type.Object({ id: ContentId, season_number: Type.Integer({ minimum: 0, maximum: 999 }) });
 export const EpisodeParams = Type.Object({
@@ -156,28 +152,38 @@ export const ListQuery = Type.Object(
 );
 
 // Views.
-export const AdminEpisode = Type.Object({
-  id: Type.String(),
-  season_number: Type.Integer(),
-  episode_number: Type.Integer(),
-  name: Type.String(),
-  overview: nullable(Type.String()),
-  air_date: nullable(Type.String({ format: 'date' })),
-  runtime: nullable(Type.Integer()),
-  still_url: nullable(Type.String()),
-  updated_at: Type.String({ format: 'date-time' }),
-});
-export const AdminSeason = Type.Object({
-  id: Type.String(),
-  season_number: Type.Integer(),
-  name: Type.String(),
-  overview: nullable(Type.String()),
-  air_date: nullable(Type.String({ format: 'date' })),
-  poster_url: nullable(Type.String()),
-  episode_count: Type.Integer(),
-  updated_at: Type.String({ format: 'date-time' }),
-  episodes: Type.Optional(Type.Array(AdminEpisode)),
-});
+export const AdminEpisodeSchema = Type.Object(
+  {
+    id: Type.String(),
+    season_number: Type.Integer(),
+    episode_number: Type.Integer(),
+    name: Type.String(),
+    overview: nullable(Type.String()),
+    air_date: nullable(Type.String({ format: 'date' })),
+    runtime: nullable(Type.Integer()),
+    still_url: nullable(Type.String()),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'AdminEpisode', description: 'An episode as admins see and edit it' },
+);
+export const AdminEpisode = ref(AdminEpisodeSchema);
+export type AdminEpisode = Static<typeof AdminEpisode>;
+export const AdminSeasonSchema = Type.Object(
+  {
+    id: Type.String(),
+    season_number: Type.Integer(),
+    name: Type.String(),
+    overview: nullable(Type.String()),
+    air_date: nullable(Type.String({ format: 'date' })),
+    poster_url: nullable(Type.String()),
+    episode_count: Type.Integer(),
+    updated_at: Type.String({ format: 'date-time' }),
+    episodes: Type.Optional(Type.Array(AdminEpisode)),
+  },
+  { $id: 'AdminSeason', description: 'A season as admins see and edit it' },
+);
+export const AdminSeason = ref(AdminSeasonSchema);
+export type AdminSeason = Static<typeof AdminSeason>;
 
 const summaryFields = {
   id: Type.String({ examples: ['o3k9x0a7q2b'] }),
@@ -194,25 +200,35 @@ const summaryFields = {
   updated_at: Type.String({ format: 'date-time' }),
   deleted_at: nullable(Type.String({ format: 'date-time' })),
 };
-export const AdminContentSummary = Type.Object(summaryFields);
-export const AdminContent = Type.Object({
-  ...summaryFields,
-  tmdb_id: nullable(Type.Integer()),
-  original_title: nullable(Type.String()),
-  original_language: nullable(Type.String()),
-  overview: nullable(Type.String()),
-  runtime: nullable(Type.Integer()),
-  genre_ids: Type.Array(Type.Integer()),
-  genres: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
-  poster_url: nullable(Type.String()),
-  backdrop_url: nullable(Type.String()),
-  homepage: nullable(Type.String()),
-  vote_average: Type.Number(),
-  vote_count: Type.Integer(),
-  cast: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), character: nullable(Type.String()) })),
-  directors: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
-  seasons: Type.Array(AdminSeason, { description: 'Live seasons with their live episodes (series only)' }),
+export const AdminContentSummarySchema = Type.Object(summaryFields, {
+  $id: 'AdminContentSummary',
+  description: 'A title as the admin list shows it',
 });
+export const AdminContentSummary = ref(AdminContentSummarySchema);
+export type AdminContentSummary = Static<typeof AdminContentSummary>;
+export const AdminContentSchema = Type.Object(
+  {
+    ...summaryFields,
+    tmdb_id: nullable(Type.Integer()),
+    original_title: nullable(Type.String()),
+    original_language: nullable(Type.String()),
+    overview: nullable(Type.String()),
+    runtime: nullable(Type.Integer()),
+    genre_ids: Type.Array(Type.Integer()),
+    genres: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+    poster_url: nullable(Type.String()),
+    backdrop_url: nullable(Type.String()),
+    homepage: nullable(Type.String()),
+    vote_average: Type.Number(),
+    vote_count: Type.Integer(),
+    cast: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), character: nullable(Type.String()) })),
+    directors: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+    seasons: Type.Array(AdminSeason, { description: 'Live seasons with their live episodes (series only)' }),
+  },
+  { $id: 'AdminContent', description: 'A title as admins see and edit it' },
+);
+export const AdminContent = ref(AdminContentSchema);
+export type AdminContent = Static<typeof AdminContent>;
 
 export const AdminContentResponse = envelope(Type.Object({ content: AdminContent }));
 export const AdminContentListResponse = envelope(
@@ -222,16 +238,21 @@ export const AdminSeasonResponse = envelope(Type.Object({ season: AdminSeason })
 export const AdminEpisodeResponse = envelope(Type.Object({ episode: AdminEpisode }));
 
 const Stage = Type.Union(['pending', 'in_progress', 'completed', 'failed'].map((s) => Type.Literal(s)));
-export const ProcessingStatus = Type.Object({
-  content_id: Type.String(),
-  status: Type.Union(
-    ['no_media', 'uploading', 'processing', 'ready', 'failed'].map((s) => Type.Literal(s)),
-    {
-      description: '`no_media` until a video is uploaded for the title',
-    },
-  ),
-  progress: Type.Integer({ minimum: 0, maximum: 100 }),
-  stages: Type.Object({ upload: Stage, encoding: Stage, thumbnail_generation: Stage, cdn_distribution: Stage }),
-  estimated_completion: nullable(Type.String({ format: 'date-time' })),
-});
+export const ProcessingStatusSchema = Type.Object(
+  {
+    content_id: Type.String(),
+    status: Type.Union(
+      ['no_media', 'uploading', 'processing', 'ready', 'failed'].map((s) => Type.Literal(s)),
+      {
+        description: '`no_media` until a video is uploaded for the title',
+      },
+    ),
+    progress: Type.Integer({ minimum: 0, maximum: 100 }),
+    stages: Type.Object({ upload: Stage, encoding: Stage, thumbnail_generation: Stage, cdn_distribution: Stage }),
+    estimated_completion: nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'ProcessingStatus', description: 'Media processing state of a title' },
+);
+export const ProcessingStatus = ref(ProcessingStatusSchema);
+export type ProcessingStatus = Static<typeof ProcessingStatus>;
 export const ProcessingStatusResponse = envelope(ProcessingStatus);

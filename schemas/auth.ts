@@ -1,6 +1,6 @@
 // Request and response schemas of /auth (seed 003 payloads, plus refresh_token and expires_in of seed 001).
-import { Type } from '@sinclair/typebox';
-import { Email, GenreIds, Password, envelope } from './common.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Uuid, Email, GenreIds, Password, envelope, ref } from './common.ts';
 
 const ClientFields = {
   platform: Type.Optional(
@@ -45,11 +45,16 @@ export const VerifyOtpBody = Type.Object(
 );
 export const NewPasswordBody = Type.Object({ new_password: Password }, { additionalProperties: false });
 
-export const AccountUser = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String({ examples: ['Joe Doe'] }),
-  email: Type.String({ examples: ['example@mail.com'] }),
-});
+export const User = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String({ examples: ['Joe Doe'] }),
+    email: Type.String({ examples: ['example@mail.com'] }),
+  },
+  { $id: 'User', description: 'The account a token was issued to' },
+);
+export const AccountUser = ref(User);
+export type AccountUser = Static<typeof AccountUser>;
 
 const tokenFields = {
   auth_token: Type.String({ description: 'JWT access token (Bearer)' }),

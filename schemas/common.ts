@@ -1,5 +1,16 @@
-// Shared TypeBox pieces: the seed 003 envelope, the error body, pagination and id formats.
-import { Type, type TSchema } from '@sinclair/typebox';
+// Shared TypeBox pieces: the seed 003 envelope, the error body, pagination, the id kinds, and `ref`, which
+// turns a shape with an `$id` into the reference route schemas embed (a named component of the OpenAPI document).
+import { type Static, type TSchema, type TUnsafe, Type } from '@sinclair/typebox';
+import { CONTENT_ID_PATTERN } from '../services/catalog/ids.ts';
+
+/**
+ * A `$ref` to a shared shape, typed as that shape. The shape itself is registered once (schemas/components.ts);
+ * embedding the reference instead of the object keeps one definition and names it in the OpenAPI document.
+ */
+export function ref<T extends TSchema>(schema: T): TUnsafe<Static<T>> {
+  if (typeof schema.$id !== 'string') throw new Error('ref() needs a schema with an $id');
+  return Type.Unsafe<Static<T>>({ $ref: `${schema.$id}#` });
+}
 
 export const ErrorResponse = Type.Object(
   {
@@ -14,7 +25,7 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', description: 'Error envelope (every 4xx and 5xx)' },
 );
 
-const errorRef = Type.Unsafe<unknown>({ $ref: 'ErrorResponse#' });
+const errorRef = ref(ErrorResponse);
 
 /** Response entries for the given error statuses, all in the error envelope. */
 export function errors(...statuses: number[]): Record<number, TSchema> {
@@ -31,14 +42,23 @@ export function envelope<T extends TSchema>(data: T, description?: string) {
   );
 }
 
-export const MessageResponse = Type.Object({ success: Type.Literal(true), message: Type.String() });
+export const MessageResponseSchema = Type.Object(
+  { success: Type.Literal(true), message: Type.String() },
+  { $id: 'MessageResponse', description: 'A success that carries only a message' },
+);
+export const MessageResponse = ref(MessageResponseSchema);
 
-export const Pagination = Type.Object({
-  page: Type.Integer({ minimum: 1 }),
-  limit: Type.Integer({ minimum: 1 }),
-  total: Type.Integer({ minimum: 0 }),
-  total_pages: Type.Integer({ minimum: 0 }),
-});
+export const PaginationSchema = Type.Object(
+  {
+    page: Type.Integer({ minimum: 1 }),
+    limit: Type.Integer({ minimum: 1 }),
+    total: Type.Integer({ minimum: 0 }),
+    total_pages: Type.Integer({ minimum: 0 }),
+  },
+  { $id: 'Pagination', description: 'Where a page sits in a list' },
+);
+export const Pagination = ref(PaginationSchema);
+export type Pagination = Static<typeof Pagination>;
 
 export function pageQuery(maxLimit: number, defaultLimit = 20) {
   return {
@@ -56,7 +76,26 @@ export function pagination(page: number, limit: number, total: number) {
   return { page, limit, total, total_pages: Math.ceil(total / limit) };
 }
 
+// One schema per id kind.
 export const Uuid = Type.String({ format: 'uuid', description: 'UUID' });
+/** Any content id a client may send: `m<n>`, `s<n>`, `o…`, or a bare TMDb movie id. */
+export const ContentId = Type.String({
+  pattern: CONTENT_ID_PATTERN,
+  description:
+    'Content id: `m<tmdb id>` (movie), `s<tmdb id>` (series), `o…` (local original); a bare number is a TMDb movie id',
+  examples: ['m238'],
+});
+/** The stored form only (what admin routes address): `m<n>`/`s<n>` without leading zeros, or `o…`. */
+export const StoredContentId = Type.String({
+  pattern: '^(?:[ms][1-9][0-9]{0,8}|o[A-Za-z0-9_-]{8,32})$',
+  description: 'Content id',
+  examples: ['m603', 's1399', 'o3k9x0a7q2b'],
+});
+export const EpisodeId = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,60}$',
+  description: 'Episode id (see the series details)',
+  examples: ['ep-1'],
+});
 export const Email = Type.String({ format: 'email', maxLength: 100, examples: ['example@mail.com'] });
 export const Password = Type.String({
   minLength: 8,

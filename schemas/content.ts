@@ -1,8 +1,8 @@
 // Seed 001's content browse, trending, new releases and search, in the seed 003 envelope and card style.
 import { Type } from '@sinclair/typebox';
 import { CERTIFICATIONS } from '../services/catalog/maturity.ts';
-import { Pagination, envelope, pageQuery } from './common.ts';
-import { cardProperties } from './movies.ts';
+import { Pagination, envelope, pageQuery, ref } from './common.ts';
+import { MovieDetails, cardProperties } from './movies.ts';
 
 const Kind = Type.Union([Type.Literal('movie'), Type.Literal('series')]);
 const Year = Type.Integer({ minimum: 1870, maximum: 2200 });
@@ -17,12 +17,12 @@ export const ContentItem = Type.Object(
     cast: Type.Array(Type.String(), { description: 'Top-billed cast' }),
     director: Type.Union([Type.String(), Type.Null()]),
   },
-  { $id: 'ContentItem', description: 'A title card with the seed 001 browse fields' },
+  { $id: 'ContentItem', description: 'A title card with the browse fields' },
 );
 
 export const ContentListResponse = envelope(
   Type.Object({
-    content: Type.Array(Type.Unsafe<unknown>({ $ref: 'ContentItem#' })),
+    content: Type.Array(ref(ContentItem)),
     pagination: Type.Intersect([Pagination, Type.Object({ has_next: Type.Boolean() })]),
   }),
 );
@@ -69,30 +69,30 @@ export const SearchQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
 });
 
-/** One /search hit. */
-export const SearchResult = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  type: Kind,
-  match_score: Type.Number({ minimum: 0, maximum: 1 }),
-  thumbnail_url: Type.Union([Type.String(), Type.Null()]),
-  poster: Type.Union([Type.String(), Type.Null()]),
-  release_date: Type.Union([Type.String(), Type.Null()]),
-  release_year: Type.Union([Type.Integer(), Type.Null()]),
-  genres: Type.Array(Type.String()),
-  rating: Type.Number(),
-  certification: Type.String(),
-  is_series: Type.Boolean(),
-});
+export const SearchResult = Type.Object(
+  {
+    id: Type.String(),
+    title: Type.String(),
+    type: Kind,
+    match_score: Type.Number({ minimum: 0, maximum: 1 }),
+    thumbnail_url: Type.Union([Type.String(), Type.Null()]),
+    poster: Type.Union([Type.String(), Type.Null()]),
+    release_date: Type.Union([Type.String(), Type.Null()]),
+    release_year: Type.Union([Type.Integer(), Type.Null()]),
+    genres: Type.Array(Type.String()),
+    rating: Type.Number(),
+    certification: Type.String(),
+    is_series: Type.Boolean(),
+  },
+  { $id: 'SearchResult', description: 'A search hit with its match score' },
+);
 
 export const SearchResponse = envelope(
   Type.Object({
-    results: Type.Array(SearchResult),
+    results: Type.Array(ref(SearchResult)),
     total_results: Type.Integer({ minimum: 0 }),
     query: Type.String(),
   }),
 );
 
-export const ContentDetailsResponse = envelope(
-  Type.Object({ content: Type.Unsafe<unknown>({ $ref: 'MovieDetails#' }) }),
-);
+export const ContentDetailsResponse = envelope(Type.Object({ content: ref(MovieDetails) }));

@@ -1,37 +1,37 @@
 // Library schemas: favourites (seed 003 MOVIE_LIST), watchlist, history, continue watching, next up,
 // ratings (seed 004) and the playback progress heartbeat (seed 001).
 import { Type } from '@sinclair/typebox';
-import { Pagination, Uuid, envelope, pageQuery } from './common.ts';
-import { ContentId, cardProperties } from './movies.ts';
+import { ContentId, EpisodeId, Pagination, Uuid, envelope, pageQuery, ref } from './common.ts';
+import { CardRef, cardProperties } from './movies.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(t: T) =>
   Type.Union([t, Type.Null()]);
 const Seconds = Type.Number({ minimum: 0, maximum: 604_800, description: 'Seconds' });
 const Vote = Type.Union([Type.Literal('up'), Type.Literal('down')], { description: 'Upvote or downvote' });
-export const EpisodeId = Type.String({
-  pattern: '^[A-Za-z0-9_-]{1,60}$',
-  description: 'Episode id (see the series details)',
-  examples: ['ep-1'],
-});
+export { EpisodeId };
 
-/** A MOVIE_LIST item (seed 003) with the viewer's flags, written out so extensions can add fields. */
-const Card = Type.Object(cardProperties);
+/** A MOVIE_LIST item (seed 003) with the viewer's flags and the fields of one list. */
 const cardWith = <P extends Parameters<typeof Type.Object>[0]>(extra: P) =>
   Type.Object({ ...cardProperties, ...extra });
 
-const Playback = Type.Object(
+export const PlaybackProgress = Type.Object(
   { position: Seconds, duration: Seconds, completed: Type.Boolean({ description: 'Over 90 %: watched' }) },
-  { description: 'Seconds (the card’s `duration` is the runtime in minutes)' },
+  { $id: 'PlaybackProgress', description: 'Seconds (the card’s `duration` is the runtime in minutes)' },
 );
+const Playback = ref(PlaybackProgress);
 
-const Episode = Type.Object({
-  id: Type.String(),
-  season_number: Type.Integer(),
-  episode_number: Type.Integer(),
-  name: Type.String(),
-  runtime: Nullable(Type.Integer({ description: 'Minutes' })),
-  still: Nullable(Type.String()),
-});
+export const EpisodeSummary = Type.Object(
+  {
+    id: Type.String(),
+    season_number: Type.Integer(),
+    episode_number: Type.Integer(),
+    name: Type.String(),
+    runtime: Nullable(Type.Integer({ description: 'Minutes' })),
+    still: Nullable(Type.String()),
+  },
+  { $id: 'EpisodeSummary', description: 'The episode a history, continue-watching or next-up entry is about' },
+);
+const Episode = ref(EpisodeSummary);
 
 export const PageOnly = Type.Object(pageQuery(50));
 export const ProfileParams = Type.Object({ id: Uuid });
@@ -41,7 +41,7 @@ export const ContentParams = Type.Object({ content_id: ContentId });
 // Favourites (seed 003)
 export const FavouriteBody = Type.Object({ movie_id: ContentId }, { additionalProperties: false });
 export const FavouriteQuery = Type.Object({ movie_id: ContentId }, { additionalProperties: false });
-export const MovieList = envelope(Type.Object({ movies: Type.Array(Card), pagination: Pagination }), 'MOVIE_LIST');
+export const MovieList = envelope(Type.Object({ movies: Type.Array(CardRef), pagination: Pagination }), 'MOVIE_LIST');
 export const CollectionChange = envelope(
   Type.Object({
     movie_id: Type.String(),
@@ -52,7 +52,7 @@ export const CollectionChange = envelope(
 // Watchlist (seed 001)
 export const WatchlistBody = Type.Object({ content_id: ContentId }, { additionalProperties: false });
 export const WatchlistChange = envelope(Type.Object({ content_id: Type.String(), changed: Type.Boolean() }));
-export const WatchlistResponse = envelope(Type.Object({ content: Type.Array(Card), pagination: Pagination }));
+export const WatchlistResponse = envelope(Type.Object({ content: Type.Array(CardRef), pagination: Pagination }));
 
 // History, continue watching, next up
 export const HistoryResponse = envelope(
@@ -131,14 +131,18 @@ export const ProgressResponse = envelope(
 );
 
 // Ratings (seed 004)
-const Rating = Type.Object({
-  id: Uuid,
-  movie_id: Type.String(),
-  title: Type.String(),
-  rating: Vote,
-  created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' }),
-});
+export const RatingSchema = Type.Object(
+  {
+    id: Uuid,
+    movie_id: Type.String(),
+    title: Type.String(),
+    rating: Vote,
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Rating', description: 'A profile’s up/down rating of a title' },
+);
+const Rating = ref(RatingSchema);
 export const RatingParams = Type.Object({ id: Uuid });
 export const RatingCreateBody = Type.Object({ movie_id: ContentId, rating: Vote }, { additionalProperties: false });
 export const RatingPutBody = Type.Object({ movie_id: ContentId, rating: Vote }, { additionalProperties: false });

@@ -1,7 +1,6 @@
 // Seed 003's MOVIE_LIST and MOVIE_DETAILS, the content id, and the /movies queries.
 import { Type } from '@sinclair/typebox';
-import { CONTENT_ID_PATTERN } from '../services/catalog/ids.ts';
-import { Pagination, envelope, pageQuery } from './common.ts';
+import { ContentId, Pagination, envelope, pageQuery, ref } from './common.ts';
 
 const Nullable = <
   T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer> | ReturnType<typeof Type.Number>,
@@ -10,12 +9,7 @@ const Nullable = <
 ) => Type.Union([t, Type.Null()]);
 const Day = Type.String({ format: 'date', examples: ['1995-10-20'] });
 
-export const ContentId = Type.String({
-  pattern: CONTENT_ID_PATTERN,
-  description:
-    'Content id: `m<tmdb id>` (movie), `s<tmdb id>` (series), `o…` (local original); a bare number is a TMDb movie id',
-  examples: ['m238'],
-});
+export { ContentId };
 export const IdParams = Type.Object({ id: ContentId });
 
 export const Flags = {
@@ -44,9 +38,9 @@ export const cardProperties = {
 
 export const MovieCard = Type.Object(cardProperties, {
   $id: 'MovieCard',
-  description: 'A MOVIE_LIST item (seed 003) with the viewer’s flags',
+  description: 'A title card of a movie list, with the viewer’s flags',
 });
-const CardRef = Type.Unsafe<unknown>({ $ref: 'MovieCard#' });
+export const CardRef = ref(MovieCard);
 
 export const MovieListResponse = envelope(
   Type.Object({ movies: Type.Array(CardRef), pagination: Pagination }),
@@ -64,29 +58,35 @@ export const SearchMoviesQuery = Type.Object({
   ...pageQuery(50),
 });
 
-export const Episode = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  overview: Type.String(),
-  air_date: Nullable(Day),
-  episode_number: Type.Integer(),
-  runtime: Nullable(Type.Integer()),
-  season_number: Type.Integer(),
-  still_path: Nullable(Type.String()),
-  vote_average: Type.Number(),
-});
+export const Episode = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    overview: Type.String(),
+    air_date: Nullable(Day),
+    episode_number: Type.Integer(),
+    runtime: Nullable(Type.Integer()),
+    season_number: Type.Integer(),
+    still_path: Nullable(Type.String()),
+    vote_average: Type.Number(),
+  },
+  { $id: 'Episode', description: 'An episode of a series' },
+);
 
-export const Season = Type.Object({
-  id: Type.String(),
-  air_date: Nullable(Day),
-  episode_count: Type.Integer(),
-  name: Type.String(),
-  overview: Type.String(),
-  poster_path: Nullable(Type.String()),
-  season_number: Type.Integer(),
-  vote_average: Type.Number(),
-  episodes: Type.Array(Episode),
-});
+export const Season = Type.Object(
+  {
+    id: Type.String(),
+    air_date: Nullable(Day),
+    episode_count: Type.Integer(),
+    name: Type.String(),
+    overview: Type.String(),
+    poster_path: Nullable(Type.String()),
+    season_number: Type.Integer(),
+    vote_average: Type.Number(),
+    episodes: Type.Array(ref(Episode)),
+  },
+  { $id: 'Season', description: 'A season of a series with its episodes' },
+);
 
 export const MovieDetails = Type.Object(
   {
@@ -109,7 +109,7 @@ export const MovieDetails = Type.Object(
     synopsis: Type.String(),
     homepage: Nullable(Type.String()),
     directors: Type.Array(Type.String()),
-    seasons: Type.Array(Season),
+    seasons: Type.Array(ref(Season)),
     cast: Type.Array(
       Type.Object({
         id: Type.String(),
@@ -134,10 +134,7 @@ export const MovieDetails = Type.Object(
     downvotes: Type.Integer({ minimum: 0 }),
     ...Flags,
   },
-  { $id: 'MovieDetails', description: 'MOVIE_DETAILS (seed 003)' },
+  { $id: 'MovieDetails', description: 'A title with its seasons, cast, reviews and the viewer’s flags' },
 );
 
-export const MovieDetailsResponse = envelope(
-  Type.Object({ movie: Type.Unsafe<unknown>({ $ref: 'MovieDetails#' }) }),
-  'MOVIE_DETAILS',
-);
+export const MovieDetailsResponse = envelope(Type.Object({ movie: ref(MovieDetails) }), 'MOVIE_DETAILS');

@@ -1,6 +1,6 @@
 // Schemas of /profile/notifications (seed 003's NOTIFICATION_LIST) and the admin broadcast.
-import { Type } from '@sinclair/typebox';
-import { Pagination, Uuid, envelope, pageQuery } from './common.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Pagination, Uuid, envelope, pageQuery, ref } from './common.ts';
 
 export const NotificationType = Type.Union(
   [
@@ -15,16 +15,21 @@ export const NotificationType = Type.Union(
   },
 );
 
-export const Notification = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  title: Type.String({ examples: ['New Movie Added'] }),
-  message: Type.String({ examples: ["A new movie 'The Dark Knight' has been added in a genre you follow"] }),
-  type: NotificationType,
-  read: Type.Boolean(),
-  created_at: Type.String({ format: 'date-time' }),
-  movie_id: Type.Union([Type.String(), Type.Null()], { description: 'Content id of the title it is about, if any' }),
-  image: Type.Union([Type.String(), Type.Null()]),
-});
+export const NotificationSchema = Type.Object(
+  {
+    id: Uuid,
+    title: Type.String({ examples: ['New Movie Added'] }),
+    message: Type.String({ examples: ["A new movie 'The Dark Knight' has been added in a genre you follow"] }),
+    type: NotificationType,
+    read: Type.Boolean(),
+    created_at: Type.String({ format: 'date-time' }),
+    movie_id: Type.Union([Type.String(), Type.Null()], { description: 'Content id of the title it is about, if any' }),
+    image: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'Notification', description: 'A notification of the account (also pushed over the WebSocket)' },
+);
+export const Notification = ref(NotificationSchema);
+export type Notification = Static<typeof Notification>;
 
 export const NotificationsQuery = Type.Object(
   {
@@ -80,16 +85,21 @@ export const BroadcastBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const Broadcast = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  title: Type.String(),
-  message: Type.String(),
-  audience: Type.Union([Type.Literal('all'), Type.Literal('users'), Type.Literal('admins')]),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
-  recipients: Type.Integer({ minimum: 0, description: 'Notifications delivered so far' }),
-  created_at: Type.String({ format: 'date-time' }),
-  finished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
+export const BroadcastSchema = Type.Object(
+  {
+    id: Uuid,
+    title: Type.String(),
+    message: Type.String(),
+    audience: Type.Union([Type.Literal('all'), Type.Literal('users'), Type.Literal('admins')]),
+    status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+    recipients: Type.Integer({ minimum: 0, description: 'Notifications delivered so far' }),
+    created_at: Type.String({ format: 'date-time' }),
+    finished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'Broadcast', description: 'An admin broadcast and its delivery state' },
+);
+export const Broadcast = ref(BroadcastSchema);
+export type Broadcast = Static<typeof Broadcast>;
 
 export const BroadcastResponse = envelope(Type.Object({ broadcast: Broadcast }));
 export const BroadcastParams = Type.Object({ id: Uuid });

@@ -1,13 +1,12 @@
 // Schemas of the playback routes (seed 001 streaming): manifest, start and stop.
 import { Type } from '@sinclair/typebox';
-import { envelope } from './common.ts';
+import { Uuid, EpisodeId, envelope } from './common.ts';
 import { QUALITIES } from '../services/playback/renditions.ts';
 
 const Quality = Type.Union(
   QUALITIES.map((q) => Type.Literal(q)),
   { description: 'Lowered to the plan’s maximum resolution' },
 );
-const EpisodeId = Type.String({ minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9_-]+$' });
 
 export const ManifestQuery = Type.Object({ episode_id: Type.Optional(EpisodeId) }, { additionalProperties: false });
 
@@ -38,7 +37,7 @@ export const StartBody = Type.Object(
 
 export const StartResponse = envelope(
   Type.Object({
-    session_id: Type.String({ format: 'uuid' }),
+    session_id: Uuid,
     content_id: Type.String(),
     episode_id: Type.Union([Type.String(), Type.Null()]),
     quality: Type.String(),
@@ -50,7 +49,7 @@ export const StartResponse = envelope(
   }),
 );
 
-export const StopBody = Type.Object({ session_id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+export const StopBody = Type.Object({ session_id: Uuid }, { additionalProperties: false });
 export const StopResponse = envelope(
   Type.Object({ session_id: Type.String(), status: Type.Literal('stopped'), duration_seconds: Type.Integer() }),
 );

@@ -1,6 +1,6 @@
 // Viewer profile schemas (seed 001 shape, plus has_pin): bodies for create, update and select, and replies.
-import { Type } from '@sinclair/typebox';
-import { Uuid, envelope } from './common.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { Uuid, envelope, ref } from './common.ts';
 import { CERTIFICATIONS } from '../services/catalog/maturity.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 50, pattern: '\\S', examples: ['John Doe'] });
@@ -26,7 +26,7 @@ const Language = Type.String({
 });
 const Pin = Type.String({ pattern: '^[0-9]{4}$', description: '4 digits', examples: ['1234'] });
 
-export const Profile = Type.Object(
+export const ViewerProfile = Type.Object(
   {
     id: Uuid,
     name: Type.String(),
@@ -36,8 +36,10 @@ export const Profile = Type.Object(
     maturity_rating: Type.String(),
     has_pin: Type.Boolean({ description: 'Switching to it needs POST /profiles/{id}/select with the PIN' }),
   },
-  { description: 'A viewer profile' },
+  { $id: 'ViewerProfile', description: 'A viewer profile of the account' },
 );
+export const Profile = ref(ViewerProfile);
+export type Profile = Static<typeof Profile>;
 
 export const ProfileCreateBody = Type.Object(
   {

@@ -1,9 +1,9 @@
 // Seed 001's recommendation rows and "similar" lists: title cards (seed 003 style) with a confidence score.
-import { Type } from '@sinclair/typebox';
-import { Uuid, envelope } from './common.ts';
-import { ContentId, cardProperties } from './movies.ts';
+import { Type, type Static } from '@sinclair/typebox';
+import { ContentId, Uuid, envelope, ref } from './common.ts';
+import { cardProperties } from './movies.ts';
 
-export const RecommendedCard = Type.Object(
+export const RecommendedCardSchema = Type.Object(
   {
     ...cardProperties,
     confidence_score: Type.Number({
@@ -12,10 +12,12 @@ export const RecommendedCard = Type.Object(
       description: 'How strongly the model recommends it, 0..1',
       examples: [0.89],
     }),
-    thumbnail_url: Type.Union([Type.String(), Type.Null()], { description: 'The poster, as seed 001 names it' }),
+    thumbnail_url: Type.Union([Type.String(), Type.Null()], { description: 'The poster (the name some clients use)' }),
   },
-  { description: 'A title card with its confidence score' },
+  { $id: 'RecommendedCard', description: 'A title card with its confidence score' },
 );
+export const RecommendedCard = ref(RecommendedCardSchema);
+export type RecommendedCard = Static<typeof RecommendedCard>;
 
 export const ProfileParams = Type.Object({ profile_id: Uuid });
 
@@ -31,7 +33,7 @@ export const RecommendationRowsResponse = envelope(
     ),
     generated_at: Type.String({ format: 'date-time', examples: ['2024-01-15T10:30:00Z'] }),
   }),
-  'Personalised rows (seed 001)',
+  'Personalised rows',
 );
 
 export const SimilarParams = Type.Object({ content_id: ContentId });

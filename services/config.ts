@@ -1,4 +1,5 @@
 // Every environment variable the service reads, validated once at start-up into one typed object.
+import { existsSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -16,8 +17,17 @@ export const ConfigSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {
+    default: 'auto',
+    description: 'auto: human-readable when stdout is a terminal and NODE_ENV is not production, JSON otherwise',
+  }),
   APP_VERSION: Type.String({ default: '1.0.0' }),
-  PUBLIC_BASE_URL: Type.String({ default: 'http://localhost:3000', pattern: '^https?://' }),
+  PUBLIC_BASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://',
+      description: 'Public origin of the API; default http://<HOST, or localhost for 0.0.0.0/::>:<PORT>',
+    }),
+  ),
   DATA_DIR: Type.String({ default: './data', description: 'Embedded database, outbox and media live here' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DB_POOL_MAX: Int(1, 200, 10, 'PostgreSQL pool size'),
@@ -125,14 +135,20 @@ export const ConfigSchema = Type.Object({
   RETRY_AFTER_SECONDS: Int(1, 3600, 5, 'Retry-After sent with 503 answers (overload, dependency outage)'),
 });
 
-export type Config = Static<typeof ConfigSchema> & { DB_AUTO_MIGRATE: 'true' | 'false' };
+export type Config = Static<typeof ConfigSchema> & { DB_AUTO_MIGRATE: 'true' | 'false'; PUBLIC_BASE_URL: string };
 
 const defaults: Record<string, string> = { DB_AUTO_MIGRATE: 'true' };
 
 export class ConfigError extends Error {}
 
-/** Parses env into Config; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** process.env, after reading ./.env when it exists (variables already set win, as with `node --env-file`). */
+export function processEnv(): NodeJS.ProcessEnv {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}
+
+/** Parses env (default: the process environment and ./.env) into Config; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = processEnv()): Config {
   const input: Record<string, unknown> = {};
   for (const key of Object.keys(ConfigSchema.properties)) {
     const raw = env[key] ?? defaults[key];
@@ -146,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
   }
   const config = converted as Config;
+  config.PUBLIC_BASE_URL ??= listeningOrigin(config.HOST, config.PORT);
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters of randomness)',
@@ -153,6 +170,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return config;
 }
+
+/** The origin a local client reaches HOST:PORT at (a wildcard address is reached through localhost). */
+function listeningOrigin(host: string, port: number): string {
+  const name =
+    host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
+/** Human-readable logs: asked for, or `auto` on a terminal outside production. */
+export const prettyLogs = (config: Config, isTTY = process.stdout.isTTY === true): boolean =>
+  config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && isTTY && config.NODE_ENV !== 'production');
 
 export const listOf = (value: string): string[] =>
   value
