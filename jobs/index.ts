@@ -4,6 +4,7 @@ import type { JobRegistry } from '../services/jobs/runner.ts';
 import { expireStaleRecords } from '../services/auth/cleanup.ts';
 import { notificationJobs } from '../services/notifications/job-handlers.ts';
 import { REBUILD_JOB, rebuildNeighbours } from '../services/recommendations/rebuild.ts';
+import { PROCESS_JOB, processAsset } from '../services/media/process.ts';
 
 export function jobRegistry(app: FastifyInstance): JobRegistry {
   return {
@@ -26,5 +27,13 @@ export function jobRegistry(app: FastifyInstance): JobRegistry {
       config: app.config,
       deps: () => ({ em: app.em(), realtime: app.hasDecorator('realtime') ? app.realtime : null, log: app.log }),
     }),
+    // Probe, encode the HLS ladder, thumbnails, publish; one encode at a time per worker (CPU bound).
+    [PROCESS_JOB]: {
+      concurrency: 1,
+      maxAttempts: 3,
+      handler: async (payload: { asset_id: string }, job) => {
+        await processAsset({ em: () => app.em(), media: app.media }, payload.asset_id, job.id);
+      },
+    },
   };
 }

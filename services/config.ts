@@ -108,6 +108,29 @@ export const ConfigSchema = Type.Object({
     30,
     'A digest goes to accounts with a session used within this many days',
   ),
+  MEDIA_MAX_UPLOAD_BYTES: Int(1, 1_099_511_627_776, 21_474_836_480, 'Largest resumable (tus) upload, bytes'),
+  MEDIA_MULTIPART_MAX_BYTES: Int(
+    1,
+    10_737_418_240,
+    536_870_912,
+    'Largest video sent inline to POST /admin/content, bytes',
+  ),
+  MEDIA_LADDER: Type.String({
+    default: '240,360,480,720,1080,2160',
+    pattern: '^[0-9]{3,4}(,[0-9]{3,4})*$',
+    description: 'HLS rung heights; a source gets the rungs at or below its own height',
+  }),
+  MEDIA_X264_PRESET: Type.Union(
+    ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'].map((p) => Type.Literal(p)),
+    { default: 'veryfast', description: 'x264 preset of the ladder (speed against size)' },
+  ),
+  MEDIA_GRANT_TTL_SECONDS: Int(60, 604_800, 21_600, 'Lifetime of a signed playback link (manifest, key, segments)'),
+  FFMPEG_PATH: Type.Optional(
+    Type.String({ minLength: 1, description: 'ffmpeg binary (default: PATH, then the npm one)' }),
+  ),
+  FFPROBE_PATH: Type.Optional(
+    Type.String({ minLength: 1, description: 'ffprobe binary (default: PATH, then the npm one)' }),
+  ),
 });
 
 export type Config = Static<typeof ConfigSchema> & { DB_AUTO_MIGRATE: 'true' | 'false' };

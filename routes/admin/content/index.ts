@@ -11,14 +11,10 @@ import {
   ContentPatchBody,
   ContentPutBody,
   ListQuery,
-  ProcessingStatusResponse,
 } from '../../../schemas/admin-content.ts';
-import {
-  createContent,
-  deleteContent,
-  editContent,
-  processingStatus,
-} from '../../../services/catalog/admin-content.ts';
+import { MediaProcessingStatusResponse, ProcessingStatusQuery } from '../../../schemas/media.ts';
+import { processingStatus } from '../../../services/media/status.ts';
+import { createContent, deleteContent, editContent } from '../../../services/catalog/admin-content.ts';
 import { getContentView, listContent } from '../../../services/catalog/admin-view.ts';
 import type { Actor } from '../../../services/deps.ts';
 import seasonRoutes from './seasons.ts';
@@ -163,13 +159,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Media processing status',
         description:
-          "Upload, encoding, thumbnail and CDN stages of the title's video. Titles without uploaded media report `no_media` with every stage pending.",
+          "Upload, encoding, thumbnail and CDN stages of the newest video of the title (or of `episode_id`), progress from ffmpeg, and the failure reason. Titles without uploaded media report `no_media` with every stage pending. Also pushed to the uploading admin's WebSocket as `media.processing` messages.",
         security,
         params: ContentParams,
-        response: { 200: ProcessingStatusResponse, ...errors(400, 401, 403, 404, 429) },
+        querystring: ProcessingStatusQuery,
+        response: { 200: MediaProcessingStatusResponse, ...errors(400, 401, 403, 404, 429) },
       },
     },
-    async (request) => ({ success: true as const, data: await processingStatus(request.deps, request.params.id) }),
+    async (request) => ({
+      success: true as const,
+      data: await processingStatus(request.em, request.params.id, request.query.episode_id ?? null),
+    }),
   );
 };
 
