@@ -159,6 +159,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters of randomness)',
     );
   }
+  if (config.NODE_ENV === 'production' && !config.MEDIA_SIGNING_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MEDIA_SIGNING_SECRET: required in production (every instance verifies the same playback links)',
+    );
+  }
   return config;
 }
 
