@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import t from 'tap';
+
+type Tap = typeof t;
 import { localStore, type MediaStore, readText, StoreError } from '../services/media/store.ts';
 
 const read = async (stream: Readable) => {
@@ -13,7 +15,7 @@ const read = async (stream: Readable) => {
 };
 
 async function contract(
-  t: Tap.Test,
+  t: Tap,
   name: string,
   make: () => Promise<{ store: MediaStore; done: () => Promise<void> }>,
 ) {
