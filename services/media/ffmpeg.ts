@@ -123,7 +123,14 @@ export function run(tool: Tool | null, args: string[], options: RunOptions = {})
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) return resolve(stdout);
-      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+      // Local paths and addresses are noise to the admin reading the reason: keep file names only.
+      const tail = stderr
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' | ')
+        .replace(/\/[^\s:|]*\//g, '')
+        .replace(/ @ 0x[0-9a-f]+/g, '');
       reject(new ToolError(`${path.basename(tool.path)} failed (${signal ?? `exit ${code}`}): ${tail}`, stderr));
     });
   });
