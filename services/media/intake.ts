@@ -87,7 +87,7 @@ export async function acceptVideo(deps: IntakeDeps, assetId: string, file: strin
 export async function ingestVideo(
   deps: IntakeDeps,
   meta: UploadMeta,
-  adminId: string,
+  adminId: string | null,
   file: string,
   size: number,
 ): Promise<string> {

@@ -18,6 +18,7 @@ import { createContent, deleteContent, editContent } from '../../../services/cat
 import { getContentView, listContent } from '../../../services/catalog/admin-view.ts';
 import type { Actor } from '../../../services/deps.ts';
 import seasonRoutes from './seasons.ts';
+import { ingestUploadedVideo, multipartContent, readMultipartContent } from '../uploads/multipart.ts';
 
 const adminActor = (request: FastifyRequest): Actor => ({
   userId: request.auth!.userId,
@@ -32,6 +33,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Autoload loads only index.ts in a folder that has one, so the nested routes are registered here,
   // as a child that inherits the admin hook above.
   await app.register(seasonRoutes);
+  await app.register(multipartContent);
 
   app.get(
     '/',
@@ -59,14 +61,18 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Create a local original',
         description:
-          'Creates a movie or a series (optionally with seasons and episodes) with source `local` and an opaque `o…` id. `certification` sets the maturity level.',
+          'Creates a movie or a series (optionally with seasons and episodes) with source `local` and an opaque `o…` id. `certification` sets the maturity level. ' +
+          'Also accepts multipart/form-data (seed 001): `metadata` (this JSON body) and a movie’s `video_file`, which is then processed (see processing-status).',
         security,
+        consumes: ['application/json', 'multipart/form-data'],
         body: ContentCreateBody,
-        response: { 201: AdminContentResponse, ...errors(400, 401, 403, 409, 429) },
+        response: { 201: AdminContentResponse, ...errors(400, 401, 403, 409, 413, 429) },
       },
+      preValidation: readMultipartContent,
     },
     async (request, reply) => {
       const content = await createContent(request.deps, adminActor(request), request.body);
+      await ingestUploadedVideo(request, content.id);
       return reply.code(201).send({ success: true, message: 'Content created', data: { content } });
     },
   );
