@@ -2,6 +2,7 @@
 // video; the JSON form still works; limits (file size, parts, field names, metadata validation) are enforced.
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
+import WebSocket from 'ws';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newAdmin } from './helpers/factories.ts';
 import { drainJobs } from './support/media-jobs.ts';
@@ -26,6 +27,15 @@ const form = (parts: Array<[string, string | Blob, string?]>) => {
 };
 
 t.test('metadata + video_file creates the title and processes the video', async (t) => {
+  // The uploading admin follows the progress over the WebSocket.
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/ws?token=${admin.token}`);
+  const pushed: Array<{ status: string; progress: number }> = [];
+  ws.on('message', (raw) => {
+    const msg = JSON.parse(raw.toString());
+    if (msg.type === 'media.processing') pushed.push(msg.data);
+  });
+  await new Promise((resolve) => ws.once('open', resolve));
+  t.teardown(() => ws.close());
   const res = await post(
     form([
       ['metadata', JSON.stringify(metadata)],
@@ -46,6 +56,12 @@ t.test('metadata + video_file creates the title and processes the video', async 
   t.match(await status(), { status: 'processing', stages: { upload: 'completed' } });
   await drainJobs(app);
   t.match(await status(), { status: 'ready', progress: 100, renditions: ['240p'] });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.ok(
+    pushed.some((m) => m.status === 'processing'),
+    'progress was pushed while processing',
+  );
+  t.match(pushed.at(-1), { status: 'ready', progress: 100 }, 'and the end');
 });
 
 t.test('metadata alone, or the JSON form, creates a title without media', async (t) => {

@@ -81,6 +81,10 @@ t.test('a resumable upload survives a dropped connection and is processed', asyn
   mediaId = done.headers['media-id'];
   t.match(mediaId, /^[0-9a-f-]{36}$/);
   t.match(await status(movie.id), { status: 'processing', stages: { upload: 'completed' }, media_id: mediaId });
+  const [owner] = await app
+    .em()
+    .execute<{ uploaded_by: string }[]>('select uploaded_by from media_assets where id = ?', [mediaId]);
+  t.equal(owner.uploaded_by, admin.id, 'the uploading admin is recorded (progress is pushed to them)');
 
   await drainJobs(app);
   const ready = await status(movie.id);

@@ -14,11 +14,7 @@ const read = async (stream: Readable) => {
   return Buffer.concat(chunks).toString();
 };
 
-async function contract(
-  t: Tap,
-  name: string,
-  make: () => Promise<{ store: MediaStore; done: () => Promise<void> }>,
-) {
+async function contract(t: Tap, name: string, make: () => Promise<{ store: MediaStore; done: () => Promise<void> }>) {
   t.test(name, async (t) => {
     const { store, done } = await make();
     t.teardown(done);

@@ -19,7 +19,7 @@ import type { UploadMetadata } from '../../schemas/media.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { sourceKey, target, type MediaContext } from './context.ts';
-import { MediaInputError, toWebVtt } from './encode.ts';
+import { MediaInputError, toWebVtt } from './probe.ts';
 import { run } from './ffmpeg.ts';
 import { PROCESS_JOB } from './process.ts';
 

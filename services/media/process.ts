@@ -17,7 +17,9 @@ import {
 } from '../../repositories/media.ts';
 import type { Em } from '../db/orm.ts';
 import { assetPrefix, type MediaContext, stagingPrefix } from './context.ts';
-import { drawThumbnails, encodeLadder, MediaInputError, probeSource } from './encode.ts';
+import { encodeLadder } from './encode.ts';
+import { MediaInputError, probeSource } from './probe.ts';
+import { drawThumbnails } from './thumbnails.ts';
 import { ToolError } from './ffmpeg.ts';
 import { processingView } from './status.ts';
 import { download, StoreError, uploadDir } from './store.ts';
@@ -76,7 +78,13 @@ export async function processAsset(deps: ProcessDeps, assetId: string, jobId?: s
     }
     await notify(deps, assetId);
   };
+  // Progress writes are chained, so a late one never lands after a stage change or the final state.
+  let pending: Promise<void> = Promise.resolve();
+  const progressed = (progress: number) => {
+    pending = pending.then(() => report(progress)).catch(() => {});
+  };
   const stage = async (name: StageName, progress: number) => {
+    await pending;
     if (current !== name) stages[current] = 'completed';
     current = name;
     stages[name] = 'in_progress';
@@ -116,7 +124,7 @@ export async function processAsset(deps: ProcessDeps, assetId: string, jobId?: s
       iv: randomBytes(16),
       ladder: media.ladder,
       preset: media.preset,
-      onProgress: (f) => void report(2 + f * 86).catch(() => {}),
+      onProgress: (f) => progressed(2 + f * 86),
     });
     await stage('thumbnail_generation', 88);
     await drawThumbnails(media.tools, source, info.duration, path.join(work, 'out'));
@@ -145,6 +153,7 @@ export async function processAsset(deps: ProcessDeps, assetId: string, jobId?: s
       'media published',
     );
   } catch (err) {
+    await pending;
     const { reason, permanent } = reasonOf(err);
     stages[current] = 'failed';
     await cleanUp(media, work, staging, final).catch(() => {});

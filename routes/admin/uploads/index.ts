@@ -9,7 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Value } from '@sinclair/typebox/value';
 import { UploadMetadata } from '../../../schemas/media.ts';
 import { AppError } from '../../../services/errors.ts';
-import { MediaInputError } from '../../../services/media/encode.ts';
+import { MediaInputError } from '../../../services/media/probe.ts';
 import { acceptTrack, acceptVideo, beginVideo, checkTarget, type UploadMeta } from '../../../services/media/intake.ts';
 
 type TusRequest = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[0];
