@@ -47,55 +47,63 @@ const routes: FastifyPluginAsync = async (app) => {
   const nodeRequest = (req: TusRequest) =>
     (req as unknown as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
   const deps = () => ({ em: app.em(), media });
-  const datastore = new FileStore({ directory: media.uploadsDir });
-
-  const tus = new Server({
-    path: '/api/v1/admin/uploads',
-    datastore,
-    maxSize: media.maxUploadBytes,
-    relativeLocation: true,
-    exposedHeaders: ['Media-Id'],
-    namingFunction: () => crypto.randomUUID(),
-    async onUploadCreate(req, upload) {
-      try {
-        const meta = metadataOf(upload.metadata);
-        const em = app.em();
-        await checkTarget(em, meta);
-        if ((meta.kind ?? 'video') === 'video') {
-          const admin = nodeRequest(req);
-          await beginVideo({ em, media }, upload.id, meta, (admin && uploaders.get(admin)) || null);
+  // Built on first use: FileStore checks its folder asynchronously, which must not race an app that closes
+  // (and removes a temporary media folder) right after start-up.
+  let tus: Server | null = null;
+  const server = () => {
+    tus ??= createServer();
+    return tus;
+  };
+  const createServer = () => {
+    const datastore = new FileStore({ directory: media.uploadsDir });
+    return new Server({
+      path: '/api/v1/admin/uploads',
+      datastore,
+      maxSize: media.maxUploadBytes,
+      relativeLocation: true,
+      exposedHeaders: ['Media-Id'],
+      namingFunction: () => crypto.randomUUID(),
+      async onUploadCreate(req, upload) {
+        try {
+          const meta = metadataOf(upload.metadata);
+          const em = app.em();
+          await checkTarget(em, meta);
+          if ((meta.kind ?? 'video') === 'video') {
+            const admin = nodeRequest(req);
+            await beginVideo({ em, media }, upload.id, meta, (admin && uploaders.get(admin)) || null);
+          }
+          return { metadata: upload.metadata };
+        } catch (err) {
+          throw tusError(err);
         }
-        return { metadata: upload.metadata };
-      } catch (err) {
-        throw tusError(err);
-      }
-    },
-    async onUploadFinish(_req, upload) {
-      const file = `${media.uploadsDir}/${upload.id}`;
-      try {
-        const meta = metadataOf(upload.metadata);
-        if ((meta.kind ?? 'video') === 'video') {
-          await acceptVideo(deps(), upload.id, file, upload.size ?? upload.offset);
-          return { headers: { 'Media-Id': upload.id } };
+      },
+      async onUploadFinish(_req, upload) {
+        const file = `${media.uploadsDir}/${upload.id}`;
+        try {
+          const meta = metadataOf(upload.metadata);
+          if ((meta.kind ?? 'video') === 'video') {
+            await acceptVideo(deps(), upload.id, file, upload.size ?? upload.offset);
+            return { headers: { 'Media-Id': upload.id } };
+          }
+          const { media_id } = await acceptTrack(deps(), meta, file);
+          const headers: Record<string, string> = media_id ? { 'Media-Id': media_id } : {};
+          return { headers };
+        } catch (err) {
+          throw tusError(err);
+        } finally {
+          // The bytes now live in the media store (or were refused): the upload itself is done with.
+          await datastore.remove(upload.id).catch(() => {});
         }
-        const { media_id } = await acceptTrack(deps(), meta, file);
-        const headers: Record<string, string> = media_id ? { 'Media-Id': media_id } : {};
-        return { headers };
-      } catch (err) {
-        throw tusError(err);
-      } finally {
-        // The bytes now live in the media store (or were refused): the upload itself is done with.
-        await datastore.remove(upload.id).catch(() => {});
-      }
-    },
-  });
+      },
+    });
+  };
 
   // tus reads the request body itself.
   app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
   const handle = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     if (request.auth) uploaders.set(request.raw, request.auth.userId);
     reply.hijack();
-    await tus.handle(request.raw, reply.raw);
+    await server().handle(request.raw, reply.raw);
   };
   const schema = {
     tags: ['admin'],
