@@ -12,6 +12,7 @@ import {
   listTracks,
   markReady,
   type MediaAssetRow,
+  readyAsset,
   setRuntime,
   updateAsset,
 } from '../../repositories/media.ts';
@@ -141,6 +142,12 @@ export async function processAsset(deps: ProcessDeps, assetId: string, jobId?: s
         subtitles: result.subtitles,
         encryption_key: key.toString('hex'),
       });
+      // An older upload finishing after a newer one is ready never takes its place.
+      const serving = await readyAsset(tx, asset.title_id, asset.episode_id);
+      if (serving && new Date(serving.created_at) > new Date(asset.created_at)) {
+        await updateAsset(tx, assetId, { status: 'replaced', progress: 100 });
+        return [{ ...asset, source_key: null }];
+      }
       const old = await markReady(tx, asset);
       await setRuntime(tx, asset.title_id, asset.episode_id, Math.max(1, Math.round(info.duration / 60)));
       return old;
