@@ -38,7 +38,7 @@ const app = await buildApp({
     DATA_DIR: 'memory://',
     JOBS_INLINE: 'false',
     RATE_LIMIT_GENERAL_MAX: '1000000',
-    MEDIA_X264_PRESET: 'ultrafast',
+    MEDIA_ENCODER_PRESET: 'ultrafast',
     MEDIA_LADDER: '480',
   },
 });

@@ -71,7 +71,7 @@ export default fp(
       workDir,
       uploadsDir,
       ladder: config.MEDIA_LADDER.split(',').map(Number),
-      preset: config.MEDIA_X264_PRESET,
+      preset: config.MEDIA_ENCODER_PRESET,
       maxUploadBytes: config.MEDIA_MAX_UPLOAD_BYTES,
       signingSecret: secret,
       baseUrl: config.MEDIA_BASE_URL ?? `${config.PUBLIC_BASE_URL}/api/v1/media`,

@@ -120,7 +120,7 @@ export const ConfigSchema = Type.Object({
     pattern: '^[0-9]{3,4}(,[0-9]{3,4})*$',
     description: 'HLS rung heights; a source gets the rungs at or below its own height',
   }),
-  MEDIA_X264_PRESET: Type.Union(
+  MEDIA_ENCODER_PRESET: Type.Union(
     ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'].map((p) => Type.Literal(p)),
     { default: 'veryfast', description: 'x264 preset of the ladder (speed against size)' },
   ),

@@ -11,7 +11,7 @@ import { drainJobs } from './support/media-jobs.ts';
 import { testMedia, truncated } from './support/media-source.ts';
 import { tusClient, uploadAll } from './support/tus.ts';
 
-const app = await buildTestApp(t, { MEDIA_X264_PRESET: 'ultrafast' });
+const app = await buildTestApp(t, { MEDIA_ENCODER_PRESET: 'ultrafast' });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 const media = await testMedia();
 t.teardown(() => media.cleanup());
@@ -147,7 +147,7 @@ t.test('sidecars added after the video are merged into a new ladder', async (t) 
 });
 
 t.test('ffmpeg missing: start-up says so and processing fails with the reason', async (t) => {
-  const broken = await buildTestApp(t, { FFMPEG_PATH: '/nonexistent/ffmpeg', MEDIA_X264_PRESET: 'ultrafast' });
+  const broken = await buildTestApp(t, { FFMPEG_PATH: '/nonexistent/ffmpeg', MEDIA_ENCODER_PRESET: 'ultrafast' });
   t.equal(broken.media.tools.ffmpeg, null);
   t.match(broken.media.tools.version, /ffmpeg not found/);
   const url = await broken.listen({ port: 0, host: '127.0.0.1' });

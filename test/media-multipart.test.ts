@@ -8,7 +8,7 @@ import { call, newAdmin } from './helpers/factories.ts';
 import { drainJobs } from './support/media-jobs.ts';
 import { testMedia } from './support/media-source.ts';
 
-const app = await buildTestApp(t, { MEDIA_X264_PRESET: 'ultrafast', MEDIA_MULTIPART_MAX_BYTES: '2000000' });
+const app = await buildTestApp(t, { MEDIA_ENCODER_PRESET: 'ultrafast', MEDIA_MULTIPART_MAX_BYTES: '2000000' });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 const media = await testMedia();
 t.teardown(() => media.cleanup());

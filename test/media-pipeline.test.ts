@@ -15,7 +15,7 @@ import { testMedia } from './support/media-source.ts';
 import { tusClient, uploadAll } from './support/tus.ts';
 
 const exec = promisify(execFile);
-const app = await buildTestApp(t, { MEDIA_X264_PRESET: 'ultrafast', MEDIA_LADDER: '240,480,720,1080' });
+const app = await buildTestApp(t, { MEDIA_ENCODER_PRESET: 'ultrafast', MEDIA_LADDER: '240,480,720,1080' });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 const media = await testMedia();
 t.teardown(() => media.cleanup());
