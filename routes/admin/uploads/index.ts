@@ -6,7 +6,9 @@ import type { IncomingMessage } from 'node:http';
 import { FileStore } from '@tus/file-store';
 import { Server, type ServerOptions } from '@tus/server';
 import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { errors } from '../../../schemas/common.ts';
 import { UploadMetadata } from '../../../schemas/media.ts';
 import { AppError } from '../../../services/errors.ts';
 import { MediaInputError } from '../../../services/media/probe.ts';
@@ -111,7 +113,14 @@ const routes: FastifyPluginAsync = async (app) => {
     description:
       'tus creation, HEAD, PATCH and termination. Upload-Metadata: content_id, episode_id?, kind (video | subtitle | audio), language (sidecars), label?. ' +
       `At most MEDIA_MAX_UPLOAD_BYTES. A finished video answers with Media-Id and is processed in the background.`,
-    hide: false,
+    // Documentation only: tus writes its replies itself. Protocol errors (409 offset mismatch, 410 gone,
+    // 412 version, 415 content type) have tus's plain-text bodies; the API's own refusals use the envelope.
+    response: {
+      200: Type.Null({ description: 'HEAD: Upload-Offset and Upload-Length' }),
+      201: Type.Null({ description: 'POST: the upload’s Location' }),
+      204: Type.Null({ description: 'PATCH: the new Upload-Offset, and Media-Id once a video is complete' }),
+      ...errors(400, 401, 403, 404, 409, 410, 413, 415, 422, 429),
+    },
   };
   app.route({ method: ['POST', 'OPTIONS'], url: '/', schema, handler: handle });
   app.route({ method: ['HEAD', 'PATCH', 'DELETE', 'GET'], url: '/:upload_id', schema, handler: handle });
