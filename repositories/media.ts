@@ -54,13 +54,12 @@ function toRow(r: Selectable<AssetTable>): MediaAssetRow {
   };
 }
 
-const forTarget = (episodeId: string | null) => (episodeId === null ? sql<boolean>`episode_id is null` : null);
+/** The media of a title itself (a movie: no episode) or of one episode. */
+const episodeIs = (episodeId: string | null) =>
+  episodeId === null ? sql<boolean>`episode_id is null` : sql<boolean>`episode_id = ${episodeId}`;
 
 function assets(em: Em, titleId: string, episodeId: string | null) {
-  let q = db(em).selectFrom('media_assets').selectAll().where('title_id', '=', titleId);
-  const isNull = forTarget(episodeId);
-  q = isNull ? q.where(isNull) : q.where('episode_id', '=', episodeId);
-  return q;
+  return db(em).selectFrom('media_assets').selectAll().where('title_id', '=', titleId).where(episodeIs(episodeId));
 }
 
 export async function createAsset(
@@ -137,9 +136,7 @@ export async function markReady(em: Em, asset: MediaAssetRow): Promise<MediaAsse
     .updateTable('media_assets')
     .set({ status: 'replaced', updated_at: sql<Date>`now()` })
     .where('title_id', '=', asset.title_id)
-    .where(
-      asset.episode_id === null ? sql<boolean>`episode_id is null` : sql<boolean>`episode_id = ${asset.episode_id}`,
-    )
+    .where(episodeIs(asset.episode_id))
     .where('status', '=', 'ready')
     .where('id', '!=', asset.id)
     .returningAll()
@@ -160,9 +157,14 @@ export async function markReady(em: Em, asset: MediaAssetRow): Promise<MediaAsse
 }
 
 export async function listTracks(em: Em, titleId: string, episodeId: string | null): Promise<MediaTrackRow[]> {
-  let q = db(em).selectFrom('media_tracks').selectAll().where('title_id', '=', titleId);
-  q = episodeId === null ? q.where(sql<boolean>`episode_id is null`) : q.where('episode_id', '=', episodeId);
-  return q.orderBy('kind').orderBy('language').execute();
+  return db(em)
+    .selectFrom('media_tracks')
+    .selectAll()
+    .where('title_id', '=', titleId)
+    .where(episodeIs(episodeId))
+    .orderBy('kind')
+    .orderBy('language')
+    .execute();
 }
 
 /** Adds or replaces the sidecar of a language; returns the source key it replaced, if any. */
