@@ -10,6 +10,7 @@ import {
   deliverQueuedResetMail,
   type ResetMailPayload,
 } from '../services/auth/reset-mail.ts';
+import { PROCESS_JOB, processAsset } from '../services/media/process.ts';
 
 export function jobRegistry(app: FastifyInstance): JobRegistry {
   return {
@@ -37,6 +38,14 @@ export function jobRegistry(app: FastifyInstance): JobRegistry {
       maxAttempts: RESET_MAIL_ATTEMPTS,
       handler: async (payload: ResetMailPayload) => {
         await deliverQueuedResetMail({ em: app.em(), mailer: app.mailer, log: app.log }, payload);
+      },
+    },
+    // Probe, encode the HLS ladder, thumbnails, publish; one encode at a time per worker (CPU bound).
+    [PROCESS_JOB]: {
+      concurrency: 1,
+      maxAttempts: 3,
+      handler: async (payload: { asset_id: string }, job) => {
+        await processAsset({ em: () => app.em(), media: app.media }, payload.asset_id, job.id);
       },
     },
   };

@@ -9,6 +9,7 @@ import { Recommendations } from './0007-recommendations.ts';
 import { Playback } from './0008-playback.ts';
 import { BrowseCovering } from './0009-browse-covering.ts';
 import { JobSchedules } from './0010-job-schedules.ts';
+import { Media } from './0011-media.ts';
 
 export const migrationsList = [
   { name: '0001-accounts', class: Accounts },
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: '0008-playback', class: Playback },
   { name: '0009-browse-covering', class: BrowseCovering },
   { name: '0010-job-schedules', class: JobSchedules },
+  { name: '0011-media', class: Media },
 ];

@@ -1,28 +1,88 @@
-// Media URL signing for playback: MEDIA_SIGNING_SECRET, else one derived from JWT_SECRET, else (embedded,
-// single process) a random one per process; and where segments live (MEDIA_BASE_URL, a CDN or the media store).
+// The media pipeline's runtime (app.media): the store under DATA_DIR/media (a per-app temp folder when
+// DATA_DIR is memory://), ffmpeg found and logged at start-up, and the grant-signing secret, which must
+// survive restarts: MEDIA_SIGNING_SECRET, else (outside production) one derived from JWT_SECRET, else one
+// generated once and kept in DATA_DIR like the JWT secret.
 import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fp from 'fastify-plugin';
-import type { Media } from '../services/playback/sessions.ts';
+import { ConfigError, type Config } from '../services/config.ts';
+import type { MediaContext } from '../services/media/context.ts';
+import { discoverTools } from '../services/media/ffmpeg.ts';
+import { localStore } from '../services/media/store.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    media: Media & { segmentBaseUrl: string };
+    media: MediaContext;
   }
+}
+
+function signingSecret(config: Config): string {
+  if (config.MEDIA_SIGNING_SECRET) return config.MEDIA_SIGNING_SECRET;
+  if (config.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'Invalid configuration:\n  MEDIA_SIGNING_SECRET: required in production (every instance must verify the same playback links)',
+    );
+  }
+  if (config.JWT_SECRET) return createHmac('sha256', config.JWT_SECRET).update('media-urls').digest('hex');
+  if (config.DATA_DIR === 'memory://') return randomBytes(32).toString('hex');
+  const file = path.resolve(config.DATA_DIR, 'media-signing-secret');
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept.length >= 32) return kept;
+  } catch {
+    // first start: generated below
+  }
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }
 
 export default fp(
   async (app) => {
     const { config } = app;
-    const signingSecret =
-      config.MEDIA_SIGNING_SECRET ??
-      (config.JWT_SECRET
-        ? createHmac('sha256', config.JWT_SECRET).update('media-urls').digest('hex')
-        : randomBytes(32).toString('hex'));
-    app.decorate('media', {
-      signingSecret,
-      baseUrl: config.PUBLIC_BASE_URL,
-      segmentBaseUrl: config.MEDIA_BASE_URL ?? `${config.PUBLIC_BASE_URL}/media`,
-    });
+    const secret = signingSecret(config);
+    const temporary = config.DATA_DIR === 'memory://';
+    const root = temporary
+      ? mkdtempSync(path.join(os.tmpdir(), 'cinemate-media-'))
+      : path.resolve(config.DATA_DIR, 'media');
+    const workDir = path.join(root, '.work');
+    const uploadsDir = path.join(root, '.uploads');
+    mkdirSync(workDir, { recursive: true });
+    mkdirSync(uploadsDir, { recursive: true });
+
+    const tools = await discoverTools({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
+    if (tools.ffmpeg && tools.ffprobe)
+      app.log.info(
+        { ffmpeg: tools.ffmpeg.path, ffprobe: tools.ffprobe.path, source: tools.ffmpeg.source },
+        `media: ${tools.version}`,
+      );
+    else
+      app.log.warn(
+        { ffmpeg: tools.ffmpeg?.path, ffprobe: tools.ffprobe?.path },
+        `media: ${tools.version}; uploads will fail to process`,
+      );
+
+    const media: MediaContext = {
+      store: localStore(root),
+      tools,
+      workDir,
+      uploadsDir,
+      ladder: config.MEDIA_LADDER.split(',').map(Number),
+      preset: config.MEDIA_ENCODER_PRESET,
+      maxUploadBytes: config.MEDIA_MAX_UPLOAD_BYTES,
+      signingSecret: secret,
+      baseUrl: config.MEDIA_BASE_URL ?? `${config.PUBLIC_BASE_URL}/api/v1/media`,
+      grantTtlSeconds: config.MEDIA_GRANT_TTL_SECONDS,
+      log: app.log,
+      // Read when a message is sent: the real-time plugin may register after this one.
+      publish: (userId, message) =>
+        app.hasDecorator('realtime') ? app.realtime.publish(userId, message) : Promise.resolve(),
+    };
+    app.decorate('media', media);
+    if (temporary) app.addHook('onClose', async () => rmSync(root, { recursive: true, force: true }));
   },
   { name: 'media', dependencies: ['config'] },
 );

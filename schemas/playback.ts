@@ -10,16 +10,34 @@ const Quality = Type.Union(
 
 export const ManifestQuery = Type.Object({ episode_id: Type.Optional(EpisodeId) }, { additionalProperties: false });
 
+const Signed = (description: string) => Type.String({ description: `${description}; signed, expires at expires_at` });
+
 export const ManifestResponse = envelope(
   Type.Object({
     content_id: Type.String(),
     episode_id: Type.Union([Type.String(), Type.Null()]),
-    manifest_url: Type.String({ description: 'Signed HLS master playlist URL; expires at expires_at' }),
+    media_id: Type.String({ format: 'uuid', description: 'The ready asset the links point into' }),
+    duration_seconds: Type.Number({ description: 'Measured from the media' }),
+    manifest_url: Signed('HLS master playlist (only renditions within the plan)'),
     expires_at: Type.String({ format: 'date-time' }),
     max_quality: Type.String({ examples: ['1080p'] }),
-    drm_license_url: Type.Union([Type.String(), Type.Null()], { description: 'null: the media is served without DRM' }),
-    subtitles: Type.Array(Type.Object({ language: Type.String(), url: Type.String() })),
-    audio_tracks: Type.Array(Type.Object({ language: Type.String(), codec: Type.String(), default: Type.Boolean() })),
+    available_qualities: Type.Array(Type.String({ examples: ['720p'] })),
+    top_resolution: Type.Union([Type.String({ examples: ['1280x720'] }), Type.Null()]),
+    drm_license_url: Signed(
+      'Key endpoint of the AES-128 (HLS clear-key) encryption; a studio DRM licence server would be named here',
+    ),
+    poster_url: Signed('Poster frame (JPEG)'),
+    storyboard_url: Signed('WebVTT storyboard of sprite thumbnails for seek previews'),
+    subtitles: Type.Array(Type.Object({ language: Type.String(), name: Type.String(), url: Signed('WebVTT file') })),
+    audio_tracks: Type.Array(
+      Type.Object({
+        language: Type.String(),
+        name: Type.String(),
+        codec: Type.String(),
+        default: Type.Boolean(),
+        url: Signed('HLS audio rendition playlist'),
+      }),
+    ),
   }),
 );
 
@@ -41,8 +59,10 @@ export const StartResponse = envelope(
     content_id: Type.String(),
     episode_id: Type.Union([Type.String(), Type.Null()]),
     quality: Type.String(),
-    manifest_url: Type.String(),
-    expires_at: Type.String({ format: 'date-time' }),
+    manifest_url: Type.Union([Type.String(), Type.Null()], {
+      description: 'Signed master playlist; null while the title has no ready media (the slot is still taken)',
+    }),
+    expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     heartbeat_seconds: Type.Integer({
       description: 'Send progress (with session_id) at least this often to keep the stream slot',
     }),
@@ -54,12 +74,5 @@ export const StopResponse = envelope(
   Type.Object({ session_id: Type.String(), status: Type.Literal('stopped'), duration_seconds: Type.Integer() }),
 );
 
-export const MediaQuery = Type.Object(
-  {
-    episode_id: Type.Optional(EpisodeId),
-    h: Type.Integer({ minimum: 1, maximum: 4320 }),
-    exp: Type.Integer({ minimum: 0 }),
-    sig: Type.String({ minLength: 20, maxLength: 100 }),
-  },
-  { additionalProperties: false },
-);
+/** The signed grant every media URL carries (schemas/media.ts). */
+export { GrantQuery as MediaQuery } from './media.ts';

@@ -133,6 +133,29 @@ export const ConfigSchema = Type.Object({
   OVERLOAD_MAX_RSS_BYTES: Int(0, 2 ** 45, 0, 'Resident memory that makes the API shed load (0: off)'),
   OVERLOAD_SAMPLE_INTERVAL_MS: Int(10, 60_000, 1000, 'How often the overload figures are sampled'),
   RETRY_AFTER_SECONDS: Int(1, 3600, 5, 'Retry-After sent with 503 answers (overload, dependency outage)'),
+  MEDIA_MAX_UPLOAD_BYTES: Int(1, 1_099_511_627_776, 21_474_836_480, 'Largest resumable (tus) upload, bytes'),
+  MEDIA_MULTIPART_MAX_BYTES: Int(
+    1,
+    10_737_418_240,
+    536_870_912,
+    'Largest video sent inline to POST /admin/content, bytes',
+  ),
+  MEDIA_LADDER: Type.String({
+    default: '240,360,480,720,1080,2160',
+    pattern: '^[0-9]{3,4}(,[0-9]{3,4})*$',
+    description: 'HLS rung heights; a source gets the rungs at or below its own height',
+  }),
+  MEDIA_ENCODER_PRESET: Type.Union(
+    ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'].map((p) => Type.Literal(p)),
+    { default: 'veryfast', description: 'x264 preset of the ladder (speed against size)' },
+  ),
+  MEDIA_GRANT_TTL_SECONDS: Int(60, 604_800, 21_600, 'Lifetime of a signed playback link (manifest, key, segments)'),
+  FFMPEG_PATH: Type.Optional(
+    Type.String({ minLength: 1, description: 'ffmpeg binary (default: PATH, then the npm one)' }),
+  ),
+  FFPROBE_PATH: Type.Optional(
+    Type.String({ minLength: 1, description: 'ffprobe binary (default: PATH, then the npm one)' }),
+  ),
 });
 
 export type Config = Static<typeof ConfigSchema> & { DB_AUTO_MIGRATE: 'true' | 'false'; PUBLIC_BASE_URL: string };
@@ -166,6 +189,11 @@ export function loadConfig(env: Record<string, string | undefined> = processEnv(
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  JWT_SECRET: required in production (at least 32 characters of randomness)',
+    );
+  }
+  if (config.NODE_ENV === 'production' && !config.MEDIA_SIGNING_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MEDIA_SIGNING_SECRET: required in production (every instance verifies the same playback links)',
     );
   }
   return config;

@@ -25,11 +25,13 @@ const playback: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Get the streaming manifest',
         description:
-          'A signed HLS master playlist URL (renditions up to the plan’s resolution). 402 SUBSCRIPTION_REQUIRED without an active subscription; 403 CONTENT_RESTRICTED above the profile’s maturity.',
+          'Signed links into the title’s ready media: the HLS master playlist (renditions up to the plan’s resolution), the AES-128 key endpoint ' +
+          '(`drm_license_url`), subtitles, audio tracks, poster and storyboard. 402 SUBSCRIPTION_REQUIRED without an active subscription; ' +
+          '403 CONTENT_RESTRICTED above the profile’s maturity; 409 MEDIA_NOT_READY while the title has no processed media.',
         security: bearer,
         params: ContentParams,
         querystring: ManifestQuery,
-        response: { 200: ManifestResponse, ...errors(400, 401, 402, 403, 404, 429) },
+        response: { 200: ManifestResponse, ...errors(400, 401, 402, 403, 404, 409, 429) },
       },
     },
     async (request) => ({
@@ -53,7 +55,8 @@ const playback: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Start a playback session',
         description:
           'Takes a stream slot: 409 STREAM_LIMIT_REACHED when the plan’s concurrent streams are all in use (a session silent for 2 minutes stops counting). ' +
-          'The quality is lowered to the plan’s maximum. For a series without episode_id, playback starts at S1E1. Send progress with the session_id as heartbeat.',
+          'The quality is lowered to the plan’s maximum and is the ceiling of the returned `manifest_url` (null while the title has no ready media). ' +
+          'For a series without episode_id, playback starts at S1E1. Send progress with the session_id as heartbeat.',
         security: bearer,
         params: ContentParams,
         body: StartBody,

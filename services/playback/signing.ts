@@ -21,3 +21,26 @@ export function verifyGrant(secret: string, grant: MediaGrant, signature: string
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
+
+/** The query string a signed media URL carries (`episode_id`, `h`, `exp`, `sig`). */
+export function grantQuery(secret: string, grant: MediaGrant): string {
+  return new URLSearchParams({
+    ...(grant.episodeId ? { episode_id: grant.episodeId } : {}),
+    h: String(grant.maxHeight),
+    exp: String(grant.expiresAt),
+    sig: signGrant(secret, grant),
+  }).toString();
+}
+
+export interface GrantParams {
+  episode_id?: string;
+  h: number;
+  exp: number;
+  sig: string;
+}
+
+/** The grant named by a media URL's path title and query, or null when its signature or expiry fails. */
+export function readGrant(secret: string, titleId: string, q: GrantParams, now = Date.now()): MediaGrant | null {
+  const grant = { titleId, episodeId: q.episode_id ?? null, maxHeight: q.h, expiresAt: q.exp };
+  return verifyGrant(secret, grant, q.sig, now) ? grant : null;
+}

@@ -11,17 +11,14 @@ import {
   ContentPatchBody,
   ContentPutBody,
   ListQuery,
-  ProcessingStatusResponse,
 } from '../../../schemas/admin-content.ts';
-import {
-  createContent,
-  deleteContent,
-  editContent,
-  processingStatus,
-} from '../../../services/catalog/admin-content.ts';
+import { MediaProcessingStatusResponse, ProcessingStatusQuery } from '../../../schemas/media.ts';
+import { processingStatus } from '../../../services/media/status.ts';
+import { createContent, deleteContent, editContent } from '../../../services/catalog/admin-content.ts';
 import { getContentView, listContent } from '../../../services/catalog/admin-view.ts';
 import type { Actor } from '../../../services/deps.ts';
 import seasonRoutes from './seasons.ts';
+import { ingestUploadedVideo, multipartContent, readMultipartContent } from '../uploads/multipart.ts';
 
 const adminActor = (request: FastifyRequest): Actor => ({
   userId: request.auth!.userId,
@@ -36,6 +33,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Autoload loads only index.ts in a folder that has one, so the nested routes are registered here,
   // as a child that inherits the admin hook above.
   await app.register(seasonRoutes);
+  await app.register(multipartContent);
 
   app.get(
     '/',
@@ -63,14 +61,18 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Create a local original',
         description:
-          'Creates a movie or a series (optionally with seasons and episodes) with source `local` and an opaque `o…` id. `certification` sets the maturity level.',
+          'Creates a movie or a series (optionally with seasons and episodes) with source `local` and an opaque `o…` id. `certification` sets the maturity level. ' +
+          'Also accepts multipart/form-data (seed 001): `metadata` (this JSON body) and a movie’s `video_file`, which is then processed (see processing-status).',
         security,
+        consumes: ['application/json', 'multipart/form-data'],
         body: ContentCreateBody,
-        response: { 201: AdminContentResponse, ...errors(400, 401, 403, 409, 429) },
+        response: { 201: AdminContentResponse, ...errors(400, 401, 403, 409, 413, 429) },
       },
+      preValidation: readMultipartContent,
     },
     async (request, reply) => {
       const content = await createContent(request.deps, adminActor(request), request.body);
+      await ingestUploadedVideo(request, content.id);
       return reply.code(201).send({ success: true, message: 'Content created', data: { content } });
     },
   );
@@ -163,13 +165,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Media processing status',
         description:
-          "Upload, encoding, thumbnail and CDN stages of the title's video. Titles without uploaded media report `no_media` with every stage pending.",
+          "Upload, encoding, thumbnail and CDN stages of the newest video of the title (or of `episode_id`), progress from ffmpeg, and the failure reason. Titles without uploaded media report `no_media` with every stage pending. Also pushed to the uploading admin's WebSocket as `media.processing` messages.",
         security,
         params: ContentParams,
-        response: { 200: ProcessingStatusResponse, ...errors(400, 401, 403, 404, 429) },
+        querystring: ProcessingStatusQuery,
+        response: { 200: MediaProcessingStatusResponse, ...errors(400, 401, 403, 404, 429) },
       },
     },
-    async (request) => ({ success: true as const, data: await processingStatus(request.deps, request.params.id) }),
+    async (request) => ({
+      success: true as const,
+      data: await processingStatus(request.em, request.params.id, request.query.episode_id ?? null),
+    }),
   );
 };
 
