@@ -1,10 +1,12 @@
 // Catalog lists from the local tables: popular, coming soon, browse, new releases and trending. Each page
 // is cached per maturity level (two tiers); the viewer's flags are laid over it per request.
+import type { Cache } from '../cache/types.ts';
 import type { Deps } from '../deps.ts';
+import { NO_FLAGS } from '../library/flags.ts';
 import type { Em } from '../db/orm.ts';
 import type { Viewer } from '../profiles/viewer.ts';
 import { ADULT_LEVEL } from './maturity.ts';
-import { CARD_COLUMNS, toCard, toContentItems, withFlags, type Card, type CardRow, type ContentItem } from './cards.ts';
+import { CARD_COLUMNS, pageFlags, toCard, toContentItems, type Card, type CardRow, type ContentItem } from './cards.ts';
 import { cachedRead, envelopeJson, listKey, TTL, type Entry } from './cache.ts';
 
 export type ListDeps = Pick<Deps, 'em' | 'cache'>;
@@ -37,13 +39,17 @@ export const pageInfo = (p: Page, total: number): PageInfo => ({
 
 /** Personalises a cached entry whose data holds one card array under `field` (an anonymous read never touches em). */
 export async function serve<K extends string, D extends Record<K, Array<{ id: string }>>>(
-  deps: { readonly em: Em },
+  deps: { readonly em: Em; cache: Cache },
   viewer: Viewer | null,
   entry: Entry<D>,
   field: K,
 ): Promise<Served<D>> {
   if (!viewer) return { json: envelopeJson(entry) };
-  return { data: { ...entry.data, [field]: await withFlags(deps.em, viewer.profileId, entry.data[field]) } };
+  const cards = entry.data[field];
+  // Most pages carry none of a profile's flags: then its answer is the shared body, byte for byte.
+  const flags = await pageFlags(deps, viewer, cards);
+  if (flags.size === 0) return { json: envelopeJson(entry) };
+  return { data: { ...entry.data, [field]: cards.map((c) => ({ ...c, ...(flags.get(c.id) ?? NO_FLAGS) })) } };
 }
 
 interface Query {
