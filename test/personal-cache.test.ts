@@ -1,7 +1,7 @@
 // The personal tier: a signed-in read is answered from per-instance caches, and any write by the account
 // shows in its next read at once, on this instance and (with Redis) on another one.
 import t from 'tap';
-import { buildTestApp, usingRedis } from './helpers/app.ts';
+import { buildTestApp, usingPostgres, usingRedis } from './helpers/app.ts';
 import { call, newUser } from './helpers/factories.ts';
 
 const app = await buildTestApp(t);
@@ -64,14 +64,16 @@ t.test('a profile turned into a kids profile is filtered on the next read', asyn
 
 t.test(
   'with Redis, a write on one instance shows on another',
-  { skip: !usingRedis && 'needs REDIS_URL' },
+  { skip: !(usingRedis && usingPostgres) && 'needs REDIS_URL and DATABASE_URL' },
   async (t) => {
-    const prefix = `t:${process.pid}:shared:`;
-    const a = await buildTestApp(t, { REDIS_KEY_PREFIX: prefix });
-    const b = await buildTestApp(t, {
-      REDIS_KEY_PREFIX: prefix,
-      DATABASE_URL: a.config.DATABASE_URL,
-    });
+    // One deployment: the same database, Redis prefix and JWT secret behind two instances.
+    const env = {
+      REDIS_URL: process.env.REDIS_URL,
+      REDIS_KEY_PREFIX: `t:${process.pid}:shared:`,
+      JWT_SECRET: 'personal-tier-test-secret-0123456789',
+    };
+    const a = await buildTestApp(t, env);
+    const b = await buildTestApp(t, { ...env, DATABASE_URL: a.config.DATABASE_URL });
     const user = await newUser(a);
     const listed = await call(a, { method: 'GET', url: '/api/v1/profiles', headers: user.headers });
     const profileId = listed.body.data.profiles?.[0]?.id ?? listed.body.data[0].id;
