@@ -1,5 +1,7 @@
 // Title cards: the seed 003 MOVIE_LIST item built from a titles row, the seed 001 browse extras, and the
-// personal flags laid over a page of cards per request (never cached across viewers).
+// personal flags laid over a page of cards per request (cached per profile, never across viewers).
+import type { Cache } from '../cache/types.ts';
+import { personalTier } from '../cache/personal.ts';
 import type { Static } from '@sinclair/typebox';
 import { topCredits } from '../../repositories/credits.ts';
 import { CARD_FIELDS, type CardRow } from '../../repositories/titles.ts';
@@ -86,4 +88,17 @@ export async function withFlags<T extends { id: string }>(
     cards.map((c) => c.id),
   );
   return cards.map((c) => ({ ...c, ...(flags.get(c.id) ?? NO_FLAGS) }));
+}
+
+/** This profile's flags for a page of cards, kept in the personal tier until the account next writes. */
+export function pageFlags(
+  deps: { readonly em: Em; cache: Cache },
+  viewer: { userId: string; profileId: string },
+  cards: Array<{ id: string }>,
+): Promise<Map<string, PersonalFlags>> {
+  const ids = cards.map((c) => c.id);
+  if (ids.length === 0) return Promise.resolve(new Map());
+  return personalTier(deps.cache).read(viewer.userId, `flags:${viewer.profileId}:${ids.join(',')}`, () =>
+    personalFlags(deps.em, viewer.profileId, ids),
+  );
 }

@@ -13,11 +13,13 @@ import {
 import type { CardRow, Page } from '../../repositories/titles.ts';
 import type { Pagination } from '../../schemas/common.ts';
 import type { BrowseQuery } from '../../schemas/content.ts';
+import type { Cache } from '../cache/types.ts';
 import type { Deps } from '../deps.ts';
+import { NO_FLAGS } from '../library/flags.ts';
 import type { Em } from '../db/orm.ts';
 import type { Viewer } from '../profiles/viewer.ts';
 import { ADULT_LEVEL } from './maturity.ts';
-import { toCard, toContentItems, withFlags, type Card, type ContentItem } from './cards.ts';
+import { pageFlags, toCard, toContentItems, type Card, type ContentItem } from './cards.ts';
 import { cachedRead, envelopeJson, listKey, TTL, type Entry } from './cache.ts';
 
 export type ListDeps = Pick<Deps, 'em' | 'cache'>;
@@ -41,13 +43,17 @@ export const pageInfo = (p: Page, total: number): PageInfo => ({
 
 /** Personalises a cached entry whose data holds one card array under `field` (an anonymous read never touches em). */
 export async function serve<K extends string, D extends Record<K, Array<{ id: string }>>>(
-  deps: { readonly em: Em },
+  deps: { readonly em: Em; cache: Cache },
   viewer: Viewer | null,
   entry: Entry<D>,
   field: K,
 ): Promise<Served<D>> {
   if (!viewer) return { json: envelopeJson(entry) };
-  return { data: { ...entry.data, [field]: await withFlags(deps.em, viewer.profileId, entry.data[field]) } };
+  const cards = entry.data[field];
+  // Most pages carry none of a profile's flags: then its answer is the shared body, byte for byte.
+  const flags = await pageFlags(deps, viewer, cards);
+  if (flags.size === 0) return { json: envelopeJson(entry) };
+  return { data: { ...entry.data, [field]: cards.map((c) => ({ ...c, ...(flags.get(c.id) ?? NO_FLAGS) })) } };
 }
 
 const COUNT_TTL = 60;

@@ -1,0 +1,34 @@
+// Keeps the personal tier (services/cache/personal.ts) honest: every write a signed-in caller makes
+// bumps its account's version before the answer goes out, here and, through Redis pub/sub when
+// configured, on every other instance.
+import fp from 'fastify-plugin';
+import { personalTier } from '../services/cache/personal.ts';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export default fp(
+  async (app) => {
+    const tier = personalTier(app.cache);
+    let publish: (userId: string) => void = () => {};
+    if (app.config.REDIS_URL) {
+      const channel = `${app.config.REDIS_KEY_PREFIX}personal`;
+      const subscriber = app.redis.duplicate();
+      await subscriber.subscribe(channel);
+      subscriber.on('message', (_channel: string, userId: string) => tier.bump(userId));
+      app.addHook('onClose', async () => {
+        await subscriber.quit().catch(() => subscriber.disconnect());
+      });
+      publish = (userId) => {
+        app.redis
+          .publish(channel, userId)
+          .catch((err: unknown) => app.log.warn({ err }, 'invalidation publish failed'));
+      };
+    }
+    app.addHook('onSend', async (request) => {
+      if (!request.auth || READS.has(request.method)) return;
+      tier.bump(request.auth.userId);
+      publish(request.auth.userId);
+    });
+  },
+  { name: 'personal-cache', dependencies: ['config', 'cache', 'auth'] },
+);
