@@ -2,9 +2,46 @@
 // answers and webhook events alike, never backwards), and the provider events already applied.
 import { type Selectable, sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import type { ProviderInvoice, ProviderSubscription } from '../services/billing/provider.ts';
+import type { INTERVALS, INVOICE_STATUSES, SUBSCRIPTION_STATUSES } from '../entities/billing/subscription.ts';
 import type { DB } from './db.ts';
 import { tdb, toCount } from './typed-db.ts';
+
+/** A provider's subscription snapshot (Stripe-shaped, normalised), as the mirror stores it. */
+export interface ProviderSubscription {
+  id: string;
+  customer: string;
+  status: (typeof SUBSCRIPTION_STATUSES)[number];
+  plan: string;
+  interval: (typeof INTERVALS)[number];
+  current_period_start: Date;
+  current_period_end: Date;
+  cancel_at_period_end: boolean;
+  trial_end: Date | null;
+  canceled_at: Date | null;
+  ended_at: Date | null;
+  /** A downgrade or interval change waiting for the period end. */
+  pending_plan: string | null;
+  pending_interval: (typeof INTERVALS)[number] | null;
+  /** When the provider produced this state (orders snapshots; seconds precision like Stripe's). */
+  state_at: Date;
+  metadata: Record<string, string>;
+}
+
+/** A provider's invoice, as the mirror stores it. */
+export interface ProviderInvoice {
+  id: string;
+  customer: string;
+  subscription: string | null;
+  amount_due: number;
+  amount_paid: number;
+  currency: string;
+  status: (typeof INVOICE_STATUSES)[number];
+  billing_reason: string;
+  failure_reason: string | null;
+  period_start: Date | null;
+  period_end: Date | null;
+  created: Date;
+}
 
 export type SubscriptionRow = Selectable<DB['subscriptions']>;
 

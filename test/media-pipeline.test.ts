@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { grantQuery } from '../services/playback/signing.ts';
+import { grantQuery } from '../services/media/signing.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newAdmin, newUser, type TestUser } from './helpers/factories.ts';
 import { addMovie } from './helpers/titles.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import t from 'tap';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../services/config.ts';
-import { grantQuery } from '../services/playback/signing.ts';
+import { grantQuery } from '../services/media/signing.ts';
 import { buildTestApp } from './helpers/app.ts';
 import { addMovie } from './helpers/titles.ts';
 

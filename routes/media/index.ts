@@ -9,7 +9,7 @@ import { GrantQuery } from '../../schemas/media.ts';
 import { ContentId } from '../../schemas/movies.ts';
 import { AppError } from '../../services/errors.ts';
 import { keyFor, masterFor, mediaPlaylist, openFile, UnsatisfiableRange } from '../../services/media/delivery.ts';
-import { grantQuery, readGrant, type GrantParams } from '../../services/playback/signing.ts';
+import { grantQuery, readGrant, type GrantParams } from '../../services/media/signing.ts';
 
 const PLAYLIST = 'application/vnd.apple.mpegurl';
 const Playlist = Type.String({ description: PLAYLIST });

@@ -1,50 +1,18 @@
 // The billing provider boundary: what the subscription service asks of Stripe or the built-in provider,
 // and the provider-neutral snapshots (Stripe-shaped, normalised) that both hand back.
-import type { INTERVALS, INVOICE_STATUSES, SUBSCRIPTION_STATUSES } from '../../entities/billing/subscription.ts';
+import type { INTERVALS, SUBSCRIPTION_STATUSES } from '../../entities/billing/subscription.ts';
 
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export type Interval = (typeof INTERVALS)[number];
+// The snapshots are stored as they come, so their shape lives with the repository that stores them.
+export type { ProviderInvoice, ProviderSubscription } from '../../repositories/subscriptions.ts';
+import type { ProviderInvoice, ProviderSubscription } from '../../repositories/subscriptions.ts';
 
 export interface PlanPrice {
   code: string;
   interval: Interval;
   amount: number;
   currency: string;
-}
-
-export interface ProviderSubscription {
-  id: string;
-  customer: string;
-  status: SubscriptionStatus;
-  plan: string;
-  interval: Interval;
-  current_period_start: Date;
-  current_period_end: Date;
-  cancel_at_period_end: boolean;
-  trial_end: Date | null;
-  canceled_at: Date | null;
-  ended_at: Date | null;
-  /** A downgrade or interval change waiting for the period end. */
-  pending_plan: string | null;
-  pending_interval: Interval | null;
-  /** When the provider produced this state (orders snapshots; seconds precision like Stripe's). */
-  state_at: Date;
-  metadata: Record<string, string>;
-}
-
-export interface ProviderInvoice {
-  id: string;
-  customer: string;
-  subscription: string | null;
-  amount_due: number;
-  amount_paid: number;
-  currency: string;
-  status: (typeof INVOICE_STATUSES)[number];
-  billing_reason: string;
-  failure_reason: string | null;
-  period_start: Date | null;
-  period_end: Date | null;
-  created: Date;
 }
 
 export interface SubscriptionResult {

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { getAsset, readyAsset } from '../../repositories/media.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
-import type { MediaGrant } from '../playback/signing.ts';
+import type { MediaGrant } from './signing.ts';
 import { assetPrefix, type MediaContext } from './context.ts';
 import { filterMaster, heightOfRendition, signMediaPlaylist } from './hls.ts';
 import { readText, StoreError } from './store.ts';

@@ -10,7 +10,7 @@ import { requireEpisode, requireTitle } from '../library/titles.ts';
 import type { MediaContext } from '../media/context.ts';
 import type { Viewer } from '../profiles/viewer.ts';
 import { ceilingOf } from './renditions.ts';
-import { grantQuery } from './signing.ts';
+import { grantQuery } from '../media/signing.ts';
 
 export type GrantMedia = Pick<MediaContext, 'signingSecret' | 'baseUrl' | 'grantTtlSeconds'>;
 
