@@ -12,9 +12,16 @@ export default fp(
     let publish: (userId: string) => void = () => {};
     if (app.config.REDIS_URL) {
       const channel = `${app.config.REDIS_KEY_PREFIX}personal`;
-      const subscriber = app.redis.duplicate();
-      await subscriber.subscribe(channel);
+      // The subscriber queues its SUBSCRIBE until connected (and ioredis repeats it after a reconnect);
+      // messages missed while disconnected are unknown, so a reconnect forgets every personal entry.
+      const subscriber = app.redis.duplicate({ enableOfflineQueue: true });
+      subscriber.subscribe(channel).catch((err: unknown) => app.log.warn({ err }, 'invalidation subscribe failed'));
       subscriber.on('message', (_channel: string, userId: string) => tier.bump(userId));
+      let connectedOnce = false;
+      subscriber.on('ready', () => {
+        if (connectedOnce) tier.clear();
+        connectedOnce = true;
+      });
       app.addHook('onClose', async () => {
         await subscriber.quit().catch(() => subscriber.disconnect());
       });

@@ -236,23 +236,3 @@ export const AdminContentListResponse = envelope(
 );
 export const AdminSeasonResponse = envelope(Type.Object({ season: AdminSeason }));
 export const AdminEpisodeResponse = envelope(Type.Object({ episode: AdminEpisode }));
-
-const Stage = Type.Union(['pending', 'in_progress', 'completed', 'failed'].map((s) => Type.Literal(s)));
-export const ProcessingStatusSchema = Type.Object(
-  {
-    content_id: Type.String(),
-    status: Type.Union(
-      ['no_media', 'uploading', 'processing', 'ready', 'failed'].map((s) => Type.Literal(s)),
-      {
-        description: '`no_media` until a video is uploaded for the title',
-      },
-    ),
-    progress: Type.Integer({ minimum: 0, maximum: 100 }),
-    stages: Type.Object({ upload: Stage, encoding: Stage, thumbnail_generation: Stage, cdn_distribution: Stage }),
-    estimated_completion: nullable(Type.String({ format: 'date-time' })),
-  },
-  { $id: 'ProcessingStatus', description: 'Media processing state of a title' },
-);
-export const ProcessingStatus = ref(ProcessingStatusSchema);
-export type ProcessingStatus = Static<typeof ProcessingStatus>;
-export const ProcessingStatusResponse = envelope(ProcessingStatus);

@@ -6,8 +6,8 @@ import {
   AdminContentSummarySchema,
   AdminEpisodeSchema,
   AdminSeasonSchema,
-  ProcessingStatusSchema,
 } from './admin-content.ts';
+import { MediaProcessingStatusSchema } from './media.ts';
 import { User } from './auth.ts';
 import { EntitlementsSchema, InvoiceSchema, PlanSchema, SubscriptionSchema } from './billing.ts';
 import { ErrorResponse, MessageResponseSchema, PaginationSchema } from './common.ts';
@@ -45,5 +45,5 @@ export const components: TSchema[] = [
   AdminSeasonSchema,
   AdminContentSummarySchema,
   AdminContentSchema,
-  ProcessingStatusSchema,
+  MediaProcessingStatusSchema,
 ];

@@ -1,7 +1,7 @@
 // Schemas of the media pipeline: the processing status admins see, upload metadata, and the signed grant
 // query every media URL carries.
 import { type TSchema, Type } from '@sinclair/typebox';
-import { envelope } from './common.ts';
+import { envelope, ref } from './common.ts';
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Stage = Type.Union(['pending', 'in_progress', 'completed', 'failed'].map((s) => Type.Literal(s)));
@@ -13,24 +13,28 @@ export const Language = Type.String({
   description: 'BCP 47 or ISO 639-2 language tag',
 });
 
-export const MediaProcessingStatus = Type.Object({
-  content_id: Type.String(),
-  episode_id: Type.Optional(nullable(Type.String())),
-  media_id: Type.Optional(Type.String({ format: 'uuid', description: 'The newest upload (absent with no media)' })),
-  status: Type.Union(
-    ['no_media', 'uploading', 'processing', 'ready', 'failed'].map((s) => Type.Literal(s)),
-    { description: 'State of the newest upload; `no_media` until a video is uploaded' },
-  ),
-  progress: Type.Integer({ minimum: 0, maximum: 100, description: 'From ffmpeg’s own progress output' }),
-  stages: Type.Object({ upload: Stage, encoding: Stage, thumbnail_generation: Stage, cdn_distribution: Stage }),
-  estimated_completion: nullable(Type.String({ format: 'date-time' })),
-  error: Type.Optional(nullable(Type.String({ description: 'Why processing failed (status `failed`)' }))),
-  playable: Type.Optional(
-    Type.Boolean({ description: 'A ready ladder is served (perhaps an older one while a new one is processed)' }),
-  ),
-  duration_seconds: Type.Optional(nullable(Type.Number())),
-  renditions: Type.Optional(Type.Array(Type.String({ examples: ['720p'] }))),
-});
+export const MediaProcessingStatusSchema = Type.Object(
+  {
+    content_id: Type.String(),
+    episode_id: Type.Optional(nullable(Type.String())),
+    media_id: Type.Optional(Type.String({ format: 'uuid', description: 'The newest upload (absent with no media)' })),
+    status: Type.Union(
+      ['no_media', 'uploading', 'processing', 'ready', 'failed'].map((s) => Type.Literal(s)),
+      { description: 'State of the newest upload; `no_media` until a video is uploaded' },
+    ),
+    progress: Type.Integer({ minimum: 0, maximum: 100, description: 'From ffmpeg’s own progress output' }),
+    stages: Type.Object({ upload: Stage, encoding: Stage, thumbnail_generation: Stage, cdn_distribution: Stage }),
+    estimated_completion: nullable(Type.String({ format: 'date-time' })),
+    error: Type.Optional(nullable(Type.String({ description: 'Why processing failed (status `failed`)' }))),
+    playable: Type.Optional(
+      Type.Boolean({ description: 'A ready ladder is served (perhaps an older one while a new one is processed)' }),
+    ),
+    duration_seconds: Type.Optional(nullable(Type.Number())),
+    renditions: Type.Optional(Type.Array(Type.String({ examples: ['720p'] }))),
+  },
+  { $id: 'ProcessingStatus', description: 'Media processing state of a title or episode' },
+);
+export const MediaProcessingStatus = ref(MediaProcessingStatusSchema);
 export const MediaProcessingStatusResponse = envelope(MediaProcessingStatus);
 export const ProcessingStatusQuery = Type.Object(
   { episode_id: Type.Optional(EpisodeId) },

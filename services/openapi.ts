@@ -205,9 +205,15 @@ export function finishDocument(doc: OpenApiDocument): OpenApiDocument {
     metricsToken: { type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN of the deployment' },
   };
   const taken = new Set<string>();
+  // A route serving several methods hands the generator one operation object for all of them: each
+  // method gets its own copy before it is completed, so ids and parameters are not shared.
+  const seen = new Set<Operation>();
   for (const [path, item] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(item)) {
+    for (const [method, shared] of Object.entries(item)) {
       if (!METHODS.has(method)) continue;
+      const op: Operation = seen.has(shared) ? structuredClone(shared) : shared;
+      seen.add(op);
+      (item as Record<string, Operation>)[method] = op;
       let id = op.operationId ?? operationId(method, path, Object.keys(item));
       if (taken.has(id)) id = `${id}.${method}`;
       taken.add(id);

@@ -24,7 +24,13 @@ t.test('readable logs on a terminal outside production, JSON otherwise', async (
   const config = (env: Record<string, string>) => loadConfig(env);
   t.equal(prettyLogs(config({}), true), true);
   t.equal(prettyLogs(config({}), false), false, 'piped output stays JSON');
-  t.equal(prettyLogs(config({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }), true), false);
+  t.equal(
+    prettyLogs(
+      config({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), MEDIA_SIGNING_SECRET: 'y'.repeat(32) }),
+      true,
+    ),
+    false,
+  );
   t.equal(prettyLogs(config({ LOG_FORMAT: 'json' }), true), false);
   t.equal(prettyLogs(config({ LOG_FORMAT: 'pretty' }), false), true);
 });

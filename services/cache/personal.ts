@@ -12,6 +12,8 @@ export interface PersonalTier {
   tag(userId: string): string;
   /** Records that the account changed (its profiles, library, settings or sessions). */
   bump(userId: string): void;
+  /** Forgets every entry (after missed invalidations, e.g. a lost pub/sub connection). */
+  clear(): void;
   /** Read-through of a value under the account's current version. */
   read<T extends object>(userId: string, key: string, load: () => Promise<T>): Promise<T>;
 }
@@ -49,6 +51,9 @@ function createTier(): PersonalTier {
     tag,
     bump(userId) {
       versions.set(userId, ++counter);
+    },
+    clear() {
+      entries.clear();
     },
     async read<T extends object>(userId: string, key: string, load: () => Promise<T>): Promise<T> {
       // The key is fixed before the load starts: a load that overlaps a bump stores under the old tag.

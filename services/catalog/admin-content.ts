@@ -1,17 +1,11 @@
 // Admin changes to titles: create local originals (movies and series with their seasons), replace or patch
-// the editable fields of any title (a TMDb copy too), soft delete, and the media processing status.
-import type { Static } from '@sinclair/typebox';
-import { titleExists } from '../../repositories/titles.ts';
+// the editable fields of any title (a TMDb copy too), and soft delete.
 import { editableFields, insertLocalTitle, softDeleteTitle, writeEditable } from '../../repositories/titles-admin.ts';
 import type { Actor, Deps } from '../deps.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { maturityLevel } from './maturity.ts';
-import type {
-  ContentCreateInput,
-  ContentEditInput,
-  ProcessingStatus as ProcessingStatusSchema,
-} from '../../schemas/admin-content.ts';
+import type { ContentCreateInput, ContentEditInput } from '../../schemas/admin-content.ts';
 import {
   applyChange,
   checkCast,
@@ -161,21 +155,4 @@ export async function deleteContent(deps: Deps, actor: Actor, id: string): Promi
       change: { action: 'admin.content_deleted', titleId: id, details: { source: title.source } },
     };
   });
-}
-
-export type ProcessingStatus = Static<typeof ProcessingStatusSchema>;
-
-/**
- * Media processing state of a title. No media pipeline exists yet, so every title honestly reports
- * `no_media` with all stages pending rather than a made-up progress.
- */
-export async function processingStatus(deps: Pick<Deps, 'em'>, id: string): Promise<ProcessingStatus> {
-  if (!(await titleExists(deps.em, id))) throw new AppError('NOT_FOUND', 'Content not found');
-  return {
-    content_id: id,
-    status: 'no_media',
-    progress: 0,
-    stages: { upload: 'pending', encoding: 'pending', thumbnail_generation: 'pending', cdn_distribution: 'pending' },
-    estimated_completion: null,
-  };
 }

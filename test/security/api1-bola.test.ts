@@ -2,10 +2,14 @@
 // (and by another profile of the same account where profiles own the data). The owner's request comes
 // first, so a 404 cannot come from a resource that never existed.
 import t from 'tap';
+import { readFile } from 'node:fs/promises';
 import { addMovie } from '../helpers/titles.ts';
+import { drainJobs } from '../support/media-jobs.ts';
+import { testMedia } from '../support/media-source.ts';
+import { tusClient, uploadAll } from '../support/tus.ts';
 import { type Account, signup, startServer } from './support.ts';
 
-const server = await startServer(t);
+const server = await startServer(t, { MEDIA_ENCODER_PRESET: 'ultrafast', MEDIA_LADDER: '240' });
 const { req } = server;
 const owner = await signup(server);
 const intruder = await signup(server);
@@ -213,6 +217,17 @@ t.test('playback sessions and media grants of another account or title', async (
     json: { session_id: sessionId },
   });
   t.equal(stopped.status, 200, 'the owner can stop it: it was still running');
+
+  // The grant checks need a title that really plays: a two-second video goes through upload and encoding.
+  const admin = await signup(server, true);
+  const media = await testMedia();
+  t.teardown(() => media.cleanup());
+  const video = await readFile(await media.video({ seconds: 2 }));
+  const uploaded = await uploadAll(tusClient(server.base, { authorization: `Bearer ${admin.token}` }), video, {
+    content_id: 'm155',
+  });
+  t.equal(uploaded.status, 204, 'the admin uploads a video for the title');
+  await drainJobs(server.app);
 
   const manifest = await req('GET', '/api/v1/streaming/m155/manifest', { token: owner.token });
   t.equal(manifest.status, 200);
