@@ -50,39 +50,6 @@ export type LibraryDB = DB & CatalogTables;
 export const visibleTitle = (maxLevel: number) => (eb: ExpressionBuilder<LibraryDB, 'titles'>) =>
   eb.and([eb('titles.deleted_at', 'is', null), eb('titles.maturity_level', '<=', maxLevel)]);
 
-export interface TitleRef {
-  id: string;
-  kind: 'movie' | 'series';
-  maturity_level: number;
-}
-
-/** A live title by id, whatever its maturity (the caller decides what a too-high level means). */
-export async function findLiveTitle(em: Em, id: string): Promise<TitleRef | undefined> {
-  return catalogDb(em)
-    .selectFrom('titles')
-    .select(['id', 'kind', 'maturity_level'])
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-}
-
-export interface EpisodeRef {
-  id: string;
-  season_number: number;
-  episode_number: number;
-  runtime: number | null;
-}
-
-export async function findLiveEpisode(em: Em, titleId: string, episodeId: string): Promise<EpisodeRef | undefined> {
-  return catalogDb(em)
-    .selectFrom('episodes')
-    .select(['id', 'season_number', 'episode_number', 'runtime'])
-    .where('id', '=', episodeId)
-    .where('title_id', '=', titleId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-}
-
 /** The columns a card is built from (services/catalog/cards.ts CardRow), for visible titles among `ids`. */
 export async function visibleCardRows(em: Em, ids: string[], maxLevel: number) {
   if (ids.length === 0) return [];

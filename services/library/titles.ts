@@ -1,12 +1,8 @@
 // Catalog lookups the library needs: a title (404 unknown, 403 above the viewer's maturity), an episode of a
 // series, and the cards (seed 003 MOVIE_LIST items with this viewer's flags) of a page of title ids.
-import {
-  type EpisodeRef,
-  findLiveEpisode,
-  findLiveTitle,
-  type TitleRef,
-  visibleCardRows,
-} from '../../repositories/library-catalog.ts';
+import { type EpisodeRef, findLiveEpisode } from '../../repositories/episodes.ts';
+import { visibleCardRows } from '../../repositories/library-catalog.ts';
+import { findLiveTitle, type TitleRef } from '../../repositories/titles.ts';
 import { type Card, toCard, withFlags } from '../catalog/cards.ts';
 import { parseContentId } from '../catalog/ids.ts';
 import type { Em } from '../db/orm.ts';
