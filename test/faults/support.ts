@@ -3,7 +3,7 @@
 // PostgreSQL database reached through a URL the test controls.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import pg from 'pg';
+import { freshDatabase } from '../helpers/app.ts';
 
 export interface Proxy {
   port: number;
@@ -99,20 +99,6 @@ export async function startRedis(): Promise<PrivateRedis> {
 
 /** A fresh database on the PostgreSQL of DATABASE_URL; returns its URL and a drop function. */
 export async function createDatabase(baseUrl: string): Promise<{ url: URL; drop: () => Promise<void> }> {
-  const name = `cinemate_f_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  const db = await freshDatabase(baseUrl);
+  return { url: new URL(db.url), drop: db.drop };
 }

@@ -2,13 +2,14 @@
 // private Redis key prefix when DATABASE_URL / REDIS_URL are set, so test files never share state.
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { buildApp } from '../../app.ts';
 
 export interface TestContext {
   teardown(fn: () => unknown): void;
 }
 
-async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `cinemate_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -48,6 +49,7 @@ export const TEST_ENV: Record<string, string> = {
 export async function buildTestApp(
   t: TestContext,
   env: Record<string, string | undefined> = {},
+  options: { logStream?: DestinationStream } = {},
 ): Promise<FastifyInstance> {
   const merged: Record<string, string | undefined> = { ...TEST_ENV, ...env };
   let drop: (() => Promise<void>) | undefined;
@@ -60,7 +62,7 @@ export async function buildTestApp(
     merged.REDIS_URL = process.env.REDIS_URL;
     merged.REDIS_KEY_PREFIX = `t:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
   }
-  const app = await buildApp({ env: merged });
+  const app = await buildApp({ env: merged, logStream: options.logStream });
   t.teardown(async () => {
     await app.close();
     await drop?.();

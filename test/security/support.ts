@@ -1,10 +1,8 @@
 // Black-box helpers for the attack suite: the real app listening on an ephemeral port, requests through
 // fetch (real HTTP, real parsers), and accounts made through the public API.
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import type { DestinationStream } from 'pino';
-import { buildApp } from '../../app.ts';
-import { buildTestApp, TEST_ENV, type TestContext } from '../helpers/app.ts';
+import { buildTestApp, type TestContext } from '../helpers/app.ts';
 import { ensureAdmin } from '../../services/auth/admin.ts';
 
 export interface Reply {
@@ -28,46 +26,12 @@ export interface Server {
   req(method: string, path: string, options?: RequestOptions): Promise<Reply>;
 }
 
-// buildTestApp with the log lines sent to a stream (the helper has no such option): a private database
-// on PostgreSQL, a private key prefix on Redis, exactly as the helper does.
-async function buildLoggedApp(t: TestContext, env: Record<string, string>, logStream: DestinationStream) {
-  const merged: Record<string, string | undefined> = { ...TEST_ENV, ...env };
-  let drop: (() => Promise<void>) | undefined;
-  if (process.env.DATABASE_URL) {
-    const name = `cinemate_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    merged.DATABASE_URL = url.toString();
-    drop = async () => {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
-  }
-  if (process.env.REDIS_URL) {
-    merged.REDIS_URL = process.env.REDIS_URL;
-    merged.REDIS_KEY_PREFIX = `t:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
-  }
-  const app = await buildApp({ env: merged, logStream });
-  t.teardown(async () => {
-    await app.close();
-    await drop?.();
-  });
-  await app.ready();
-  return app;
-}
-
 export async function startServer(
   t: TestContext,
   env: Record<string, string> = {},
   logStream?: DestinationStream,
 ): Promise<Server> {
-  const app = logStream ? await buildLoggedApp(t, env, logStream) : await buildTestApp(t, env);
+  const app = await buildTestApp(t, env, { logStream });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
