@@ -1,7 +1,10 @@
 // Redis-backed cache: the production store behind the same small interface as the in-process one.
 // Degraded mode: while Redis is unreachable, reads miss (callers fall back to the database), writes and
 // deletes are skipped, and counters (failed logins) move to a per-instance in-process store, so an outage
-// slows the API down instead of failing it. A command is not even tried while the client is not connected.
+// slows the API down instead of failing it. A command is not even tried while the client is not connected,
+// nor for a second after one failed: a frozen Redis (connected, answering nothing) costs one request one
+// REDIS_TIMEOUT_MS per second, not every call of every request.
+import { ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import type { Redis } from 'ioredis';
 import type { Cache } from './types.ts';
 import { jsonLayer } from './json.ts';
@@ -10,6 +13,8 @@ import { createMemoryCache } from './memory.ts';
 export interface RedisCacheOptions {
   /** Told once per outage, and once on recovery. */
   onDegraded?: (down: boolean, err?: unknown) => void;
+  /** How long calls skip Redis after a failure before one call tries it again (ms). */
+  retryAfterMs?: number;
 }
 
 export function createRedisCache(redis: Redis, prefix: string, options: RedisCacheOptions = {}): Cache {
@@ -21,14 +26,18 @@ export function createRedisCache(redis: Redis, prefix: string, options: RedisCac
     degraded = down;
     options.onDegraded?.(down, err);
   };
-  // Runs fn against Redis, or returns fallback() when Redis is down or the call fails.
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: options.retryAfterMs ?? 1000,
+    breaker: new ConsecutiveBreaker(1),
+  });
+  // Runs fn against Redis, or returns fallback() when Redis is down, the breaker is open or the call fails.
   const guarded = async <T>(fn: () => Promise<T>, fallback: () => T | Promise<T>): Promise<T> => {
     if (redis.status !== 'ready') {
       mark(true);
       return fallback();
     }
     try {
-      const value = await fn();
+      const value = await breaker.execute(fn);
       mark(false);
       return value;
     } catch (err) {
