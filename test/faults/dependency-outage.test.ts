@@ -79,11 +79,12 @@ t.test(
     const proxy = await startProxy(Number(db.url.port || 5432), db.url.hostname);
     const viaProxy = new URL(db.url);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const app = await buildTestApp(t, { DATABASE_URL: viaProxy.toString() });
+    // Teardowns run last-registered first: this one, registered before the app's, runs after it closes.
     t.teardown(async () => {
       await proxy.close();
       await db.drop();
     });
+    const app = await buildTestApp(t, { DATABASE_URL: viaProxy.toString() });
     const user = await newUser(app);
     t.equal((await call(app, { method: 'GET', url: '/api/v1/profile', headers: user.headers })).status, 200);
     t.equal((await call(app, { method: 'GET', url: '/readyz' })).status, 200);

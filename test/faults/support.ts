@@ -63,6 +63,10 @@ export interface PrivateRedis {
   url: string;
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections open and answers nothing. */
+  freeze(): void;
+  /** SIGCONT after a freeze. */
+  thaw(): void;
 }
 
 /** A redis-server of the test's own (no persistence), so killing it disturbs no other test. */
@@ -94,7 +98,13 @@ export async function startRedis(): Promise<PrivateRedis> {
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, kill, start };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    start,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
+  };
 }
 
 /** A fresh database on the PostgreSQL of DATABASE_URL; returns its URL and a drop function. */

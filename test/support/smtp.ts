@@ -7,7 +7,8 @@ export interface ReceivedMail {
   raw: string;
 }
 
-export async function startSmtpServer() {
+/** Listens on `port` (0: any free port), so a test can stop the server and bring it back on the same port. */
+export async function startSmtpServer(port = 0) {
   const inbox: ReceivedMail[] = [];
   const waiters: Array<(mail: ReceivedMail) => void> = [];
   const server = new SMTPServer({
@@ -25,10 +26,11 @@ export async function startSmtpServer() {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${bound}`,
+    port: bound,
     inbox,
     /** Resolves with the next message (or one already received and not yet taken). */
     next(timeoutMs = 5000): Promise<ReceivedMail> {
