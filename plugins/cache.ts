@@ -1,10 +1,12 @@
 // The cache: Redis through @fastify/redis when REDIS_URL is set, the in-process LRU otherwise.
 // Redis calls time out fast and never queue while disconnected, so a frozen Redis never hangs a request;
-// while Redis is down the cache serves in degraded mode (services/cache/redis.ts).
+// while Redis is down the cache serves in degraded mode (services/cache/redis.ts). Session states also sit
+// in a near tier (services/cache/near.ts) kept exact across instances by an invalidation channel.
 import fp from 'fastify-plugin';
 import fastifyRedis from '@fastify/redis';
 import type { Cache } from '../services/cache/types.ts';
 import { createMemoryCache } from '../services/cache/memory.ts';
+import { withNearTier } from '../services/cache/near.ts';
 import { createRedisCache } from '../services/cache/redis.ts';
 
 declare module 'fastify' {
@@ -32,8 +34,9 @@ export default fp(
       closeClient: true,
     });
     await app.redis.ping();
-    const cache: Cache = createRedisCache(app.redis, config.REDIS_KEY_PREFIX, {
+    const shared: Cache = createRedisCache(app.redis, config.REDIS_KEY_PREFIX, {
       onDegraded(down, err) {
+        cache.suspend(down);
         if (down) app.log.warn({ err }, 'redis unavailable: serving without it (degraded mode)');
         else {
           app.log.info('redis available again');
@@ -43,7 +46,15 @@ export default fp(
         }
       },
     });
+    // Session states are read on every signed-in request: a near tier answers them without a round trip.
+    const cache = withNearTier(app.redis, shared, {
+      keyPrefixes: ['sess:'],
+      channel: `${config.REDIS_KEY_PREFIX}near`,
+      onError: (err) => app.log.warn({ err }, 'near-cache invalidation channel failed'),
+    });
+    await cache.started(2000);
     app.decorate('cache', cache);
+    app.addHook('onClose', () => cache.close());
   },
   { name: 'cache', dependencies: ['config'] },
 );
