@@ -12,8 +12,6 @@ import { AppError } from '../errors.ts';
 import type { Viewer } from '../profiles/viewer.ts';
 import { requireTitle, resolveTitleId } from './titles.ts';
 
-const sameTitle = async (em: Em, rawId: string, titleId: string) => (await resolveTitleId(em, rawId)) === titleId;
-
 export type { Vote, VoteIn };
 export type RatingView = Static<typeof RatingResponse>['data']['rating'];
 /** A vote changes the title's live counts, so the ratings writers also get the cache. */
@@ -65,6 +63,9 @@ export async function listRatings(em: Em, viewer: Viewer, page: Page): Promise<{
   const { rows, total } = await ratings.listRatings(em, viewer.profileId, viewer.maxLevel, page);
   return { items: rows.map(view), total };
 }
+
+/** Whether a client-sent id (a bare number included) names the stored title id. */
+const sameTitle = async (em: Em, rawId: string, titleId: string) => (await resolveTitleId(em, rawId)) === titleId;
 
 /** Changes the vote; `movieId` (PUT, optional) must name the rating's own title: a rating never moves. */
 export async function changeRating(

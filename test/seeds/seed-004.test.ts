@@ -171,3 +171,22 @@ t.test('ratings: UPVOTE/DOWNVOTE, the vote alone on PUT, live counters', async (
   t.equal((await req('POST', '/movies/ratings/', { movie_id: '238', rating: 'up' }, access)).status, 201);
   t.same((await counts())[0], [1, 0], 'up/down still work');
 });
+
+t.test('the OpenAPI document lists each seed 004 path as an alias of its canonical route', async (t) => {
+  const doc = app.swagger() as unknown as { paths: Record<string, Record<string, Record<string, unknown>>> };
+  const { paths } = doc;
+  const aliases: Array<[string, string, string]> = [
+    ['post', '/api/v1/auth/token', 'POST /api/v1/auth/login'],
+    ['post', '/api/v1/auth/refresh', 'POST /api/v1/auth/refresh-token'],
+    ['post', '/api/v1/users/register', 'POST /api/v1/auth/signup'],
+    ['get', '/api/v1/movies', 'GET /api/v1/movies/search'],
+  ];
+  for (const [method, path, canonical] of aliases) {
+    const op = paths[path]?.[method];
+    t.equal(op?.['x-alias-of'], canonical, `${method} ${path}`);
+    t.match(op?.description, /^Alias of `/, `${path} says it is an alias`);
+    const [canonicalMethod, canonicalPath] = canonical.split(' ');
+    t.ok(paths[canonicalPath]?.[canonicalMethod.toLowerCase()], `${canonical} is documented`);
+  }
+  t.notOk(paths['/api/v1/auth/verify']?.post?.['x-alias-of'], '/auth/verify is a route of its own');
+});
