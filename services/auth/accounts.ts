@@ -9,8 +9,7 @@ import { audit } from '../audit.ts';
 import { burnVerify, hashSecret, verifySecret } from './passwords.ts';
 import { endSessions, endUserSessions, openSession, type Client } from './sessions.ts';
 import { recordFailedLogin } from '../security/ip-blocks.ts';
-import { FREE_TIER } from '../billing/entitlements.ts';
-import { accountUser } from './account-user.ts';
+import { FREE_TIER, accountUser } from './account-user.ts';
 
 export type ProfileView = Static<typeof ProfileUser>;
 export type AuthResult = Static<typeof AuthResponse>['data'];

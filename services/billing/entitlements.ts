@@ -47,11 +47,3 @@ export async function requireEntitlement(em: Em, userId: string): Promise<Entitl
   }
   return current;
 }
-
-/** What seed 001 calls an account without an entitling subscription. */
-export const FREE_TIER = 'free';
-
-/** Seed 001's `subscription_tier`: the plan code of the entitling subscription, or `free`. */
-export async function subscriptionTier(em: Em, userId: string): Promise<string> {
-  return (await entitlements(em, userId)).plan ?? FREE_TIER;
-}
