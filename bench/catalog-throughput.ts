@@ -1,5 +1,6 @@
-// Cached catalog throughput: GET /movies/popular and /content/browse?genre=18 served from the catalog
-// cache, against a bare node:http server returning the same JSON, on 127.0.0.1 (target ratio ≥ 0.5).
+// Cached catalog throughput: GET /movies/popular, /content/browse?genre=18 and /movies/m238 (details with
+// their live vote counts) served from the catalog cache, against a bare node:http server returning the same
+// JSON, on 127.0.0.1 (target ratio ≥ 0.5).
 // Usage: node bench/catalog-throughput.ts [seconds=10] [runs=2] [connections=50]   (DATABASE_URL optional)
 import { createServer } from 'node:http';
 import { execFile } from 'node:child_process';
@@ -43,7 +44,7 @@ console.log(
   `app on ${base} (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, ${process.env.REDIS_URL ? 'Redis' : 'in-process cache'}); ${SECONDS}s × ${RUNS} runs, ${CONNECTIONS} connections`,
 );
 
-for (const path of ['/api/v1/movies/popular', '/api/v1/content/browse?genre=18']) {
+for (const path of ['/api/v1/movies/popular', '/api/v1/content/browse?genre=18', '/api/v1/movies/m238']) {
   const warm = await fetch(base + path);
   const body = await warm.text();
   if (warm.status !== 200) throw new Error(`${path}: ${warm.status} ${body}`);

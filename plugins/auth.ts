@@ -27,6 +27,7 @@ declare module 'fastify' {
     requireRole(role: 'admin'): Hook;
     tokens: TokenSigner & {
       verifyReset(token: string): ResetClaims;
+      verifyAccess(token: string): AccessClaims & { exp: number };
       verifyAccessIgnoringExpiry(token: string): AccessClaims;
     };
   }
@@ -105,6 +106,7 @@ export default fp(
       access: (claims) => app.jwt.sign({ ...claims, type: 'access_token' }),
       reset: (claims) => app.jwt.sign({ ...claims, type: 'forgot_password' }, { expiresIn: config.OTP_TTL }),
       verifyReset: (token) => verifyOf<ResetClaims>(token, 'forgot_password'),
+      verifyAccess: (token) => verifyOf<AccessClaims & { exp: number }>(token, 'access_token'),
       verifyAccessIgnoringExpiry: (token) => verifyOf<AccessClaims>(token, 'access_token', { ignoreExpiration: true }),
     });
 

@@ -21,7 +21,7 @@ export default fp(
           contact: { name: 'Cinemate' },
           description:
             'Backend for video-streaming apps. Every success is `{ success: true, message?, data }`; every error is ' +
-            '`{ success: false, error: { code, message, details }, request_id }`. Authenticate with `Authorization: Bearer <auth_token>` ' +
+            '`{ success: false, error: { code, message, details }, timestamp, request_id }`. Authenticate with `Authorization: Bearer <auth_token>` ' +
             'from login or signup; refresh it with the refresh token. Rate limits: auth 5/min per IP, search 30/min and ' +
             'everything else 100/min per user, with X-RateLimit-* and RateLimit-* headers and Retry-After on 429. ' +
             'Live notifications arrive over the WebSocket at /api/v1/ws, described by the AsyncAPI document at /api/docs/asyncapi.json.',

@@ -1,4 +1,4 @@
-// One error handler: every 4xx/5xx leaves in the seed 003 envelope with a request id. Domain errors keep
+// One error handler: every 4xx/5xx leaves in the seed 003 envelope with a timestamp and a request id (seed 001). Domain errors keep
 // their code; framework errors get the code of their status; an unreachable database or Redis is a 503 with
 // Retry-After; anything unexpected is a hidden 500.
 import fp from 'fastify-plugin';
@@ -27,7 +27,12 @@ export function sendError(
   message: string,
   details: unknown = {},
 ) {
-  return reply.code(status).send({ success: false, error: { code, message, details }, request_id: request.id });
+  return reply.code(status).send({
+    success: false,
+    error: { code, message, details },
+    timestamp: new Date().toISOString(),
+    request_id: request.id,
+  });
 }
 
 // A body of a hundred thousand unknown keys is that many schema errors: the reply names the first few.

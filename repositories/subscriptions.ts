@@ -214,6 +214,12 @@ export async function entitlingSubscription(
   return row ?? null;
 }
 
+/** The plan code of the account's live (trialing, active or past due) subscription; null without one. */
+export async function livePlanCode(em: Em, userId: string): Promise<string | null> {
+  const row = await entitlingSubscription(em, userId);
+  return row && (LIVE as readonly string[]).includes(row.status) ? row.plan_code : null;
+}
+
 const INVOICE_COLUMNS = [
   'id',
   'provider_invoice_id',

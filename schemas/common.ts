@@ -20,6 +20,7 @@ export const ErrorResponse = Type.Object(
       message: Type.String({ examples: ['The request is invalid'] }),
       details: Type.Any({ examples: [{ fields: [{ field: 'email', message: 'must match format "email"' }] }] }),
     }),
+    timestamp: Type.String({ format: 'date-time', description: 'When the error was answered (ISO-8601)' }),
     request_id: Type.String({ examples: ['req_2f1c9d0a7b6e'] }),
   },
   { $id: 'ErrorResponse', description: 'Error envelope (every 4xx and 5xx)' },
@@ -32,6 +33,20 @@ export function errors(...statuses: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
   for (const status of statuses) out[status] = errorRef;
   return out;
+}
+
+/**
+ * The route schema of an alias path (a spelling another seed's clients use): the canonical route's schema,
+ * described as its alias and marked `x-alias-of` in the OpenAPI document. The handler is the canonical one.
+ */
+export function aliasOf<S extends { description?: string; summary?: string }>(canonical: string, schema: S): S {
+  const note = `Alias of \`${canonical}\`: the same handler, request and response.`;
+  return {
+    ...schema,
+    summary: `${schema.summary ?? canonical} (alias)`,
+    description: schema.description ? `${note} ${schema.description}` : note,
+    'x-alias-of': canonical,
+  };
 }
 
 /** `{ success: true, message?, data }` around a data schema. */

@@ -1,6 +1,6 @@
 // Library schemas: favourites (seed 003 MOVIE_LIST), watchlist, history, continue watching, next up,
 // ratings (seed 004) and the playback progress heartbeat (seed 001).
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { ContentId, EpisodeId, Pagination, Uuid, envelope, pageQuery, ref } from './common.ts';
 import { CardRef, cardProperties } from './movies.ts';
 
@@ -8,6 +8,12 @@ const Nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof T
   Type.Union([t, Type.Null()]);
 const Seconds = Type.Number({ minimum: 0, maximum: 604_800, description: 'Seconds' });
 const Vote = Type.Union([Type.Literal('up'), Type.Literal('down')], { description: 'Upvote or downvote' });
+/** What a client may send: `up`/`down`, or seed 004's `UPVOTE`/`DOWNVOTE` (stored and answered as up/down). */
+const VoteIn = Type.Union(
+  [Type.Literal('up'), Type.Literal('down'), Type.Literal('UPVOTE'), Type.Literal('DOWNVOTE')],
+  { description: 'Upvote or downvote: `up`/`down`, or `UPVOTE`/`DOWNVOTE`' },
+);
+export type VoteIn = Static<typeof VoteIn>;
 export { EpisodeId };
 
 /** A MOVIE_LIST item (seed 003) with the viewer's flags and the fields of one list. */
@@ -137,6 +143,9 @@ export const RatingSchema = Type.Object(
     movie_id: Type.String(),
     title: Type.String(),
     rating: Vote,
+    rating_type: Type.Union([Type.Literal('UPVOTE'), Type.Literal('DOWNVOTE')], {
+      description: 'The same vote spelled UPVOTE/DOWNVOTE',
+    }),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
   },
@@ -144,8 +153,14 @@ export const RatingSchema = Type.Object(
 );
 const Rating = ref(RatingSchema);
 export const RatingParams = Type.Object({ id: Uuid });
-export const RatingCreateBody = Type.Object({ movie_id: ContentId, rating: Vote }, { additionalProperties: false });
-export const RatingPutBody = Type.Object({ movie_id: ContentId, rating: Vote }, { additionalProperties: false });
-export const RatingPatchBody = Type.Object({ rating: Vote }, { additionalProperties: false });
+export const RatingCreateBody = Type.Object({ movie_id: ContentId, rating: VoteIn }, { additionalProperties: false });
+export const RatingPutBody = Type.Object(
+  {
+    movie_id: Type.Optional({ ...ContentId, description: 'Optional; when sent it must be the rated title' }),
+    rating: VoteIn,
+  },
+  { additionalProperties: false },
+);
+export const RatingPatchBody = Type.Object({ rating: VoteIn }, { additionalProperties: false });
 export const RatingResponse = envelope(Type.Object({ rating: Rating }));
 export const RatingsResponse = envelope(Type.Object({ ratings: Type.Array(Rating), pagination: Pagination }));

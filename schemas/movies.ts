@@ -49,14 +49,14 @@ export const MovieListResponse = envelope(
 
 export const PageQuery = Type.Object(pageQuery(50));
 
-export const SearchMoviesQuery = Type.Object({
-  q: Type.String({
-    minLength: 1,
-    maxLength: 200,
-    description: 'Title, original title, cast, director or genre; typos tolerated',
-  }),
-  ...pageQuery(50),
+const SearchText = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'Title, original title, cast, director or genre; typos tolerated',
 });
+export const SearchMoviesQuery = Type.Object({ q: SearchText, ...pageQuery(50) });
+/** Seed 004's GET /movies/?query=&page= spelling of the search. */
+export const QueryMoviesQuery = Type.Object({ query: SearchText, ...pageQuery(50) });
 
 export const Episode = Type.Object(
   {

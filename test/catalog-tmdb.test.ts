@@ -88,6 +88,15 @@ t.test('GET /movies/:id reads the title through into the tables', async (t) => {
   t.equal((await get(`/movies/${m.id}`, user.headers)).status, 200, 'a signed-in caller too');
 });
 
+t.test('a bare number no TMDb movie has is read as the series', async (t) => {
+  const tv = fixtures.tv.find((s) => !fixtures.movies.some((m) => m.id === s.id))!;
+  const res = await get(`/movies/${tv.id}`);
+  t.equal(res.status, 200);
+  t.match(res.body.data.movie, { id: `s${tv.id}`, is_series: true });
+  t.ok(tmdb.hits(`/movie/${tv.id}`) > 0, 'the movie was asked for first');
+  t.equal((await get('/movies/999999')).status, 404, 'neither a movie nor a series');
+});
+
 t.test('TMDb failing: cached data is served with 200', async (t) => {
   await get('/movies/popular?page=2');
   const m = movie(fixtures.lists.popular[2]!);

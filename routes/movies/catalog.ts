@@ -2,16 +2,17 @@
 // Optional auth: anonymous callers get the cached body as is; a viewer gets the maturity ceiling and flags.
 // (Favourites, recommendations, ratings and genres live in their own files of this folder.)
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
-import { bearer, errors } from '../../schemas/common.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { aliasOf, bearer, errors } from '../../schemas/common.ts';
 import {
   IdParams,
   MovieDetailsResponse,
   MovieListResponse,
   PageQuery,
+  QueryMoviesQuery,
   SearchMoviesQuery,
 } from '../../schemas/movies.ts';
-import type { Served } from '../../services/catalog/lists.ts';
+import type { Page, Served } from '../../services/catalog/lists.ts';
 import { comingSoonMovies, getDetails, popularMovies, searchMovieList } from '../../services/catalog/source.ts';
 
 export const sendServed = <T>(reply: FastifyReply, served: Served<T>) =>
@@ -24,26 +25,38 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const onRequest = app.optionalAuth;
   const security = [{}, ...bearer];
 
+  const searchSchema = {
+    tags,
+    summary: 'Search movies and series',
+    description:
+      'By title, original title, cast, director or genre; typos tolerated. Ranked by relevance, then popularity.',
+    security,
+    querystring: SearchMoviesQuery,
+    response: { 200: MovieListResponse, ...errors(400, 401, 429, 503) },
+  };
+  const search = async (request: FastifyRequest, reply: FastifyReply, q: string, page: Page) =>
+    sendServed(reply, await searchMovieList(request.deps, app.tmdb, await request.viewer(), q, page));
+
   app.get(
     '/search',
+    { onRequest, config: { rateLimit: app.rateLimits.search }, schema: searchSchema },
+    async (request, reply) => search(request, reply, request.query.q, request.query),
+  );
+
+  // Seed 004: GET /movies/?query=&page= searches; the search text is `query` instead of `q`.
+  app.get(
+    '/',
     {
       onRequest,
       config: { rateLimit: app.rateLimits.search },
       schema: {
-        tags,
-        summary: 'Search movies and series',
+        ...aliasOf('GET /api/v1/movies/search', searchSchema),
         description:
-          'By title, original title, cast, director or genre; typos tolerated. Ranked by relevance, then popularity.',
-        security,
-        querystring: SearchMoviesQuery,
-        response: { 200: MovieListResponse, ...errors(400, 401, 429, 503) },
+          'Alias of `GET /api/v1/movies/search`, the same handler and response; the search text is the `query` parameter.',
+        querystring: QueryMoviesQuery,
       },
     },
-    async (request, reply) =>
-      sendServed(
-        reply,
-        await searchMovieList(request.deps, app.tmdb, await request.viewer(), request.query.q, request.query),
-      ),
+    async (request, reply) => search(request, reply, request.query.query, request.query),
   );
 
   app.get(

@@ -1,5 +1,6 @@
 // /movies/ratings (seed 004): the viewer profile's up/down ratings, one per title (X-Profile-Id, default the
-// first profile). A rating id of another profile or account is 404 for every verb.
+// first profile). A rating id of another profile or account is 404 for every verb. A vote shows at once in
+// the title's up/down counts (services/catalog/votes.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MessageResponse, bearer, errors, pagination } from '../../schemas/common.ts';
 import {
@@ -26,14 +27,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Rate a title up or down',
         description:
-          'One rating per profile per title: 201 when created; 200 when the profile had already rated it (the rating is set to the new value). 404 unknown title; 403 CONTENT_RESTRICTED above the profile’s maturity.',
+          'The vote is `up`/`down` or `UPVOTE`/`DOWNVOTE`. One rating per profile per title: 201 when created; 200 when the profile had already rated it (the rating is set to the new value). 404 unknown title; 403 CONTENT_RESTRICTED above the profile’s maturity.',
         security,
         body: RatingCreateBody,
         response: { 200: RatingResponse, 201: RatingResponse, ...errors(400, 401, 403, 404, 429) },
       },
     },
     async (request, reply) => {
-      const result = await rate(request.em, (await request.viewer())!, request.body.movie_id, request.body.rating);
+      const result = await rate(request.deps, (await request.viewer())!, request.body.movie_id, request.body.rating);
       return reply.code(result.created ? 201 : 200).send({
         success: true,
         message: result.created ? 'Rating created' : 'Rating updated',
@@ -87,7 +88,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Replace a rating',
-        description: '`movie_id` must be the rated title (a rating never moves to another title).',
+        description:
+          'Takes the vote alone; `movie_id` is optional and, when sent, must be the rated title (a rating never moves to another title).',
         security,
         params: RatingParams,
         body: RatingPutBody,
@@ -99,7 +101,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       message: 'Rating updated',
       data: {
         rating: await changeRating(
-          request.em,
+          request.deps,
           (await request.viewer())!,
           request.params.id,
           request.body.rating,
@@ -126,7 +128,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       success: true as const,
       message: 'Rating updated',
       data: {
-        rating: await changeRating(request.em, (await request.viewer())!, request.params.id, request.body.rating),
+        rating: await changeRating(request.deps, (await request.viewer())!, request.params.id, request.body.rating),
       },
     }),
   );
@@ -144,7 +146,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await deleteRating(request.em, (await request.viewer())!, request.params.id);
+      await deleteRating(request.deps, (await request.viewer())!, request.params.id);
       return { success: true as const, message: 'Rating deleted' };
     },
   );

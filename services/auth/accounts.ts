@@ -1,6 +1,6 @@
 // Accounts: sign-up, login, logout, the seed 003 profile (read and update) and password change.
 import type { Static } from '@sinclair/typebox';
-import type { AccountUser, AuthResponse, SignupBody } from '../../schemas/auth.ts';
+import type { AuthResponse, SignupBody } from '../../schemas/auth.ts';
 import type { ChangePasswordResponse, ProfileUpdateBody, ProfileUser } from '../../schemas/profile.ts';
 import * as accounts from '../../repositories/accounts.ts';
 import type { Actor, Deps } from '../deps.ts';
@@ -9,8 +9,8 @@ import { audit } from '../audit.ts';
 import { burnVerify, hashSecret, verifySecret } from './passwords.ts';
 import { endSessions, endUserSessions, openSession, type Client } from './sessions.ts';
 import { recordFailedLogin } from '../security/ip-blocks.ts';
+import { FREE_TIER, accountUser } from './account-user.ts';
 
-export type AccountView = Static<typeof AccountUser>;
 export type ProfileView = Static<typeof ProfileUser>;
 export type AuthResult = Static<typeof AuthResponse>['data'];
 /** The sign-up body without the client fields, genre ids as strings. */
@@ -52,7 +52,8 @@ export async function signup(deps: Deps, input: SignupInput, client: Client): Pr
   });
   await audit(deps, { action: 'auth.signup', actorId: userId, ip: client.ip });
   const { sessionId: _s, ...issued } = tokens;
-  return { ...issued, user: { id: userId, name, email } };
+  // A new account has no subscription yet.
+  return { ...issued, user: { id: userId, name, email, subscription_tier: FREE_TIER } };
 }
 
 export async function login(deps: Deps, email: string, password: string, client: Client): Promise<AuthResult> {
@@ -83,7 +84,7 @@ export async function login(deps: Deps, email: string, password: string, client:
     targetId: issued.sessionId,
   });
   const { sessionId: _s, ...tokens } = issued;
-  return { ...tokens, user: { id: user.id, name: user.fullName, email: user.email } };
+  return { ...tokens, user: await accountUser(deps.em, user.id) };
 }
 
 export async function logout(deps: Deps, actor: Actor): Promise<void> {

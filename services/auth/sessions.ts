@@ -2,14 +2,15 @@
 import type { Static } from '@sinclair/typebox';
 import type { Platform } from '../../entities/accounts/login-session.ts';
 import type { Role } from '../../entities/accounts/user.ts';
-import type { AuthResponse, RefreshResponse } from '../../schemas/auth.ts';
+import type { AuthResponse, RefreshResponse, VerifyTokenResponse } from '../../schemas/auth.ts';
 import type { SessionItem } from '../../schemas/profile.ts';
 import * as sessions from '../../repositories/sessions.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { audit } from '../audit.ts';
 import { newRefreshToken, parseRefreshToken, sha256 } from './tokens.ts';
-import { markSessionsEnded } from './session-state.ts';
+import { isSessionActive, markSessionsEnded } from './session-state.ts';
+import { accountUser } from './account-user.ts';
 
 export interface Client {
   ip: string;
@@ -37,9 +38,11 @@ export async function openSession(
     refreshHash: refresh.hash,
     ttlSeconds: deps.config.REFRESH_TOKEN_TTL,
   });
+  const access = deps.tokens.access({ user_id: user.id, session_id: sessionId, role: user.role });
   return {
     sessionId,
-    auth_token: deps.tokens.access({ user_id: user.id, session_id: sessionId, role: user.role }),
+    auth_token: access,
+    access_token: access,
     refresh_token: refresh.token,
     expires_in: deps.tokens.accessTtl,
   };
@@ -49,7 +52,7 @@ export async function openSession(
  * Swaps a refresh token for a new pair. The swap is one conditional UPDATE, so of two parallel refreshes
  * with one token at most one succeeds; a token that was already rotated away ends the whole session.
  */
-export async function rotateRefreshToken(deps: Deps, refreshToken: string, ip: string): Promise<IssuedTokens> {
+export async function rotateRefreshToken(deps: Deps, refreshToken: string, ip: string): Promise<Refreshed> {
   const parsed = parseRefreshToken(refreshToken);
   if (!parsed) throw new AppError('UNAUTHORIZED', 'Invalid refresh token');
   const next = newRefreshToken(parsed.sessionId);
@@ -60,10 +63,13 @@ export async function rotateRefreshToken(deps: Deps, refreshToken: string, ip: s
     ip,
   });
   if (swapped) {
+    const access = deps.tokens.access({ user_id: swapped.userId, session_id: parsed.sessionId, role: swapped.role });
     return {
-      auth_token: deps.tokens.access({ user_id: swapped.userId, session_id: parsed.sessionId, role: swapped.role }),
+      auth_token: access,
+      access_token: access,
       refresh_token: next.token,
       expires_in: deps.tokens.accessTtl,
+      user: await accountUser(deps.em, swapped.userId),
     };
   }
   const session = await sessions.findSessionState(deps.em, parsed.sessionId);
@@ -94,10 +100,25 @@ export async function refreshFromAccessToken(
 ): Promise<Refreshed> {
   const role = await sessions.touchLiveSession(deps.em, claims.session_id, claims.user_id);
   if (!role) throw new AppError('UNAUTHORIZED', 'The session has ended; log in again');
+  const access = deps.tokens.access({ user_id: claims.user_id, session_id: claims.session_id, role });
   return {
-    auth_token: deps.tokens.access({ user_id: claims.user_id, session_id: claims.session_id, role }),
+    auth_token: access,
+    access_token: access,
     expires_in: deps.tokens.accessTtl,
+    user: await accountUser(deps.em, claims.user_id),
   };
+}
+
+/**
+ * Seed 004's token check: the signature and expiry are checked by the caller (the token plugin); the token
+ * is valid when its session is still active, so a logged-out token answers 401 like an expired one.
+ */
+export async function checkAccessToken(
+  deps: Deps,
+  claims: { user_id: string; session_id: string; exp: number },
+): Promise<Static<typeof VerifyTokenResponse>['data']> {
+  if (!(await isSessionActive(deps, claims.session_id))) throw new AppError('UNAUTHORIZED', 'The session has ended');
+  return { valid: true, user_id: claims.user_id, expires_at: new Date(claims.exp * 1000).toISOString() };
 }
 
 export async function endSessions(

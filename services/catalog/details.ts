@@ -1,5 +1,6 @@
 // One title in the seed 003 MOVIE_DETAILS shape (series with seasons and episodes, cast, reviews,
-// same-genre recommendations), from the local tables, cached per maturity level; flags per request.
+// same-genre recommendations), from the local tables, cached per maturity level; flags and the live vote
+// counts (votes.ts) per request.
 import type { Static } from '@sinclair/typebox';
 import { billedCredits } from '../../repositories/credits.ts';
 import { liveEpisodes, liveSeasons } from '../../repositories/episodes.ts';
@@ -11,7 +12,8 @@ import type { Viewer } from '../profiles/viewer.ts';
 import { NO_FLAGS, personalFlags } from '../library/flags.ts';
 import { maturityLevel } from './maturity.ts';
 import { genreList, image, round, toCard, type Card } from './cards.ts';
-import { cachedRead, detailsKey, entryForm, envelopeJson, TTL } from './cache.ts';
+import { cachedRead, detailsKey, entryForm, TTL } from './cache.ts';
+import { liveVotes } from './votes.ts';
 import { levelOf, type ListDeps, type Served } from './lists.ts';
 
 export type Episode = Static<typeof EpisodeSchema>;
@@ -132,9 +134,14 @@ export async function titleDetails(
       certification: entry.data.movie.certification,
     });
   }
+  const votes = await liveVotes(deps, entry.data.movie.id);
   if (!viewer) {
-    if (field === 'movie') return { json: envelopeJson(entry) };
-    return { json: entryForm(entry, field, (d) => `{"success":true,"data":{"${field}":${JSON.stringify(d.movie)}}}`) };
+    // The cached JSON stops before the counts; the live counts close it.
+    const head = entryForm(entry, field, (d) => {
+      const { upvotes: _u, downvotes: _d, ...rest } = d.movie;
+      return `{"success":true,"data":{"${field}":${JSON.stringify(rest).slice(0, -1)}`;
+    });
+    return { json: `${head},"upvotes":${votes.upvotes},"downvotes":${votes.downvotes}}}}` };
   }
   const movie = entry.data.movie;
   const flags = await personalFlags(deps.em, viewer.profileId, [movie.id, ...movie.recommendations.map((r) => r.id)]);
@@ -142,6 +149,7 @@ export async function titleDetails(
     data: {
       [field]: {
         ...movie,
+        ...votes,
         ...(flags.get(movie.id) ?? NO_FLAGS),
         recommendations: movie.recommendations.map((r) => ({ ...r, ...(flags.get(r.id) ?? NO_FLAGS) })),
       },

@@ -1,5 +1,6 @@
 // Content ids: opaque strings that never collide. Movies `m<tmdb id>`, series `s<tmdb id>`, local originals
-// `o<8..32 chars>`. A bare number is read as a TMDb movie id (seed 003 clients send "19404").
+// `o<8..32 chars>`. A bare number is read as a TMDb movie id (seed 003 clients send "19404"), and as the
+// series with that TMDb id when no movie has it (seed 003's example series is "119051"): see bareSeriesId.
 import { AppError } from '../errors.ts';
 
 export type Kind = 'movie' | 'series';
@@ -28,3 +29,6 @@ export function parseContentId(raw: string): ParsedId {
   const tmdbId = Number(raw.slice(1));
   return { id: raw[0] + String(tmdbId), kind: raw[0] === 'm' ? 'movie' : 'series', tmdbId };
 }
+
+/** For a bare number, the series id to try when no movie has that number; null for any other spelling. */
+export const bareSeriesId = (raw: string): string | null => (/^[0-9]+$/.test(raw) ? seriesId(Number(raw)) : null);

@@ -1,7 +1,8 @@
 // Where a title's details come from: the local tables, or in TMDb mode TMDb read through into them.
 import type { Viewer } from '../profiles/viewer.ts';
 import type { TmdbClient } from '../tmdb/client.ts';
-import { parseContentId } from './ids.ts';
+import { bareSeriesId, parseContentId } from './ids.ts';
+import { AppError } from '../errors.ts';
 import { loadLocalDetails, titleDetails, type Details } from './details.ts';
 import { comingSoon, popular, type ListDeps, type MovieList, type Page, type Served } from './lists.ts';
 import { searchMovies } from './search.ts';
@@ -34,7 +35,25 @@ export const searchMovieList = (
 ): Promise<Served<MovieList>> =>
   tmdb ? tmdbMovieList(deps, tmdb, viewer, 'search', p, q) : searchMovies(deps, viewer, q, p);
 
+/** A title's details; a bare number is the movie, or the series with that number when no movie has it. */
 export async function getDetails(
+  deps: ListDeps,
+  tmdb: TmdbClient | null,
+  viewer: Viewer | null,
+  rawId: string,
+  field: 'movie' | 'content',
+): Promise<Served<Record<string, Details>>> {
+  const series = bareSeriesId(rawId);
+  if (!series) return detailsOf(deps, tmdb, viewer, rawId, field);
+  try {
+    return await detailsOf(deps, tmdb, viewer, rawId, field);
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
+    return detailsOf(deps, tmdb, viewer, series, field);
+  }
+}
+
+async function detailsOf(
   deps: ListDeps,
   tmdb: TmdbClient | null,
   viewer: Viewer | null,

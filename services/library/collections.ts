@@ -3,10 +3,9 @@
 import * as library from '../../repositories/library.ts';
 import type { Collection, Page } from '../../repositories/library.ts';
 import type { Card } from '../catalog/cards.ts';
-import { parseContentId } from '../catalog/ids.ts';
 import type { Em } from '../db/orm.ts';
 import type { Viewer } from '../profiles/viewer.ts';
-import { cardsFor, requireTitle } from './titles.ts';
+import { cardsFor, requireTitle, resolveTitleId } from './titles.ts';
 
 export type { Collection, Page };
 
@@ -33,7 +32,7 @@ export async function removeFromCollection(
   which: Collection,
   rawId: string,
 ): Promise<{ title_id: string; removed: boolean }> {
-  const { id } = parseContentId(rawId);
+  const id = await resolveTitleId(em, rawId);
   return { title_id: id, removed: await library.removeFromCollection(em, which, viewer.profileId, id) };
 }
 

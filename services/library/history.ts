@@ -6,10 +6,9 @@ import * as history from '../../repositories/history.ts';
 import type { EpisodeRow } from '../../repositories/history.ts';
 import type { ContinueResponse, HistoryResponse, NextUpResponse } from '../../schemas/library.ts';
 import { type Card, image } from '../catalog/cards.ts';
-import { parseContentId } from '../catalog/ids.ts';
 import type { Em } from '../db/orm.ts';
 import type { Viewer } from '../profiles/viewer.ts';
-import { cardsFor } from './titles.ts';
+import { cardsFor, resolveTitleId } from './titles.ts';
 
 export type HistoryItem = Static<typeof HistoryResponse>['data']['history'][number];
 export type ContinueItem = Static<typeof ContinueResponse>['data']['content'][number];
@@ -66,7 +65,7 @@ export async function removeFromHistory(
   viewer: Viewer,
   rawId: string,
 ): Promise<{ title_id: string; removed: boolean }> {
-  const { id } = parseContentId(rawId);
+  const id = await resolveTitleId(em, rawId);
   const removed = await em.transactional((tx) => history.forgetTitle(tx, viewer.profileId, id));
   return { title_id: id, removed };
 }

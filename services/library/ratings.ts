@@ -4,39 +4,51 @@ import type { Static } from '@sinclair/typebox';
 import * as ratings from '../../repositories/ratings.ts';
 import type { RatingRow, Vote } from '../../repositories/ratings.ts';
 import type { Page } from '../../repositories/library.ts';
-import type { RatingResponse } from '../../schemas/library.ts';
-import { parseContentId } from '../catalog/ids.ts';
+import type { RatingResponse, VoteIn } from '../../schemas/library.ts';
+import type { Cache } from '../cache/types.ts';
+import { forgetVotes } from '../catalog/votes.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import type { Viewer } from '../profiles/viewer.ts';
-import { requireTitle } from './titles.ts';
+import { requireTitle, resolveTitleId } from './titles.ts';
 
-export type { Vote };
+export type { Vote, VoteIn };
 export type RatingView = Static<typeof RatingResponse>['data']['rating'];
+/** A vote changes the title's live counts, so the ratings writers also get the cache. */
+export interface RatingDeps {
+  em: Em;
+  cache: Cache;
+}
+
+/** Seed 004's UPVOTE/DOWNVOTE are the same votes as up/down. */
+export const toVote = (v: VoteIn): Vote => (v === 'UPVOTE' ? 'up' : v === 'DOWNVOTE' ? 'down' : v);
 
 const view = (r: RatingRow): RatingView => ({
   id: r.id,
   movie_id: r.title_id,
   title: r.title,
   rating: r.rating,
+  rating_type: r.rating === 'up' ? 'UPVOTE' : 'DOWNVOTE',
   created_at: r.created_at.toISOString(),
   updated_at: r.updated_at.toISOString(),
 });
 
 /** Creates the profile's rating of a title, or changes it; `created` tells which. */
 export async function rate(
-  em: Em,
+  deps: RatingDeps,
   viewer: Viewer,
   rawId: string,
-  rating: Vote,
+  rating: VoteIn,
 ): Promise<{ rating: RatingView; created: boolean }> {
+  const { em } = deps;
   const title = await requireTitle(em, viewer, rawId);
   const { id, created } = await ratings.upsertRating(em, {
     userId: viewer.userId,
     profileId: viewer.profileId,
     titleId: title.id,
-    rating,
+    rating: toVote(rating),
   });
+  await forgetVotes(deps.cache, title.id);
   return { rating: await getRating(em, viewer, id), created };
 }
 
@@ -52,26 +64,33 @@ export async function listRatings(em: Em, viewer: Viewer, page: Page): Promise<{
   return { items: rows.map(view), total };
 }
 
-/** Changes the vote; `movieId` (PUT) must name the rating's own title: a rating never moves to another title. */
+/** Whether a client-sent id (a bare number included) names the stored title id. */
+const sameTitle = async (em: Em, rawId: string, titleId: string) => (await resolveTitleId(em, rawId)) === titleId;
+
+/** Changes the vote; `movieId` (PUT, optional) must name the rating's own title: a rating never moves. */
 export async function changeRating(
-  em: Em,
+  deps: RatingDeps,
   viewer: Viewer,
   id: string,
-  rating: Vote,
+  rating: VoteIn,
   movieId?: string,
 ): Promise<RatingView> {
+  const { em } = deps;
   const current = await getRating(em, viewer, id);
-  if (movieId !== undefined && parseContentId(movieId).id !== current.movie_id) {
+  if (movieId !== undefined && !(await sameTitle(em, movieId, current.movie_id))) {
     throw new AppError('INVALID_REQUEST', 'movie_id cannot change: delete this rating and rate the other title', {
       fields: [{ field: 'movie_id', in: 'body', message: 'must be the rated title' }],
     });
   }
-  await ratings.setVote(em, viewer.profileId, id, rating);
+  await ratings.setVote(em, viewer.profileId, id, toVote(rating));
+  await forgetVotes(deps.cache, current.movie_id);
   return getRating(em, viewer, id);
 }
 
-export async function deleteRating(em: Em, viewer: Viewer, id: string): Promise<void> {
-  if (!(await ratings.deleteRating(em, viewer.profileId, id))) throw new AppError('NOT_FOUND', 'Rating not found');
+export async function deleteRating(deps: RatingDeps, viewer: Viewer, id: string): Promise<void> {
+  const current = await getRating(deps.em, viewer, id);
+  if (!(await ratings.deleteRating(deps.em, viewer.profileId, id))) throw new AppError('NOT_FOUND', 'Rating not found');
+  await forgetVotes(deps.cache, current.movie_id);
 }
 
 /** Upvote and downvote counts for the titles (absent titles have none), in one index-only query. */

@@ -13,7 +13,7 @@ import {
 import type { Static } from '@sinclair/typebox';
 import type { StartBody } from '../../schemas/playback.ts';
 import { audit } from '../audit.ts';
-import { parseContentId } from '../catalog/ids.ts';
+import { resolveTitleId } from '../library/titles.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { Viewer } from '../profiles/viewer.ts';
@@ -88,7 +88,7 @@ export async function touchPlayback(deps: Pick<Deps, 'em'>, userId: string, sess
 }
 
 export async function stopPlayback(deps: Deps, userId: string, rawId: string, sessionId: string) {
-  const seconds = await stopSession(deps.em, userId, parseContentId(rawId).id, sessionId);
+  const seconds = await stopSession(deps.em, userId, await resolveTitleId(deps.em, rawId), sessionId);
   if (seconds === null) throw new AppError('NOT_FOUND', 'Playback session not found');
   return { session_id: sessionId, status: 'stopped' as const, duration_seconds: seconds };
 }

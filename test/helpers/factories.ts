@@ -92,7 +92,7 @@ export async function collect(app: FastifyInstance, viewer: Viewer, which: Colle
 
 /** Rates a title up or down for the viewer. */
 export async function rateTitle(app: FastifyInstance, viewer: Viewer, titleId: string, vote: Vote) {
-  return (await rate(app.em(), viewer, titleId, vote)).rating;
+  return (await rate({ em: app.em(), cache: app.cache }, viewer, titleId, vote)).rating;
 }
 
 /** One playback heartbeat for the viewer (the progress rules apply: thresholds, ordering by client time). */

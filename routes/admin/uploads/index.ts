@@ -25,7 +25,11 @@ function tusError(err: unknown): { status_code: number; body: string } {
   const message = app?.message ?? input?.message ?? 'The upload could not be stored';
   return {
     status_code: status,
-    body: JSON.stringify({ success: false, error: { code, message, details: app?.details ?? {} } }),
+    body: JSON.stringify({
+      success: false,
+      error: { code, message, details: app?.details ?? {} },
+      timestamp: new Date().toISOString(),
+    }),
   };
 }
 
