@@ -33,6 +33,8 @@ const app = await buildApp({
     REDIS_URL: process.env.REDIS_URL,
     // The bench measures the catalog path: no limiter refusals, no background jobs in this process.
     RATE_LIMIT_GENERAL_MAX: '1000000',
+    RATE_LIMIT_CONTENT_MAX: '1000000',
+    RATE_LIMIT_STREAMING_MAX: '1000000',
     RATE_LIMIT_WINDOW_MS: '1000',
     JOBS_INLINE: 'false',
   },
