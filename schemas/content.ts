@@ -17,12 +17,12 @@ export const ContentItem = Type.Object(
     cast: Type.Array(Type.String(), { description: 'Top-billed cast' }),
     director: Type.Union([Type.String(), Type.Null()]),
     duration: Type.Union([Type.Integer(), Type.Null()], {
-      description: 'Seconds, as seed 001 counts (per episode for a series); `runtime` has the minutes',
+      description: 'Seconds (per episode for a series); `runtime` has the minutes',
     }),
     runtime: Type.Union([Type.Integer(), Type.Null()], { description: 'Minutes (per episode for a series)' }),
     thumbnail_url: Type.Union([Type.String(), Type.Null()], { description: 'A small poster image' }),
-    description: Type.String({ description: 'The synopsis, under seed 001’s name' }),
-    genre: Type.Array(Type.String(), { description: 'Genre names, as `genres` (seed 001’s name)' }),
+    description: Type.String({ description: 'The synopsis' }),
+    genre: Type.Array(Type.String(), { description: 'Genre names (the same as `genres`)' }),
   },
   { $id: 'ContentItem', description: 'A title card with the browse fields' },
 );

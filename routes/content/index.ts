@@ -27,7 +27,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Browse the catalog',
         description:
           'Filter by genre (ids or names such as `action`, `sci-fi`, comma-separated), type (`movie`, `series`, `documentary`), certification, ' +
-          'original language and release years; sort by popularity, release date or rating. Cards carry seed 001’s fields ' +
+          'original language and release years; sort by popularity, release date or rating. Cards carry the browse fields ' +
           '(`thumbnail_url`, `description`, `genre`, `cast`, `director`, `seasons`, `episodes`, `duration` in seconds).',
         security,
         querystring: BrowseQuery,
