@@ -130,6 +130,7 @@ const app = await buildApp({
     RATE_LIMIT_STREAMING_MAX: '1000000',
     RATE_LIMIT_SEARCH_MAX: '100000',
     RATE_LIMIT_WINDOW_MS: '1000',
+    RATE_LIMIT_CONTENT_WINDOW_MS: '1000',
     JOBS_INLINE: 'false',
   },
 });
