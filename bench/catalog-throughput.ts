@@ -38,6 +38,8 @@ const app = await buildApp({
     RATE_LIMIT_WINDOW_MS: '1000',
     RATE_LIMIT_CONTENT_WINDOW_MS: '1000',
     JOBS_INLINE: 'false',
+    // Seeding the embedded database stalls the event loop at start: the overload guard would refuse the warm-up.
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
   },
 });
 await app.listen({ host: '127.0.0.1', port: 0 });

@@ -98,8 +98,9 @@ export default fp(
       try {
         d = decide(limit, await store.hit(`${cls}:${who(request, limit.per)}`, cost, limit.windowMs));
       } catch (err) {
-        // A counter store that fails must not take the API down with it: the request goes through.
-        request.log.warn({ err }, 'rate-limit counters unavailable');
+        // A counter store that fails must not take the API down with it: the request goes through. The
+        // cache plugin reports a Redis outage once; a line per request here would flood the log.
+        request.log.debug({ err }, 'rate-limit counters unavailable');
         return;
       }
       sendHeaders(reply, cls, d);
