@@ -20,6 +20,9 @@ async function start(env: Record<string, string | undefined>) {
       REDIS_KEY_PREFIX: `bench:${process.pid}:`,
       // The bench measures the read path: limits that never refuse, no background jobs in this process.
       RATE_LIMIT_GENERAL_MAX: '1000000',
+      RATE_LIMIT_CONTENT_MAX: '1000000',
+      RATE_LIMIT_CONTENT_WINDOW_MS: '60000',
+      RATE_LIMIT_STREAMING_MAX: '1000000',
       RATE_LIMIT_SEARCH_MAX: '100000',
       RATE_LIMIT_AUTH_MAX: '100000',
       JOBS_INLINE: 'false',

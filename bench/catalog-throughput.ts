@@ -34,8 +34,13 @@ const app = await buildApp({
     REDIS_URL: process.env.REDIS_URL,
     // The bench measures the catalog path: no limiter refusals, no background jobs in this process.
     RATE_LIMIT_GENERAL_MAX: '1000000',
+    RATE_LIMIT_CONTENT_MAX: '1000000',
+    RATE_LIMIT_STREAMING_MAX: '1000000',
     RATE_LIMIT_WINDOW_MS: '1000',
+    RATE_LIMIT_CONTENT_WINDOW_MS: '1000',
     JOBS_INLINE: 'false',
+    // Seeding the embedded database stalls the event loop at start: the overload guard would refuse the warm-up.
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
   },
 });
 await app.listen({ host: '127.0.0.1', port: 0 });

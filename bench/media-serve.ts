@@ -38,6 +38,8 @@ const app = await buildApp({
     DATA_DIR: 'memory://',
     JOBS_INLINE: 'false',
     RATE_LIMIT_GENERAL_MAX: '1000000',
+    RATE_LIMIT_CONTENT_MAX: '1000000',
+    RATE_LIMIT_STREAMING_MAX: '1000000',
     MEDIA_ENCODER_PRESET: 'ultrafast',
     MEDIA_LADDER: '480',
   },

@@ -22,13 +22,23 @@ export interface CardFilter {
   releasedAfter?: string;
   /** Joins the genre's title_genres rows (with other filters; genrePage serves a genre alone). */
   genre?: number;
+  /** Titles in any of these genres (several genres of one browse). */
+  anyGenre?: number[];
+  /** Titles that also carry this genre (type=documentary next to a genre filter). */
+  alsoGenre?: number;
+  /** available_at >= (became available here since) */
+  availableSince?: Date;
+  /** Released on or before this day, or with no release date (new releases leave out announcements). */
+  releasedBy?: string;
 }
+
+const intArray = (ids: number[]) => sql`array[${sql.join(ids.map((id) => sql.lit(id)))}]::integer[]`;
 
 /**
  * The list orders. popularity, release_date and rating match the titles sort indexes, so an unfiltered
  * page is an index walk, not a sort of every row.
  */
-export type CardOrder = 'popularity' | 'release_date' | 'rating' | 'coming_soon' | 'newest' | 'trending';
+export type CardOrder = 'popularity' | 'release_date' | 'rating' | 'coming_soon' | 'newest' | 'added' | 'trending';
 
 /** A list query over titles as t, typed as if title_genres (tg) were joined: only a genre filter joins it. */
 type Q<O> = SelectQueryBuilder<T & { tg: DB['title_genres'] }, 't' | 'tg', O>;
@@ -52,6 +62,11 @@ function filtered(em: Em, f: CardFilter): Q<object> {
   if (f.releasedTo) q = q.where('t.release_date', '<=', f.releasedTo);
   if (f.releasedBefore) q = q.where('t.release_date', '<', f.releasedBefore);
   if (f.releasedAfter) q = q.where('t.release_date', '>', f.releasedAfter);
+  if (f.availableSince) q = q.where('t.available_at', '>=', f.availableSince);
+  const by = f.releasedBy;
+  if (by) q = q.where((eb) => eb.or([eb('t.release_date', '<=', by), eb('t.release_date', 'is', null)]));
+  if (f.anyGenre?.length) q = q.where(sql<boolean>`t.genre_ids && ${intArray(f.anyGenre)}`);
+  if (f.alsoGenre !== undefined) q = q.where(sql<boolean>`t.genre_ids @> ${intArray([f.alsoGenre])}`);
   return q;
 }
 
@@ -78,6 +93,12 @@ function ordered<O>(q: Q<O>, order: CardOrder, genre: boolean): Q<O> {
       return q.orderBy('t.release_date', 'asc').orderBy('t.popularity', 'desc').orderBy('t.id');
     case 'newest':
       return q.orderBy('t.release_date', 'desc').orderBy('t.popularity', 'desc').orderBy('t.id');
+    case 'added':
+      // titles_available_idx (migration 0012) walks this order.
+      return q
+        .orderBy('t.available_at', 'desc')
+        .orderBy('t.release_date', (o) => o.desc().nullsLast())
+        .orderBy('t.id');
     case 'trending':
       return q.orderBy(sql`coalesce(w.score, 0)`, 'desc').orderBy('t.popularity', 'desc').orderBy('t.id');
   }

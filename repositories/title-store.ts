@@ -116,3 +116,8 @@ export async function refreshSearchVectors(em: Em, ids?: string[]): Promise<void
 export async function lockCatalogSeed(em: Em): Promise<void> {
   await sql`select pg_advisory_xact_lock(727001)`.execute(db(em));
 }
+
+/** The title became available now (its first playable video): new releases list it from this moment. */
+export async function markAvailable(em: Em, titleId: string): Promise<void> {
+  await db(em).updateTable('titles').set({ available_at: sql<Date>`now()` }).where('id', '=', titleId).execute();
+}

@@ -16,6 +16,13 @@ export const ContentItem = Type.Object(
     episodes: Type.Union([Type.Integer(), Type.Null()], { description: 'Series only' }),
     cast: Type.Array(Type.String(), { description: 'Top-billed cast' }),
     director: Type.Union([Type.String(), Type.Null()]),
+    duration: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'Seconds (per episode for a series); `runtime` has the minutes',
+    }),
+    runtime: Type.Union([Type.Integer(), Type.Null()], { description: 'Minutes (per episode for a series)' }),
+    thumbnail_url: Type.Union([Type.String(), Type.Null()], { description: 'A small poster image' }),
+    description: Type.String({ description: 'The synopsis' }),
+    genre: Type.Array(Type.String(), { description: 'Genre names (the same as `genres`)' }),
   },
   { $id: 'ContentItem', description: 'A title card with the browse fields' },
 );
@@ -29,9 +36,21 @@ export const ContentListResponse = envelope(
 
 export const BrowseQuery = Type.Object({
   genre: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: 999_999_999, description: 'Genre id (GET /movies/genres)' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[A-Za-z0-9 &,-]+$',
+      description:
+        'Genre ids (GET /movies/genres) or names/slugs (`action`, `sci-fi`, `Science Fiction`), comma-separated: titles in any of them. ' +
+        '`action`, `adventure`, `sci-fi`, `fantasy` and `war` also match the TV genre of that name. An unknown name is 400 listing the valid ones.',
+      examples: ['action', 'sci-fi,thriller', '18'],
+    }),
   ),
-  type: Type.Optional(Kind),
+  type: Type.Optional(
+    Type.Union([Type.Literal('movie'), Type.Literal('series'), Type.Literal('documentary')], {
+      description: '`documentary`: movies and series of the Documentary genre',
+    }),
+  ),
   rating: Type.Optional(
     Type.Union(
       CERTIFICATIONS.map((c) => Type.Literal(c)),
@@ -58,7 +77,7 @@ export const NewReleasesQuery = Type.Object({
     minimum: 1,
     maximum: 3650,
     default: 90,
-    description: 'Released within this many days up to today',
+    description: 'Became available on this platform within this many days (already released)',
   }),
   ...pageQuery(100),
 });

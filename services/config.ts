@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 const Bool = Type.Union([Type.Literal('true'), Type.Literal('false')]);
 const Int = (min: number, max: number, def: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: def, description });
+const Window = (description: string) => Type.Integer({ minimum: 1000, maximum: 86_400_000, description });
 
 export const ConfigSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
@@ -57,6 +58,15 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_AUTH_MAX: Int(1, 100_000, 5, 'Auth requests per window per IP'),
   RATE_LIMIT_GENERAL_MAX: Int(1, 1_000_000, 100, 'Requests per window per user (or IP when anonymous)'),
   RATE_LIMIT_SEARCH_MAX: Int(1, 100_000, 30, 'Search requests per window per user'),
+  RATE_LIMIT_CONTENT_MAX: Int(1, 1_000_000, 1000, 'Content (browse, trending, titles) requests per window per user'),
+  RATE_LIMIT_STREAMING_MAX: Int(1, 1_000_000, 100, 'Streaming requests (heartbeats included) per window per user'),
+  RATE_LIMIT_ANALYTICS_MAX: Int(1, 1_000_000, 500, 'Analytics requests per window per user'),
+  RATE_LIMIT_AUTH_WINDOW_MS: Type.Optional(Window('Auth window; default RATE_LIMIT_WINDOW_MS')),
+  RATE_LIMIT_SEARCH_WINDOW_MS: Type.Optional(Window('Search window; default RATE_LIMIT_WINDOW_MS')),
+  RATE_LIMIT_GENERAL_WINDOW_MS: Type.Optional(Window('General window; default RATE_LIMIT_WINDOW_MS')),
+  RATE_LIMIT_CONTENT_WINDOW_MS: Int(1000, 86_400_000, 3_600_000, 'Content window'),
+  RATE_LIMIT_STREAMING_WINDOW_MS: Int(1000, 86_400_000, 60_000, 'Streaming window'),
+  RATE_LIMIT_ANALYTICS_WINDOW_MS: Int(1000, 86_400_000, 3_600_000, 'Analytics window'),
   LOGIN_BLOCK_THRESHOLD: Int(1, 10_000, 20, 'Failed logins from one IP within the block window that block the IP'),
   LOGIN_BLOCK_SECONDS: Int(1, 604_800, 900, 'How long such an IP stays blocked'),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),

@@ -86,6 +86,9 @@ t.test('a resumable upload survives a dropped connection and is processed', asyn
     .execute<{ uploaded_by: string }[]>('select uploaded_by from media_assets where id = ?', [mediaId]);
   t.equal(owner.uploaded_by, admin.id, 'the uploading admin is recorded (progress is pushed to them)');
 
+  // The title entered the catalog long ago: its first playable video makes it a new release.
+  await app.em().execute(`update titles set available_at = now() - interval '400 days' where id = ?`, [movie.id]);
+  const publishing = Date.now();
   await drainJobs(app);
   const ready = await status(movie.id);
   t.match(ready, {
@@ -105,6 +108,13 @@ t.test('a resumable upload survives a dropped connection and is processed', asyn
   const [row] = await app.em().execute<{ runtime: number }[]>('select runtime from titles where id = ?', [movie.id]);
   t.equal(row.runtime, 1, 'the runtime comes from the media (4 s → 1 minute), not the metadata (120)');
   t.same(await app.media.store.list('staging'), [], 'nothing left in staging');
+  const [available] = await app
+    .em()
+    .execute<{ available_at: Date }[]>('select available_at from titles where id = ?', [movie.id]);
+  t.ok(new Date(available.available_at).getTime() >= publishing - 1000, 'available from the moment it is playable');
+  await app.catalog.invalidate();
+  const fresh = await app.inject({ method: 'GET', url: '/api/v1/content/new-releases?days=1&limit=5' });
+  t.equal(fresh.json().data.content[0].id, movie.id, 'first on new releases');
 });
 
 t.test('manifest, master, playlists, key and segments', async (t) => {

@@ -46,6 +46,8 @@ export const TitleSchema = defineEntity({
     seasonCount: p.integer().nullable(),
     episodeCount: p.integer().nullable(),
     detailsSyncedAt: p.datetime().nullable(),
+    /** Entered the catalog, or got its first playable video: what new releases order by. */
+    availableAt: p.datetime().defaultRaw('now()'),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),
     deletedAt: p.datetime().nullable(),

@@ -26,7 +26,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Browse the catalog',
         description:
-          'Filter by genre id, type, certification, original language and release years; sort by popularity, release date or rating.',
+          'Filter by genre (ids or names such as `action`, `sci-fi`, comma-separated), type (`movie`, `series`, `documentary`), certification, ' +
+          'original language and release years; sort by popularity, release date or rating. Cards carry the browse fields ' +
+          '(`thumbnail_url`, `description`, `genre`, `cast`, `director`, `seasons`, `episodes`, `duration` in seconds).',
         security,
         querystring: BrowseQuery,
         response: { 200: ContentListResponse, ...errors(400, 401, 429) },
@@ -59,7 +61,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'New releases',
-        description: 'Released within the last `days` days up to today, newest first.',
+        description:
+          'Recently added to this platform: titles that entered the catalog or got their first playable video within the last `days` days, ' +
+          'newest first, release date breaking ties. Titles not released yet are on coming soon instead.',
         security,
         querystring: NewReleasesQuery,
         response: { 200: ContentListResponse, ...errors(400, 401, 429) },

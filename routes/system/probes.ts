@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { checkDependencies } from '../../services/health.ts';
 
-const probe = { config: { rateLimit: false, overload: 'exempt' as const }, schema: { hide: true } };
+const probe = { config: { rateLimit: false as const, overload: 'exempt' as const }, schema: { hide: true } };
 
 const routes: FastifyPluginAsync = async (app) => {
   app.get('/livez', probe, async () => ({ status: 'ok' }));

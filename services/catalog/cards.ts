@@ -10,6 +10,7 @@ import type { MovieCard } from '../../schemas/movies.ts';
 import type { Em } from '../db/orm.ts';
 import { NO_FLAGS, type PersonalFlags, personalFlags } from '../library/flags.ts';
 import { imageUrl } from '../tmdb/client.ts';
+import { isArtworkPath } from './artwork.ts';
 import { ALL_GENRES } from './genres.ts';
 
 export type { CardRow };
@@ -25,9 +26,12 @@ const genreNames = new Map(ALL_GENRES.map((g) => [g.id, g.name]));
 export const genreList = (ids: number[]): string[] =>
   ids.map((id) => genreNames.get(id)).filter((n): n is string => Boolean(n));
 
-/** Admin uploads store a full URL; TMDb stores a file path. */
+/**
+ * Admin uploads store a full URL; TMDb stores a file path; generated artwork (the demo catalog) is served
+ * by this API, so its URL is relative to the API origin (/api/v1/artwork/...).
+ */
 export const image = (path: string | null, size = 'w500'): string | null =>
-  path && /^https?:\/\//.test(path) ? path : imageUrl(path, size);
+  path && (/^https?:\/\//.test(path) || isArtworkPath(path)) ? path : imageUrl(path, size);
 
 /** Averages are stored as real; a card shows one decimal. */
 export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -64,15 +68,24 @@ export async function toContentItems(em: Em, rows: CardRow[]): Promise<ContentIt
     else entry.director ??= c.name;
     people.set(c.title_id, entry);
   }
-  return rows.map((row) => ({
-    ...toCard(row),
-    type: row.kind,
-    release_year: yearOf(row.release_date),
-    seasons: row.kind === 'series' ? (row.season_count ?? 0) : null,
-    episodes: row.kind === 'series' ? (row.episode_count ?? 0) : null,
-    cast: people.get(row.id)?.cast ?? [],
-    director: people.get(row.id)?.director ?? null,
-  }));
+  return rows.map((row) => {
+    const card = toCard(row);
+    return {
+      ...card,
+      type: row.kind,
+      // Seed 001's names for what the card already has; its duration counts seconds.
+      duration: row.runtime === null ? null : row.runtime * 60,
+      runtime: row.runtime,
+      thumbnail_url: image(row.poster_path, 'w342'),
+      description: card.synopsis,
+      genre: card.genres,
+      release_year: yearOf(row.release_date),
+      seasons: row.kind === 'series' ? (row.season_count ?? 0) : null,
+      episodes: row.kind === 'series' ? (row.episode_count ?? 0) : null,
+      cast: people.get(row.id)?.cast ?? [],
+      director: people.get(row.id)?.director ?? null,
+    };
+  });
 }
 
 /** Copies of the cards with this profile's flags (one personalFlags call for the page). */

@@ -1,5 +1,6 @@
 // The bundled demo catalog (services/catalog/demo-catalog.json, facts only) and its one-time import into an
-// empty catalog, in one transaction, with a synopsis generated from each title's facts.
+// empty catalog, in one transaction, with a synopsis generated from each title's facts, generated artwork,
+// the demo reviews and dates placed relative to the first start (demo-alive.ts).
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -9,7 +10,8 @@ import { hasAnyTitle } from '../../repositories/titles.ts';
 import type { Em } from '../db/orm.ts';
 import { ALL_GENRES } from './genres.ts';
 import { tmdbContentId } from './ids.ts';
-import { upsertTitles, type CreditInput, type TitleInput } from './store.ts';
+import { demoArtwork, loadDemoReviews, type Placed, placeDates } from './demo-alive.ts';
+import { upsertTitles, type CreditInput, type ReviewInput, type TitleInput } from './store.ts';
 import { synopsis } from './synopsis.ts';
 
 export interface DemoTitle {
@@ -43,7 +45,14 @@ const genreName = new Map(ALL_GENRES.map((g) => [g.id, g.name]));
 const personId = (name: string): string =>
   `n${createHash('sha1').update(name.trim().toLowerCase()).digest('hex').slice(0, 16)}`;
 
-export function demoTitleInput(d: DemoTitle): TitleInput {
+/** Where a demo title lands on the first start (demo-alive.ts); without it, the dates of the file. */
+export interface DemoPlacement {
+  placed?: Placed;
+  reviews?: ReviewInput[];
+}
+
+export function demoTitleInput(d: DemoTitle, at: DemoPlacement = {}): TitleInput {
+  const releaseDate = at.placed ? at.placed.release_date : (d.release_date ?? null);
   const kind = d.type === 'series' ? 'series' : 'movie';
   const id = tmdbContentId(kind, d.tmdb_id);
   const directors = d.directors ?? [];
@@ -84,19 +93,19 @@ export function demoTitleInput(d: DemoTitle): TitleInput {
     original_language: d.original_language ?? null,
     overview: synopsis({
       kind,
-      year: d.release_date ? Number(d.release_date.slice(0, 4)) : null,
+      year: releaseDate ? Number(releaseDate.slice(0, 4)) : null,
       genres: d.genres.map((g) => genreName.get(g)).filter((g): g is string => Boolean(g)),
       directors,
       cast: cast.map((c) => c.name),
       network: d.network ?? null,
       seasons: seasons.length,
     }),
-    release_date: d.release_date ?? null,
+    release_date: releaseDate,
+    available_at: at.placed?.available_at,
     runtime: d.runtime ?? null,
     certification: d.certification ?? 'NR',
     genre_ids: d.genres,
-    poster_path: null,
-    backdrop_path: null,
+    ...demoArtwork(id),
     homepage: null,
     network: d.network ?? null,
     network_logo_path: null,
@@ -130,6 +139,7 @@ export function demoTitleInput(d: DemoTitle): TitleInput {
       })),
     })),
     credits,
+    reviews: at.reviews,
   };
 }
 
@@ -140,13 +150,21 @@ export async function loadDemoCatalog(file = DEMO_CATALOG_FILE): Promise<DemoTit
 
 /**
  * Imports the demo catalog when the titles table is empty; returns how many titles it imported (0 when
- * the catalog already has rows). An advisory lock makes concurrent first starts import once.
+ * the catalog already has rows). Dates are placed relative to `now` (the first start) and the demo
+ * reviews attached. An advisory lock makes concurrent first starts import once.
  */
-export async function seedDemoCatalog(em: Em, titles: DemoTitle[]): Promise<number> {
+export async function seedDemoCatalog(em: Em, titles: DemoTitle[], now = new Date()): Promise<number> {
+  const reviews = await loadDemoReviews(now);
+  const placed = placeDates(titles, now);
   return em.transactional(async (tx) => {
     await lockCatalogSeed(tx as Em);
     if (await hasAnyTitle(tx as Em)) return 0;
-    await upsertTitles(tx as Em, titles.map(demoTitleInput));
+    await upsertTitles(
+      tx as Em,
+      titles.map((d, i) =>
+        demoTitleInput(d, { placed: placed[i], reviews: reviews.get(tmdbContentId(d.type, d.tmdb_id)) }),
+      ),
+    );
     return titles.length;
   });
 }

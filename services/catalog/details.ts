@@ -4,7 +4,8 @@
 import type { Static } from '@sinclair/typebox';
 import { billedCredits } from '../../repositories/credits.ts';
 import { liveEpisodes, liveSeasons } from '../../repositories/episodes.ts';
-import { findDetailsRow, sameGenreCards, voteCounts } from '../../repositories/titles.ts';
+import { titleReviews } from '../../repositories/reviews.ts';
+import { findDetailsRow, sameGenreCards, toIso, voteCounts } from '../../repositories/titles.ts';
 import type { Episode as EpisodeSchema, MovieDetails, Season as SeasonSchema } from '../../schemas/movies.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
@@ -37,12 +38,13 @@ export async function loadLocalDetails(em: Em, id: string, level: number): Promi
   const t = await findDetailsRow(em, id);
   if (!t) return null;
   const series = t.kind === 'series';
-  const [seasons, episodes, credits, recs, votes] = await Promise.all([
+  const [seasons, episodes, credits, recs, votes, reviews] = await Promise.all([
     series ? liveSeasons(em, id) : [],
     series ? liveEpisodes(em, id) : [],
     billedCredits(em, id),
     sameGenreCards(em, id, t.genre_ids, level),
     voteCounts(em, id),
+    titleReviews(em, id),
   ]);
   const episodesOf = new Map<number, Episode[]>();
   for (const e of episodes) {
@@ -102,7 +104,14 @@ export async function loadLocalDetails(em: Em, id: string, level: number): Promi
         character: c.character,
         order: c.ord,
       })),
-    reviews: [],
+    reviews: reviews.map((r) => ({
+      id: r.id,
+      author: r.author,
+      avatar: image(r.avatar_path, 'w64_and_h64_face'),
+      rating: r.rating,
+      content: r.content,
+      created_at: toIso(r.created_at),
+    })),
     recommendations: recs.map(toCard),
     upvotes: votes.up,
     downvotes: votes.down,

@@ -18,7 +18,9 @@ import type { Deps } from '../deps.ts';
 import { NO_FLAGS } from '../library/flags.ts';
 import type { Em } from '../db/orm.ts';
 import type { Viewer } from '../profiles/viewer.ts';
+import { AppError } from '../errors.ts';
 import { ADULT_LEVEL } from './maturity.ts';
+import { GENRE_WORDS, genreIdsOf } from './genres.ts';
 import { pageFlags, toCard, toContentItems, type Card, type ContentItem } from './cards.ts';
 import { cachedRead, envelopeJson, listKey, TTL, type Entry } from './cache.ts';
 
@@ -111,7 +113,34 @@ export async function comingSoon(deps: ListDeps, viewer: Viewer | null, p: Page)
 
 export type BrowseFilters = Static<typeof BrowseQuery>;
 
+const DOCUMENTARY = 99;
+
 export type ContentList = { content: ContentItem[]; pagination: PageInfo & { has_next: boolean } };
+
+/** The browse filters with `genre` and `type` resolved to genre ids and a kind; an unknown genre word is 400. */
+function browseFilter(f: BrowseFilters, level: number): CardFilter {
+  const { ids, unknown } = f.genre === undefined ? { ids: [], unknown: [] } : genreIdsOf(f.genre);
+  if (unknown.length > 0)
+    throw new AppError('INVALID_REQUEST', `Unknown genre ${unknown.map((w) => `'${w}'`).join(', ')}`, {
+      field: 'genre',
+      valid: GENRE_WORDS,
+      hint: 'a genre id from GET /movies/genres or one of the valid names',
+    });
+  const documentary = f.type === 'documentary';
+  // type=documentary alone is the Documentary genre; next to a genre filter it narrows that filter.
+  const genres = documentary && ids.length === 0 ? [DOCUMENTARY] : ids;
+  return {
+    level,
+    genre: genres.length === 1 ? genres[0] : undefined,
+    anyGenre: genres.length > 1 ? genres : undefined,
+    alsoGenre: documentary && ids.length > 0 ? DOCUMENTARY : undefined,
+    kind: f.type === 'movie' || f.type === 'series' ? f.type : undefined,
+    certification: f.rating,
+    language: f.language,
+    releasedFrom: f.year_from === undefined ? undefined : `${f.year_from}-01-01`,
+    releasedBefore: f.year_to === undefined ? undefined : `${f.year_to + 1}-01-01`,
+  };
+}
 
 export async function browse(
   deps: ListDeps,
@@ -121,62 +150,31 @@ export async function browse(
 ): Promise<Served<ContentList>> {
   const level = levelOf(viewer);
   const sort = f.sort ?? 'popularity';
+  const filter = browseFilter(f, level);
+  // The cache key names the resolved filter, so `action`, `Action` and `28,10759` share one entry.
+  const filterKey = {
+    l: level,
+    g: filter.genre ?? filter.anyGenre?.join('.'),
+    ag: filter.alsoGenre,
+    t: filter.kind,
+    r: f.rating,
+    lang: f.language,
+    yf: f.year_from,
+    yt: f.year_to,
+  };
   const load = async (): Promise<ContentList> => {
-    if (
-      f.genre !== undefined &&
-      !f.type &&
-      !f.rating &&
-      !f.language &&
-      f.year_from === undefined &&
-      f.year_to === undefined
-    ) {
-      const { rows, total } = await genreCards(deps, f.genre, level, sort, f);
-      return {
-        content: await toContentItems(deps.em, rows),
-        pagination: { ...pageInfo(f, total), has_next: f.page * f.limit < total },
-      };
-    }
-    const filter: CardFilter = {
-      level,
-      genre: f.genre,
-      kind: f.type,
-      certification: f.rating,
-      language: f.language,
-      releasedFrom: f.year_from === undefined ? undefined : `${f.year_from}-01-01`,
-      releasedBefore: f.year_to === undefined ? undefined : `${f.year_to + 1}-01-01`,
-    };
-    const { rows, total } = await runCards(
-      deps,
-      filter,
-      sort,
-      f,
-      listKey('browse', {
-        l: level,
-        g: f.genre,
-        t: f.type,
-        r: f.rating,
-        lang: f.language,
-        yf: f.year_from,
-        yt: f.year_to,
-      }).slice('catalog:list:'.length),
-    );
+    const { genre, ...rest } = filter;
+    const genreOnly = Object.entries(rest).every(([k, v]) => k === 'level' || v === undefined);
+    const { rows, total } =
+      genre !== undefined && genreOnly
+        ? await genreCards(deps, genre, level, sort, f)
+        : await runCards(deps, filter, sort, f, listKey('browse', filterKey).slice('catalog:list:'.length));
     return {
       content: await toContentItems(deps.em, rows),
       pagination: { ...pageInfo(f, total), has_next: f.page * f.limit < total },
     };
   };
-  const key = listKey('browse', {
-    l: level,
-    g: f.genre,
-    t: f.type,
-    r: f.rating,
-    lang: f.language,
-    yf: f.year_from,
-    yt: f.year_to,
-    s: sort,
-    p: f.page,
-    n: f.limit,
-  });
+  const key = listKey('browse', { ...filterKey, s: sort, p: f.page, n: f.limit });
   const entry: Entry<ContentList> = bypassCache
     ? { data: await load() }
     : await cachedRead(deps.cache, key, TTL.list, load);
@@ -199,6 +197,11 @@ async function genreCards(
   return { rows, total };
 }
 
+/**
+ * New releases: titles that became available on this platform (entered the catalog or got their first
+ * playable video) within the last `days` days, newest first, release date breaking ties; titles not yet
+ * released are coming soon, not new.
+ */
 export async function newReleases(
   deps: ListDeps,
   viewer: Viewer | null,
@@ -206,14 +209,15 @@ export async function newReleases(
 ): Promise<Served<ContentList>> {
   const level = levelOf(viewer);
   const day = today();
-  const from = new Date(Date.parse(day) - p.days * 86_400_000).toISOString().slice(0, 10);
+  // The window starts at a whole hour, so one cached page serves the hour and the count key stays put.
+  const since = new Date(Math.floor((Date.now() - p.days * 86_400_000) / 3_600_000) * 3_600_000);
   const entry = await cachedRead(
     deps.cache,
-    listKey('new-releases', { d: day, days: p.days, l: level, p: p.page, n: p.limit }),
+    listKey('new-releases', { d: day, s: since.getTime(), l: level, p: p.page, n: p.limit }),
     TTL.list,
     async () => {
-      const filter = { level, releasedFrom: from, releasedTo: day };
-      const { rows, total } = await runCards(deps, filter, 'newest', p, `released:${from}:${day}:l${level}`);
+      const filter = { level, availableSince: since, releasedBy: day };
+      const { rows, total } = await runCards(deps, filter, 'added', p, `added:${since.getTime()}:${day}:l${level}`);
       return {
         content: await toContentItems(deps.em, rows),
         pagination: { ...pageInfo(p, total), has_next: p.page * p.limit < total },

@@ -1,7 +1,8 @@
 // Writes titles into the catalog tables in batches: titles, title_genres, seasons, episodes, people and
-// credits, then their search vectors. Used by the demo seed, the TMDb read-through and catalog:sync.
+// credits, reviews, then their search vectors. Used by the demo seed, the TMDb read-through and catalog:sync.
 import { deleteCredits, insertCredits, upsertPeople } from '../../repositories/credits.ts';
 import { upsertEpisodeRows, upsertSeasonRows } from '../../repositories/episodes.ts';
+import { replaceReviews } from '../../repositories/reviews.ts';
 import { rebuildTitleGenres, refreshSearchVectors, upsertTitleRows } from '../../repositories/title-store.ts';
 import type { Em } from '../db/orm.ts';
 import { maturityLevel } from './maturity.ts';
@@ -72,6 +73,19 @@ export interface TitleInput {
   /** Undefined leaves the stored seasons/credits as they are (a list entry knows none of them). */
   seasons?: SeasonInput[];
   credits?: CreditInput[];
+  /** Undefined leaves the stored reviews; an array replaces them (TMDb details, the demo seed). */
+  reviews?: ReviewInput[];
+  /** When the title entered the catalog (default: now); an update never moves it. */
+  available_at?: Date;
+}
+
+export interface ReviewInput {
+  id: string;
+  author: string;
+  avatar_path: string | null;
+  rating: number | null;
+  content: string;
+  created_at: string;
 }
 
 const CHUNK = 1000;
@@ -96,7 +110,7 @@ export async function upsertTitles(tx: Em, titles: TitleInput[]): Promise<void> 
   for (const batch of chunks(titles)) {
     await upsertTitleRows(
       tx,
-      batch.map(({ details, seasons: _s, credits: _c, ...t }) => ({
+      batch.map(({ details, seasons: _s, credits: _c, reviews: _r, ...t }) => ({
         ...t,
         release_date: day(t.release_date),
         genre_ids: t.genre_ids.map((g) => Math.trunc(g)),
@@ -116,6 +130,14 @@ export async function upsertTitles(tx: Em, titles: TitleInput[]): Promise<void> 
   await writeCredits(
     tx,
     titles.filter((t) => t.credits !== undefined),
+  );
+  const reviewed = titles.filter((t) => t.reviews !== undefined);
+  await replaceReviews(
+    tx,
+    reviewed.map((t) => t.id),
+    reviewed.flatMap((t) =>
+      (t.reviews ?? []).map((r) => ({ ...r, created_at: new Date(r.created_at), title_id: t.id })),
+    ),
   );
   await refreshSearchVectors(
     tx,

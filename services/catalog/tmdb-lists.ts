@@ -1,4 +1,4 @@
-// TMDb mode lists: popular, upcoming and search pages from TMDb (cached by the client, stale served when
+// TMDb mode lists: popular, upcoming (soonest first) and search pages from TMDb (cached by the client, stale served when
 // TMDb fails) mapped to title cards. TMDb pages hold 20; a page/limit window may span up to 3 of them.
 import type { TmdbClient } from '../tmdb/client.ts';
 import type { TmdbMovieSummary, TmdbMultiResult, TmdbPage, TmdbTvSummary } from '../tmdb/types.ts';
@@ -33,6 +33,24 @@ async function window(fetch: (page: number) => Promise<TmdbPage<Summary | TmdbMu
   };
 }
 
+// TMDb's upcoming list is a few pages long and in popularity order: read it whole (up to this many pages)
+// to serve it soonest-first.
+const UPCOMING_PAGES = 10;
+
+async function upcomingSoonestFirst(tmdb: TmdbClient, p: Page, day: string) {
+  const head = await tmdb.upcomingMovies(1);
+  const rest = await Promise.all(
+    Array.from({ length: Math.min(head.total_pages, UPCOMING_PAGES) - 1 }, (_, i) => tmdb.upcomingMovies(i + 2)),
+  );
+  const seen = new Set<number>();
+  const future = [head, ...rest]
+    .flatMap((page) => page.results)
+    .filter((m) => (m.release_date ?? '') > day && !seen.has(m.id) && seen.add(m.id))
+    .sort((a, b) => (a.release_date < b.release_date ? -1 : a.release_date > b.release_date ? 1 : a.id - b.id));
+  const start = (p.page - 1) * p.limit;
+  return { items: future.slice(start, start + p.limit) as Summary[], total: future.length };
+}
+
 const idOf = (s: Summary): string => ('title' in s ? movieId(s.id) : seriesId(s.id));
 
 /**
@@ -57,13 +75,8 @@ export async function tmdbMovieList(
     q: q ? q.trim().toLowerCase() : undefined,
   });
   const entry = await cachedRead(deps.cache, key, MAPPED_TTL, async () => {
-    const fetch =
-      kind === 'popular'
-        ? (n: number) => tmdb.popularMovies(n)
-        : kind === 'upcoming'
-          ? (n: number) => tmdb.upcomingMovies(n)
-          : (n: number) => tmdb.searchMulti(q, n);
-    const { items, total } = await window(fetch, p);
+    const fetch = kind === 'popular' ? (n: number) => tmdb.popularMovies(n) : (n: number) => tmdb.searchMulti(q, n);
+    const { items, total } = kind === 'upcoming' ? await upcomingSoonestFirst(tmdb, p, day) : await window(fetch, p);
     const known = await knownCertifications(deps.em, items.map(idOf));
     const movies = items
       .map((s) => summaryCard(s, known.get(idOf(s))))

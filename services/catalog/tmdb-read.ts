@@ -1,5 +1,6 @@
 // TMDb mode: details fetched from TMDb (cached by the client) and read through into the catalog tables,
-// then served from them; TMDb's own reviews and recommendations are laid over the local record.
+// then served from them (reviews included, so a stored title keeps them); TMDb's recommendations are laid
+// over the local record.
 import { detailsSyncedAt, syncedCertifications } from '../../repositories/titles.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
@@ -17,7 +18,7 @@ import { genreList, image, round, type Card } from './cards.ts';
 import { loadLocalDetails, type Details } from './details.ts';
 import { movieId, seriesId, type ParsedId } from './ids.ts';
 import { NO_FLAGS } from '../library/flags.ts';
-import { upsertTitles, type CreditInput, type TitleInput } from './store.ts';
+import { upsertTitles, type CreditInput, type ReviewInput, type TitleInput } from './store.ts';
 
 /** Details synced within this long are served from the tables without asking TMDb. */
 const FRESH_MS = 24 * 3600 * 1000;
@@ -64,6 +65,19 @@ function credits(c: TmdbCredits | undefined): CreditInput[] {
 
 const base = { source: 'tmdb' as const, details: true, popularity: 0, vote_average: 0, vote_count: 0 };
 
+/** TMDb's reviews of a details answer, kept with the title (undefined when the answer carried none). */
+function reviews(page: TmdbMovieDetails['reviews']): ReviewInput[] | undefined {
+  if (!page) return undefined;
+  return page.results.slice(0, 10).map((r) => ({
+    id: r.id,
+    author: r.author,
+    avatar_path: r.author_details.avatar_path,
+    rating: r.author_details.rating,
+    content: r.content,
+    created_at: new Date(r.created_at).toISOString(),
+  }));
+}
+
 export function movieInput(d: TmdbMovieDetails): TitleInput {
   return {
     ...base,
@@ -89,6 +103,7 @@ export function movieInput(d: TmdbMovieDetails): TitleInput {
     season_count: null,
     episode_count: null,
     credits: credits(d.credits),
+    reviews: reviews(d.reviews),
   };
 }
 
@@ -119,6 +134,7 @@ export function seriesInput(d: TmdbTvDetails, seasons: TmdbSeasonDetails[]): Tit
     season_count: d.number_of_seasons,
     episode_count: d.number_of_episodes,
     credits: credits(d.credits),
+    reviews: reviews(d.reviews),
     seasons: d.seasons.map((s) => ({
       id: `${id}-s${s.season_number}`,
       tmdb_id: s.id,
@@ -218,14 +234,6 @@ export async function loadTmdbDetails(em: Em, tmdb: TmdbClient, id: ParsedId, le
   const cards = recs.map((r) => summaryCard(r, known.get('title' in r ? movieId(r.id) : seriesId(r.id))));
   return {
     ...details,
-    reviews: (upstream.reviews?.results ?? []).slice(0, 10).map((r) => ({
-      id: r.id,
-      author: r.author,
-      avatar: image(r.author_details.avatar_path, 'w64_and_h64_face'),
-      rating: r.author_details.rating,
-      content: r.content,
-      created_at: new Date(r.created_at).toISOString(),
-    })),
     recommendations:
       cards.length > 0 ? cards.filter((c) => maturityLevel(c.certification) <= level) : details.recommendations,
   };

@@ -16,6 +16,7 @@ import {
   setRuntime,
   updateAsset,
 } from '../../repositories/media.ts';
+import { markAvailable } from '../../repositories/title-store.ts';
 import type { Em } from '../db/orm.ts';
 import { assetPrefix, type MediaContext, stagingPrefix } from './context.ts';
 import { encodeLadder } from './encode.ts';
@@ -149,6 +150,8 @@ export async function processAsset(deps: ProcessDeps, assetId: string, jobId?: s
         return [{ ...asset, source_key: null }];
       }
       const old = await markReady(tx, asset);
+      // The first playable video of a title (or of a new episode) puts it on new releases.
+      if (!serving) await markAvailable(tx, asset.title_id);
       await setRuntime(tx, asset.title_id, asset.episode_id, Math.max(1, Math.round(info.duration / 60)));
       return old;
     });

@@ -39,6 +39,9 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_AUTH_MAX: '10000',
   RATE_LIMIT_GENERAL_MAX: '100000',
   RATE_LIMIT_SEARCH_MAX: '100000',
+  RATE_LIMIT_CONTENT_MAX: '100000',
+  RATE_LIMIT_STREAMING_MAX: '100000',
+  RATE_LIMIT_ANALYTICS_MAX: '100000',
   LOGIN_BLOCK_THRESHOLD: '10000',
   // Tests run jobs explicitly with app.jobs.runner.tick().
   JOBS_INLINE: 'false',
@@ -49,7 +52,11 @@ export const TEST_ENV: Record<string, string> = {
 export async function buildTestApp(
   t: TestContext,
   env: Record<string, string | undefined> = {},
-  options: { logStream?: DestinationStream } = {},
+  options: {
+    logStream?: DestinationStream;
+    /** Registers extra routes before the app is ready (a test of a plugin's route options). */
+    extend?: (app: FastifyInstance) => Promise<void>;
+  } = {},
 ): Promise<FastifyInstance> {
   const merged: Record<string, string | undefined> = { ...TEST_ENV, ...env };
   let drop: (() => Promise<void>) | undefined;
@@ -67,6 +74,7 @@ export async function buildTestApp(
     await app.close();
     await drop?.();
   });
+  await options.extend?.(app);
   await app.ready();
   return app;
 }
