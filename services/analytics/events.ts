@@ -1,0 +1,67 @@
+// Ingests client analytics events: checks what the schema cannot (content ids on video events, metadata size
+// and depth, clock skew, profile ownership), drops events whose client id was already stored, and answers
+// once the rows are committed.
+import { claimEventIds, insertEvents, type NewEvent, ownedProfileIds } from '../../repositories/analytics.ts';
+import type { AnalyticsEventInput } from '../../schemas/analytics.ts';
+import { parseContentId } from '../catalog/ids.ts';
+import type { Em } from '../db/orm.ts';
+import { AppError } from '../errors.ts';
+import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './rules.ts';
+
+function depthOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  let deepest = 0;
+  for (const child of children) deepest = Math.max(deepest, depthOf(child));
+  return 1 + deepest;
+}
+
+function invalid(index: number, message: string): AppError {
+  return new AppError('INVALID_REQUEST', `events[${index}]: ${message}`, { index });
+}
+
+/** The stored row of one event, or an INVALID_REQUEST naming its index in the batch. */
+export function toRow(userId: string, e: AnalyticsEventInput, index: number, now: number): NewEvent {
+  const metadata = e.metadata ?? {};
+  if (depthOf(metadata) > MAX_METADATA_DEPTH) throw invalid(index, `metadata nests deeper than ${MAX_METADATA_DEPTH}`);
+  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
+    throw invalid(index, `metadata is larger than ${MAX_METADATA_BYTES} bytes`);
+  }
+  if (e.event_type.startsWith('video_') && !e.content_id) throw invalid(index, `${e.event_type} needs content_id`);
+  const at = Date.parse(e.timestamp);
+  if (at < now - MAX_AGE_MS) throw invalid(index, 'timestamp is more than 7 days old');
+  return {
+    // A clock far ahead is wrong, not the future: the event happened about now.
+    occurred_at: new Date(at > now + MAX_FUTURE_SKEW_MS ? now : at),
+    user_id: userId,
+    profile_id: e.profile_id,
+    event_type: e.event_type,
+    content_id: e.content_id ? parseContentId(e.content_id).id : null,
+    device_type: e.metadata?.device_type ?? null,
+    watched_seconds: e.metadata?.watched_seconds ?? null,
+    event_id: e.event_id ?? null,
+    metadata,
+  };
+}
+
+export async function recordEvents(
+  deps: { em: Em },
+  userId: string,
+  events: AnalyticsEventInput[],
+  now = Date.now(),
+): Promise<{ accepted: number; duplicates: number }> {
+  const rows = events.map((e, i) => toRow(userId, e, i, now));
+  const profiles = [...new Set(rows.map((r) => r.profile_id))];
+  const owned = new Set(await ownedProfileIds(deps.em, userId, profiles));
+  const foreign = profiles.find((id) => !owned.has(id));
+  // Another account's profile is indistinguishable from one that does not exist.
+  if (foreign) throw new AppError('NOT_FOUND', 'Profile not found', { profile_id: foreign });
+  return deps.em.transactional(async (tx) => {
+    const ids = [...new Set(rows.flatMap((r) => (r.event_id ? [r.event_id] : [])))];
+    const fresh = await claimEventIds(tx, userId, ids);
+    // The first of several events sharing an id in one batch is the one kept.
+    const keep = rows.filter((r) => r.event_id === null || fresh.delete(r.event_id));
+    await insertEvents(tx, keep);
+    return { accepted: keep.length, duplicates: rows.length - keep.length };
+  });
+}
