@@ -61,7 +61,13 @@ const Metrics = {
   exit_before_start_rate: Type.Number(),
   error_rate: Type.Number({ description: 'Share of sessions with a fatal error' }),
   avg_bitrate_kbps: Nullable('Watch-time-weighted average bitrate'),
-  score: Type.Integer({ minimum: 0, maximum: 100, description: 'QoE score (README: Playback quality)' }),
+  score: Type.Integer({
+    minimum: 0,
+    maximum: 100,
+    description:
+      'round(100 × (1 − 0.35·S − 0.30·R − 0.20·E − 0.15·X)) with S = (startup p95 − 1 s) ÷ 9 s, R = rebuffering ratio ÷ 0.05, ' +
+      'E = error rate ÷ 0.10, X = exit-before-start rate ÷ 0.20, each clamped to [0, 1]',
+  }),
 };
 
 export const QoeReportResponse = envelope(
