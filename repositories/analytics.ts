@@ -27,16 +27,30 @@ export async function ownedProfileIds(em: Em, userId: string, ids: string[]): Pr
   return rows.map((r) => r.id);
 }
 
-/** Records the client event ids; returns those not stored before (the others are retries). */
-export async function claimEventIds(em: Em, userId: string, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db(em)
-    .insertInto('analytics_event_ids')
-    .values(ids.map((id) => ({ user_id: userId, event_id: id })))
-    .onConflict((oc) => oc.doNothing())
-    .returning('event_id')
-    .execute();
-  return new Set(rows.map((r) => r.event_id));
+/**
+ * Stores the events whose client id is new for the account (and those without an id) and records the ids,
+ * in one statement (atomic without an explicit transaction, one round trip); the batch travels as one
+ * JSON parameter. Returns how many events were stored. Ids must be unique within `events`.
+ */
+export async function insertNewEvents(em: Em, userId: string, events: NewEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const { rows } = await sql<{ n: number }>`with batch as (
+      select * from jsonb_to_recordset(cast(${JSON.stringify(events)} as jsonb)) as b(occurred_at timestamptz,
+        profile_id uuid, event_type varchar, content_id varchar, device_type varchar, watched_seconds real,
+        event_id uuid, metadata jsonb)),
+    fresh as (
+      insert into analytics_event_ids (user_id, event_id)
+      select cast(${userId} as uuid), event_id from batch where event_id is not null
+      on conflict do nothing returning event_id),
+    stored as (
+      insert into analytics_events
+        (occurred_at, user_id, profile_id, event_type, content_id, device_type, watched_seconds, event_id, metadata)
+      select occurred_at, cast(${userId} as uuid), profile_id, event_type, content_id, device_type, watched_seconds, event_id,
+        coalesce(metadata, '{}')
+      from batch where event_id is null or event_id in (select event_id from fresh)
+      returning 1)
+    select count(*)::int as n from stored`.execute(db(em));
+  return Number(rows[0]?.n ?? 0);
 }
 
 export async function insertEvents(em: Em, events: NewEvent[]): Promise<void> {

@@ -1,9 +1,10 @@
 // Ingests client analytics events: checks what the schema cannot (content ids on video events, metadata size
 // and depth, clock skew, profile ownership), drops events whose client id was already stored, and answers
 // once the rows are committed.
-import { claimEventIds, insertEvents, type NewEvent, ownedProfileIds } from '../../repositories/analytics.ts';
+import { insertNewEvents, type NewEvent, ownedProfileIds } from '../../repositories/analytics.ts';
 import type { AnalyticsEventInput } from '../../schemas/analytics.ts';
 import { parseContentId } from '../catalog/ids.ts';
+import type { Cache } from '../cache/types.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './rules.ts';
@@ -44,24 +45,33 @@ export function toRow(userId: string, e: AnalyticsEventInput, index: number, now
   };
 }
 
+// A client sends events every few seconds: the profiles it acts for are remembered briefly instead of
+// being looked up on each request (a profile deleted meanwhile may log events for up to a minute).
+const OWNED_TTL_SECONDS = 60;
+
+async function ownedOf(deps: { em: Em; cache: Cache }, userId: string, profiles: string[]): Promise<Set<string>> {
+  const key = `analytics:owned:${userId}:${[...profiles].sort().join(',')}`;
+  if ((await deps.cache.get(key)) === '1') return new Set(profiles);
+  const owned = new Set(await ownedProfileIds(deps.em, userId, profiles));
+  if (owned.size === profiles.length) await deps.cache.set(key, '1', OWNED_TTL_SECONDS);
+  return owned;
+}
+
 export async function recordEvents(
-  deps: { em: Em },
+  deps: { em: Em; cache: Cache },
   userId: string,
   events: AnalyticsEventInput[],
   now = Date.now(),
 ): Promise<{ accepted: number; duplicates: number }> {
   const rows = events.map((e, i) => toRow(userId, e, i, now));
   const profiles = [...new Set(rows.map((r) => r.profile_id))];
-  const owned = new Set(await ownedProfileIds(deps.em, userId, profiles));
+  const owned = await ownedOf(deps, userId, profiles);
   const foreign = profiles.find((id) => !owned.has(id));
   // Another account's profile is indistinguishable from one that does not exist.
   if (foreign) throw new AppError('NOT_FOUND', 'Profile not found', { profile_id: foreign });
-  return deps.em.transactional(async (tx) => {
-    const ids = [...new Set(rows.flatMap((r) => (r.event_id ? [r.event_id] : [])))];
-    const fresh = await claimEventIds(tx, userId, ids);
-    // The first of several events sharing an id in one batch is the one kept.
-    const keep = rows.filter((r) => r.event_id === null || fresh.delete(r.event_id));
-    await insertEvents(tx, keep);
-    return { accepted: keep.length, duplicates: rows.length - keep.length };
-  });
+  // The first of several events sharing an id in one batch is the one kept.
+  const seen = new Set<string>();
+  const unique = rows.filter((r) => r.event_id === null || (!seen.has(r.event_id) && seen.add(r.event_id)));
+  const accepted = await insertNewEvents(deps.em, userId, unique);
+  return { accepted, duplicates: rows.length - accepted };
 }
