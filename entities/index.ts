@@ -1,5 +1,6 @@
 // Every entity the ORM knows, one list per domain; a domain adds its entities to its own index.
 import { type AccountSchemas, accountEntities } from './accounts/index.ts';
+import { type AnalyticsSchemas, analyticsEntities } from './analytics/index.ts';
 import { type BillingSchemas, billingEntities } from './billing/index.ts';
 import { type CatalogSchemas, catalogEntities } from './catalog/index.ts';
 import { type EngagementSchemas, engagementEntities } from './engagement/index.ts';
@@ -15,6 +16,7 @@ export const entities = [
   ...engagementEntities,
   ...jobEntities,
   ...mediaEntities,
+  ...analyticsEntities,
 ];
 
 /** The entity definitions the typed query builder (repositories/db.ts) reads its table types from. */
@@ -25,4 +27,5 @@ export type EntitySchemas =
   | BillingSchemas
   | EngagementSchemas
   | JobSchemas
-  | MediaSchemas;
+  | MediaSchemas
+  | AnalyticsSchemas;

@@ -11,6 +11,7 @@ import {
   type ResetMailPayload,
 } from '../services/auth/reset-mail.ts';
 import { PROCESS_JOB, processAsset } from '../services/media/process.ts';
+import { MAINTAIN_JOB, ROLLUP_JOB, maintain, runRollup } from '../services/analytics/rollup.ts';
 
 export function jobRegistry(app: FastifyInstance): JobRegistry {
   return {
@@ -46,6 +47,20 @@ export function jobRegistry(app: FastifyInstance): JobRegistry {
       maxAttempts: 3,
       handler: async (payload: { asset_id: string }, job) => {
         await processAsset({ em: () => app.em(), media: app.media }, payload.asset_id, job.id);
+      },
+    },
+    // New analytics events into the daily rollups the viewing stats read (incremental, by watermark).
+    [ROLLUP_JOB]: {
+      everySeconds: 60,
+      handler: async () => {
+        await runRollup({ em: app.em() }, app.config.ANALYTICS_ROLLUP_SETTLE_SECONDS);
+      },
+    },
+    // Event partitions created months ahead; months past ANALYTICS_RETENTION_DAYS dropped whole.
+    [MAINTAIN_JOB]: {
+      everySeconds: 86_400,
+      handler: async () => {
+        await maintain({ em: app.em(), log: app.log }, app.config.ANALYTICS_RETENTION_DAYS);
       },
     },
   };

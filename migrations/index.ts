@@ -11,6 +11,7 @@ import { BrowseCovering } from './0009-browse-covering.ts';
 import { JobSchedules } from './0010-job-schedules.ts';
 import { Media } from './0011-media.ts';
 import { CatalogAlive } from './0012-catalog-alive.ts';
+import { Analytics } from './0013-analytics.ts';
 
 export const migrationsList = [
   { name: '0001-accounts', class: Accounts },
@@ -25,4 +26,5 @@ export const migrationsList = [
   { name: '0010-job-schedules', class: JobSchedules },
   { name: '0011-media', class: Media },
   { name: '0012-catalog-alive', class: CatalogAlive },
+  { name: '0013-analytics', class: Analytics },
 ];

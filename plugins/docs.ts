@@ -58,6 +58,10 @@ export default fp(
           },
           { name: 'ratings', description: 'Up/down ratings, one per profile per title' },
           {
+            name: 'analytics',
+            description: 'Client events (one or a batch) and viewing statistics from daily rollups',
+          },
+          {
             name: 'streaming',
             description:
               'Playback: signed manifests, sessions within the plan’s stream limit, progress heartbeats, resume points and history',

@@ -25,3 +25,30 @@ export async function insertAuditEntry(em: Em, entry: AuditRow): Promise<void> {
     })
     .execute();
 }
+
+export interface AuditFilter {
+  action?: string;
+  actorId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** A page of entries matching the filter, newest first, and how many match in all. */
+export async function listAuditEntries(em: Em, f: AuditFilter, offset: number, limit: number) {
+  let q = db(em).selectFrom('audit_log');
+  if (f.action) q = q.where('action', '=', f.action);
+  if (f.actorId) q = q.where('actor_id', '=', f.actorId);
+  if (f.from) q = q.where('created_at', '>=', f.from);
+  if (f.to) q = q.where('created_at', '<', f.to);
+  const [rows, total] = await Promise.all([
+    q
+      .select(['id', 'action', 'actor_id', 'target_type', 'target_id', 'ip_address', 'details', 'created_at'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+    q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}

@@ -67,6 +67,8 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_CONTENT_WINDOW_MS: Int(1000, 86_400_000, 3_600_000, 'Content window'),
   RATE_LIMIT_STREAMING_WINDOW_MS: Int(1000, 86_400_000, 60_000, 'Streaming window'),
   RATE_LIMIT_ANALYTICS_WINDOW_MS: Int(1000, 86_400_000, 3_600_000, 'Analytics window'),
+  ANALYTICS_RETENTION_DAYS: Int(1, 3650, 90, 'Raw analytics events are kept this many days (rollups stay)'),
+  ANALYTICS_ROLLUP_SETTLE_SECONDS: Int(0, 600, 5, 'Events younger than this wait for the next rollup run'),
   LOGIN_BLOCK_THRESHOLD: Int(1, 10_000, 20, 'Failed logins from one IP within the block window that block the IP'),
   LOGIN_BLOCK_SECONDS: Int(1, 604_800, 900, 'How long such an IP stays blocked'),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),

@@ -7,6 +7,7 @@ import { pathViewer } from '../../services/profiles/viewer.ts';
 import { recordProgress } from '../../services/library/progress.ts';
 import { touchPlayback } from '../../services/playback/sessions.ts';
 import playback from './playback.ts';
+import qoe from './qoe.ts';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
@@ -38,6 +39,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   await app.register(playback);
+  await app.register(qoe);
 };
 
 export default routes;

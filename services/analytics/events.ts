@@ -1,0 +1,77 @@
+// Ingests client analytics events: checks what the schema cannot (content ids on video events, metadata size
+// and depth, clock skew, profile ownership), drops events whose client id was already stored, and answers
+// once the rows are committed.
+import { insertNewEvents, type NewEvent, ownedProfileIds } from '../../repositories/analytics.ts';
+import type { AnalyticsEventInput } from '../../schemas/analytics.ts';
+import { parseContentId } from '../catalog/ids.ts';
+import type { Cache } from '../cache/types.ts';
+import type { Em } from '../db/orm.ts';
+import { AppError } from '../errors.ts';
+import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './rules.ts';
+
+function depthOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  let deepest = 0;
+  for (const child of children) deepest = Math.max(deepest, depthOf(child));
+  return 1 + deepest;
+}
+
+function invalid(index: number, message: string): AppError {
+  return new AppError('INVALID_REQUEST', `events[${index}]: ${message}`, { index });
+}
+
+/** The stored row of one event, or an INVALID_REQUEST naming its index in the batch. */
+export function toRow(userId: string, e: AnalyticsEventInput, index: number, now: number): NewEvent {
+  const metadata = e.metadata ?? {};
+  if (depthOf(metadata) > MAX_METADATA_DEPTH) throw invalid(index, `metadata nests deeper than ${MAX_METADATA_DEPTH}`);
+  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
+    throw invalid(index, `metadata is larger than ${MAX_METADATA_BYTES} bytes`);
+  }
+  if (e.event_type.startsWith('video_') && !e.content_id) throw invalid(index, `${e.event_type} needs content_id`);
+  const at = Date.parse(e.timestamp);
+  if (at < now - MAX_AGE_MS) throw invalid(index, 'timestamp is more than 7 days old');
+  return {
+    // A clock far ahead is wrong, not the future: the event happened about now.
+    occurred_at: new Date(at > now + MAX_FUTURE_SKEW_MS ? now : at),
+    user_id: userId,
+    profile_id: e.profile_id,
+    event_type: e.event_type,
+    content_id: e.content_id ? parseContentId(e.content_id).id : null,
+    device_type: e.metadata?.device_type ?? null,
+    watched_seconds: e.metadata?.watched_seconds ?? null,
+    event_id: e.event_id ?? null,
+    metadata,
+  };
+}
+
+// A client sends events every few seconds: the profiles it acts for are remembered briefly instead of
+// being looked up on each request (a profile deleted meanwhile may log events for up to a minute).
+const OWNED_TTL_SECONDS = 60;
+
+async function ownedOf(deps: { em: Em; cache: Cache }, userId: string, profiles: string[]): Promise<Set<string>> {
+  const key = `analytics:owned:${userId}:${[...profiles].sort().join(',')}`;
+  if ((await deps.cache.get(key)) === '1') return new Set(profiles);
+  const owned = new Set(await ownedProfileIds(deps.em, userId, profiles));
+  if (owned.size === profiles.length) await deps.cache.set(key, '1', OWNED_TTL_SECONDS);
+  return owned;
+}
+
+export async function recordEvents(
+  deps: { em: Em; cache: Cache },
+  userId: string,
+  events: AnalyticsEventInput[],
+  now = Date.now(),
+): Promise<{ accepted: number; duplicates: number }> {
+  const rows = events.map((e, i) => toRow(userId, e, i, now));
+  const profiles = [...new Set(rows.map((r) => r.profile_id))];
+  const owned = await ownedOf(deps, userId, profiles);
+  const foreign = profiles.find((id) => !owned.has(id));
+  // Another account's profile is indistinguishable from one that does not exist.
+  if (foreign) throw new AppError('NOT_FOUND', 'Profile not found', { profile_id: foreign });
+  // The first of several events sharing an id in one batch is the one kept.
+  const seen = new Set<string>();
+  const unique = rows.filter((r) => r.event_id === null || (!seen.has(r.event_id) && seen.add(r.event_id)));
+  const accepted = await insertNewEvents(deps.em, userId, unique);
+  return { accepted, duplicates: rows.length - accepted };
+}
