@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import mercurius from 'mercurius';
 import { printedSchema, SDL } from '../../schemas/graphql.ts';
-import { analyse, checkLimits, spendBudget } from '../../services/graphql/cost.ts';
+import { analyse, checkLimits, introspectionEnabled, spendBudget } from '../../services/graphql/cost.ts';
 import { formatErrors } from '../../services/graphql/errors.ts';
 import { authenticateGraphql, gqlContext } from './context.ts';
 import { mutationResolvers } from './mutations.ts';

@@ -157,3 +157,8 @@ export async function spendBudget(
     });
   }
 }
+
+/** Introspection is on outside production, and in production only when GRAPHQL_INTROSPECTION=true. */
+export const introspectionEnabled = (config: { NODE_ENV: string; GRAPHQL_INTROSPECTION: string }): boolean =>
+  config.GRAPHQL_INTROSPECTION === 'true' ||
+  (config.GRAPHQL_INTROSPECTION === 'auto' && config.NODE_ENV !== 'production');

@@ -10,8 +10,8 @@ interface Mapped {
   error: GraphQLFormattedError;
 }
 
-const formatted = (e: GraphQLError, code: ErrorCode, message: string, details?: unknown): Mapped => ({
-  status: ERROR_STATUS[code],
+const formatted = (e: GraphQLError, code: ErrorCode, message: string, details?: unknown, status?: number): Mapped => ({
+  status: status ?? ERROR_STATUS[code],
   error: {
     message,
     ...(e.locations ? { locations: e.locations } : {}),
@@ -38,7 +38,8 @@ function mapOne(e: GraphQLError, log: Logger): Mapped[] {
   if (original && Array.isArray(original.errors)) {
     return original.errors.map((inner) => {
       const g = inner instanceof GraphQLError ? inner : new GraphQLError(String((inner as Error).message ?? inner));
-      return formatted(g, 'INVALID_REQUEST', g.message);
+      // A mutation sent with GET is refused with 405 (mercurius's status), the rest with 400.
+      return formatted(g, 'INVALID_REQUEST', g.message, undefined, original.statusCode === 405 ? 405 : 400);
     });
   }
   // No original error: graphql-js itself refused the document or the variables.
