@@ -27,9 +27,7 @@ const DESCRIPTION =
 
 const routes: FastifyPluginAsync = async (app) => {
   const { config } = app;
-  const introspection =
-    config.GRAPHQL_INTROSPECTION === 'true' ||
-    (config.GRAPHQL_INTROSPECTION === 'auto' && config.NODE_ENV !== 'production');
+  const introspection = introspectionEnabled(config);
 
   // One OpenAPI entry for GET and POST; mercurius keeps its own request schemas.
   app.addHook('onRoute', (route) => {
