@@ -3,9 +3,10 @@
 // operation runs, its depth and cost are checked against GRAPHQL_MAX_DEPTH / GRAPHQL_MAX_COST and its cost
 // is spent from the caller's GRAPHQL_COST_BUDGET. Subscriptions share the app's WebSocket server.
 import type { FastifyPluginAsync } from 'fastify';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { getOperationAST, NoSchemaIntrospectionCustomRule } from 'graphql';
 import mercurius from 'mercurius';
 import { printedSchema, SDL } from '../../schemas/graphql.ts';
+import { readOnlyRequests } from '../../services/cache/personal.ts';
 import { analyse, checkLimits, introspectionEnabled, spendBudget } from '../../services/graphql/cost.ts';
 import { formatErrors } from '../../services/graphql/errors.ts';
 import { authenticateGraphql, gqlContext } from './context.ts';
@@ -69,6 +70,8 @@ const routes: FastifyPluginAsync = async (app) => {
       maxDepth: config.GRAPHQL_MAX_DEPTH,
       maxCost: config.GRAPHQL_MAX_COST,
     });
+    // A query writes nothing: the account's personal cache entries stay valid (plugins/personal-cache.ts).
+    if (getOperationAST(document, operationName)?.operation === 'query') readOnlyRequests.add(gql.request);
     const caller = gql.request.auth ? `u:${gql.request.auth.userId}` : `ip:${gql.request.ip}`;
     await spendBudget(app.cache, caller, cost, {
       budget: config.GRAPHQL_COST_BUDGET,
