@@ -63,13 +63,15 @@ const routes: FastifyPluginAsync = async (app) => {
   });
 
   app.graphql.addHook('preExecution', async (schema, document, context, variables) => {
-    const { gql } = context as unknown as { gql: ReturnType<typeof gqlContext> };
-    const sent = (gql.request.body ?? gql.request.query) as { operationName?: string } | undefined;
+    const { gql } = context as unknown as { gql?: ReturnType<typeof gqlContext> };
+    const sent = (gql?.request.body ?? gql?.request.query) as { operationName?: string } | undefined;
     const operationName = sent?.operationName;
     const cost = checkLimits(analyse(schema, document, operationName, variables ?? {}), {
       maxDepth: config.GRAPHQL_MAX_DEPTH,
       maxCost: config.GRAPHQL_MAX_COST,
     });
+    // A query sent over the subscription socket has no HTTP request: the limits apply, the budget is per request.
+    if (!gql) return;
     // A query writes nothing: the account's personal cache entries stay valid (plugins/personal-cache.ts).
     if (getOperationAST(document, operationName)?.operation === 'query') readOnlyRequests.add(gql.request);
     const caller = gql.request.auth ? `u:${gql.request.auth.userId}` : `ip:${gql.request.ip}`;
