@@ -76,6 +76,10 @@ export default fp(
             description:
               'Admin only: titles, seasons and episodes (create, edit, soft delete), media processing status and notification broadcasts',
           },
+          {
+            name: 'graphql',
+            description: 'One GraphQL schema over the same services (SDL at /api/v1/graphql/schema.graphql)',
+          },
           { name: 'system', description: 'Health, liveness and readiness probes, and metrics' },
         ],
       },

@@ -2,7 +2,7 @@
 // bumps its account's version before the answer goes out, here and, through Redis pub/sub when
 // configured, on every other instance.
 import fp from 'fastify-plugin';
-import { personalTier } from '../services/cache/personal.ts';
+import { personalTier, readOnlyRequests } from '../services/cache/personal.ts';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -32,7 +32,7 @@ export default fp(
       };
     }
     app.addHook('onSend', async (request) => {
-      if (!request.auth || READS.has(request.method)) return;
+      if (!request.auth || READS.has(request.method) || readOnlyRequests.has(request)) return;
       tier.bump(request.auth.userId);
       publish(request.auth.userId);
     });

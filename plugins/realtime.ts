@@ -14,11 +14,12 @@ import { unreadState } from '../services/notifications/store.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    realtime: Hub & { gateway: Gateway };
+    realtime: Hub & { gateway: Gateway; authenticate(token: string): Promise<SocketIdentity> };
   }
 }
 
 const TOKEN = /^[A-Za-z0-9_.-]{10,4096}$/;
+const GRAPHQL_PROTOCOLS = ['graphql-transport-ws', 'graphql-ws'];
 
 /** The token sent with the upgrade: `?token=` or `Sec-WebSocket-Protocol: bearer, <token>`. */
 function upgradeToken(request: FastifyRequest): string | null {
@@ -64,7 +65,7 @@ export default fp(
       maxPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
       log: app.log,
     });
-    app.decorate('realtime', Object.assign(hub, { gateway }));
+    app.decorate('realtime', Object.assign(hub, { gateway, authenticate }));
 
     // Registered before @fastify/websocket's own preClose, so clients get a 1001 "going away" first.
     app.addHook('preClose', async () => gateway.close());
@@ -73,8 +74,10 @@ export default fp(
     await app.register(websocket, {
       options: {
         maxPayload: 64 * 1024,
-        // The client offers ["bearer", <token>]; only "bearer" is echoed back, never the token.
-        handleProtocols: (protocols: Set<string>) => (protocols.has('bearer') ? 'bearer' : false),
+        // The client offers ["bearer", <token>]; only "bearer" is echoed back, never the token. GraphQL
+        // subscriptions (/api/v1/graphql, routes/graphql) share this server and speak graphql-transport-ws.
+        handleProtocols: (protocols: Set<string>) =>
+          protocols.has('bearer') ? 'bearer' : (GRAPHQL_PROTOCOLS.find((p) => protocols.has(p)) ?? false),
       },
     });
 

@@ -78,6 +78,35 @@ export async function liveEpisodes(em: Em, titleId: string, seasonNumber?: numbe
   return (await q.orderBy('season_number').orderBy('episode_number').execute()).map(stamped);
 }
 
+/** The live seasons of many titles at once (GraphQL loaders batch a page of titles into one query). */
+export async function liveSeasonsOf(em: Em, titleIds: string[]): Promise<SeasonRow[]> {
+  if (titleIds.length === 0) return [];
+  return db(em)
+    .selectFrom('seasons')
+    .selectAll()
+    .where('title_id', 'in', titleIds)
+    .where('deleted_at', 'is', null)
+    .orderBy('title_id')
+    .orderBy('season_number')
+    .execute()
+    .then((rows) => rows.map(stamped));
+}
+
+/** The live episodes of many titles at once, by title, season and number. */
+export async function liveEpisodesOf(em: Em, titleIds: string[]): Promise<EpisodeRow[]> {
+  if (titleIds.length === 0) return [];
+  return db(em)
+    .selectFrom('episodes')
+    .selectAll()
+    .where('title_id', 'in', titleIds)
+    .where('deleted_at', 'is', null)
+    .orderBy('title_id')
+    .orderBy('season_number')
+    .orderBy('episode_number')
+    .execute()
+    .then((rows) => rows.map(stamped));
+}
+
 /** A season by number, deleted or not (numbers are unique per title either way). */
 export async function findSeason(em: Em, titleId: string, seasonNumber: number): Promise<SeasonRow | undefined> {
   return db(em)

@@ -162,6 +162,18 @@ export const ConfigSchema = Type.Object({
     { default: 'veryfast', description: 'x264 preset of the ladder (speed against size)' },
   ),
   MEDIA_GRANT_TTL_SECONDS: Int(60, 604_800, 21_600, 'Lifetime of a signed playback link (manifest, key, segments)'),
+  GRAPHQL_MAX_DEPTH: Int(1, 50, 8, 'Deepest nesting of object fields a GraphQL operation may have'),
+  GRAPHQL_MAX_COST: Int(1, 10_000_000, 5000, 'Highest cost (fields times list sizes) of one GraphQL operation'),
+  GRAPHQL_COST_BUDGET: Int(
+    1,
+    1_000_000_000,
+    50_000,
+    'GraphQL cost a user (an IP when anonymous) may spend per RATE_LIMIT_WINDOW_MS',
+  ),
+  GRAPHQL_INTROSPECTION: Type.Union([Type.Literal('auto'), Type.Literal('true'), Type.Literal('false')], {
+    default: 'auto',
+    description: 'Schema introspection on /api/v1/graphql (auto: on unless NODE_ENV is production)',
+  }),
   FFMPEG_PATH: Type.Optional(
     Type.String({ minLength: 1, description: 'ffmpeg binary (default: PATH, then the npm one)' }),
   ),

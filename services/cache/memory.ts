@@ -57,9 +57,9 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
     async delPrefix(prefix: string) {
       for (const key of [...entries.keys()]) if (key.startsWith(prefix)) entries.delete(key);
     },
-    async incr(key: string, ttlSeconds: number) {
+    async incr(key: string, ttlSeconds: number, by = 1) {
       const entry = read(key);
-      const next = (entry ? Number(entry.value) : 0) + 1;
+      const next = (entry ? Number(entry.value) : 0) + by;
       if (entry) entry.value = String(next);
       else write(key, String(next), ttlSeconds);
       return next;

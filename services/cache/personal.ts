@@ -7,6 +7,12 @@ import type { Cache } from './types.ts';
 
 const TTL_MS = 60_000;
 
+/**
+ * Requests that write nothing although their method is not GET (a GraphQL query sent with POST): the
+ * personal-cache plugin does not bump the account's version for them.
+ */
+export const readOnlyRequests = new WeakSet<object>();
+
 export interface PersonalTier {
   /** The account's current version tag: part of every key, so a bump makes older entries unreachable. */
   tag(userId: string): string;

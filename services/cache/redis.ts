@@ -81,15 +81,17 @@ export function createRedisCache(redis: Redis, prefix: string, options: RedisCac
         },
         () => local.delPrefix(keyPrefix),
       ),
-    incr: (key: string, ttlSeconds: number) =>
+    incr: (key: string, ttlSeconds: number, by = 1) =>
       guarded(
         async () => {
-          const [[, value]] = (await redis.multi().incr(k(key)).expire(k(key), Math.ceil(ttlSeconds), 'NX').exec()) as [
-            [null, number],
-          ];
+          const [[, value]] = (await redis
+            .multi()
+            .incrby(k(key), by)
+            .expire(k(key), Math.ceil(ttlSeconds), 'NX')
+            .exec()) as [[null, number]];
           return value;
         },
-        () => local.incr(key, ttlSeconds),
+        () => local.incr(key, ttlSeconds, by),
       ),
     async ping() {
       // Not guarded: readiness must see the outage that every other call hides.

@@ -8,8 +8,11 @@ export interface Cache {
   del(...keys: string[]): Promise<void>;
   /** Deletes every key that starts with prefix (list invalidation; keep prefixes narrow). */
   delPrefix(prefix: string): Promise<void>;
-  /** Atomically increments a counter, setting its TTL when the counter is created; returns the new value. */
-  incr(key: string, ttlSeconds: number): Promise<number>;
+  /**
+   * Atomically increments a counter (by `by`, default 1), setting its TTL when the counter is created;
+   * returns the new value.
+   */
+  incr(key: string, ttlSeconds: number, by?: number): Promise<number>;
   getJson<T>(key: string): Promise<T | null>;
   setJson(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   /**

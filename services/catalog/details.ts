@@ -2,8 +2,8 @@
 // same-genre recommendations), from the local tables, cached per maturity level; flags and the live vote
 // counts (votes.ts) per request.
 import type { Static } from '@sinclair/typebox';
-import { billedCredits } from '../../repositories/credits.ts';
-import { liveEpisodes, liveSeasons } from '../../repositories/episodes.ts';
+import { billedCredits, type CreditRow } from '../../repositories/credits.ts';
+import { type EpisodeRow, liveEpisodes, liveSeasons, type SeasonRow } from '../../repositories/episodes.ts';
 import { titleReviews } from '../../repositories/reviews.ts';
 import { findDetailsRow, sameGenreCards, toIso, voteCounts } from '../../repositories/titles.ts';
 import type { Episode as EpisodeSchema, MovieDetails, Season as SeasonSchema } from '../../schemas/movies.ts';
@@ -33,6 +33,40 @@ export function languageName(code: string | null): string | null {
   }
 }
 
+export const toEpisode = (e: EpisodeRow): Episode => ({
+  id: e.id,
+  name: e.name,
+  overview: e.overview ?? '',
+  air_date: e.air_date,
+  episode_number: e.episode_number,
+  runtime: e.runtime,
+  season_number: e.season_number,
+  still_path: image(e.still_path),
+  vote_average: round(e.vote_average),
+});
+
+export const toSeason = (s: SeasonRow, episodes: Episode[]): Season => ({
+  id: s.id,
+  air_date: s.air_date,
+  episode_count: s.episode_count,
+  name: s.name,
+  overview: s.overview ?? '',
+  poster_path: image(s.poster_path),
+  season_number: s.season_number,
+  vote_average: round(s.vote_average),
+  episodes,
+});
+
+export type CastMember = Details['cast'][number];
+
+export const toCastMember = (c: CreditRow): CastMember => ({
+  id: c.id,
+  name: c.name,
+  profile_path: image(c.profile_path, 'w128_and_h128_face'),
+  character: c.character,
+  order: c.ord,
+});
+
 /** Reads the details from the local tables; null when the title does not exist (or is deleted). */
 export async function loadLocalDetails(em: Em, id: string, level: number): Promise<Details | null> {
   const t = await findDetailsRow(em, id);
@@ -49,17 +83,7 @@ export async function loadLocalDetails(em: Em, id: string, level: number): Promi
   const episodesOf = new Map<number, Episode[]>();
   for (const e of episodes) {
     const list = episodesOf.get(e.season_number) ?? [];
-    list.push({
-      id: e.id,
-      name: e.name,
-      overview: e.overview ?? '',
-      air_date: e.air_date,
-      episode_number: e.episode_number,
-      runtime: e.runtime,
-      season_number: e.season_number,
-      still_path: image(e.still_path),
-      vote_average: round(e.vote_average),
-    });
+    list.push(toEpisode(e));
     episodesOf.set(e.season_number, list);
   }
   const card = toCard(t);
@@ -83,27 +107,11 @@ export async function loadLocalDetails(em: Em, id: string, level: number): Promi
     synopsis: card.synopsis,
     homepage: t.homepage,
     directors: credits.filter((c) => c.role === 'director').map((c) => c.name),
-    seasons: seasons.map((s) => ({
-      id: s.id,
-      air_date: s.air_date,
-      episode_count: s.episode_count,
-      name: s.name,
-      overview: s.overview ?? '',
-      poster_path: image(s.poster_path),
-      season_number: s.season_number,
-      vote_average: round(s.vote_average),
-      episodes: episodesOf.get(s.season_number) ?? [],
-    })),
+    seasons: seasons.map((s) => toSeason(s, episodesOf.get(s.season_number) ?? [])),
     cast: credits
       .filter((c) => c.role === 'cast')
       .slice(0, 30)
-      .map((c) => ({
-        id: c.id,
-        name: c.name,
-        profile_path: image(c.profile_path, 'w128_and_h128_face'),
-        character: c.character,
-        order: c.ord,
-      })),
+      .map(toCastMember),
     reviews: reviews.map((r) => ({
       id: r.id,
       author: r.author,
