@@ -6,6 +6,7 @@ import { type EngagementSchemas, engagementEntities } from './engagement/index.t
 import { type JobSchemas, jobEntities } from './jobs/index.ts';
 import { type LibrarySchemas, libraryEntities } from './library/index.ts';
 import { type MediaSchemas, mediaEntities } from './media/index.ts';
+import { type WatchPartySchemas, watchPartyEntities } from './watch-parties/index.ts';
 
 export const entities = [
   ...accountEntities,
@@ -15,6 +16,7 @@ export const entities = [
   ...engagementEntities,
   ...jobEntities,
   ...mediaEntities,
+  ...watchPartyEntities,
 ];
 
 /** The entity definitions the typed query builder (repositories/db.ts) reads its table types from. */
@@ -25,4 +27,5 @@ export type EntitySchemas =
   | BillingSchemas
   | EngagementSchemas
   | JobSchemas
-  | MediaSchemas;
+  | MediaSchemas
+  | WatchPartySchemas;

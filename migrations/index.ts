@@ -10,6 +10,7 @@ import { Playback } from './0008-playback.ts';
 import { BrowseCovering } from './0009-browse-covering.ts';
 import { JobSchedules } from './0010-job-schedules.ts';
 import { Media } from './0011-media.ts';
+import { WatchParties } from './0014-watch-parties.ts';
 
 export const migrationsList = [
   { name: '0001-accounts', class: Accounts },
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: '0009-browse-covering', class: BrowseCovering },
   { name: '0010-job-schedules', class: JobSchedules },
   { name: '0011-media', class: Media },
+  { name: '0014-watch-parties', class: WatchParties },
 ];

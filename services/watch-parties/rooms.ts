@@ -1,0 +1,168 @@
+// The rooms of one instance: the sockets on it that entered each party, one hub subscription per party
+// (Redis pub/sub when configured), delivery in the order the hub gives (the party's seq order), the state
+// a socket gets first on entering, presence (a member's last socket leaving), and the sweep that ends the
+// parties whose host is gone. Plugged into the WebSocket gateway for the `party.` messages.
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Type } from '@sinclair/typebox';
+import type { Logger } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import type { Hub } from '../realtime/hub.ts';
+import type { GatewayExtension, SocketHandle } from '../realtime/gateway.ts';
+import { partyClientMessages, type PartyClientMessage } from '../../schemas/watch-parties.ts';
+import { type PartyDeps, partyChannel } from './context.ts';
+import { announceDisconnect, announceJoin, endAbandoned, runCommand } from './commands.ts';
+import { memberParty, partyState } from './parties.ts';
+
+const check = TypeCompiler.Compile(Type.Union(Object.values(partyClientMessages)));
+
+interface Seat {
+  /** Events that arrive while the socket's state is being read; sent after it, newer than it only. */
+  held: string[] | null;
+}
+
+interface Room {
+  seats: Map<SocketHandle, Seat>;
+  subscribed: Promise<() => Promise<void>>;
+}
+
+export interface RoomsOptions {
+  deps(): PartyDeps;
+  hub: Pick<Hub, 'subscribe'>;
+  log: Logger;
+}
+
+export function createRooms(options: RoomsOptions) {
+  const { hub, log } = options;
+  const rooms = new Map<string, Room>();
+  const pending = new Set<Promise<unknown>>();
+
+  const track = (p: Promise<unknown>) => {
+    const tracked = p
+      .catch((err) => log.warn({ err }, 'watch party update failed'))
+      .finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  };
+
+  function error(socket: SocketHandle, partyId: unknown, requestType: unknown, code: string, message: string) {
+    socket.send(
+      JSON.stringify({
+        type: 'party.error',
+        party_id: typeof partyId === 'string' ? partyId : null,
+        request_type: typeof requestType === 'string' ? requestType : null,
+        code,
+        message,
+      }),
+    );
+  }
+
+  function deliver(partyId: string, raw: string) {
+    const room = rooms.get(partyId);
+    if (!room) return;
+    for (const [socket, seat] of room.seats) seat.held ? seat.held.push(raw) : socket.send(raw);
+    const msg = JSON.parse(raw) as { type: string; user_id?: string; reason?: string };
+    // Who is out of the room after this event, on every instance at once.
+    if (msg.type === 'party.ended') for (const socket of [...room.seats.keys()]) vacate(partyId, socket);
+    else if (msg.type === 'party.kick' || (msg.type === 'party.leave' && msg.reason === 'left'))
+      for (const socket of [...room.seats.keys()]) if (socket.userId === msg.user_id) vacate(partyId, socket);
+  }
+
+  /** Takes the socket out of the room; the last one out unsubscribes. True when its user has no seat left. */
+  function vacate(partyId: string, socket: SocketHandle): boolean {
+    const room = rooms.get(partyId);
+    if (!room?.seats.delete(socket)) return false;
+    if (room.seats.size === 0) {
+      rooms.delete(partyId);
+      void room.subscribed.then((unsubscribe) => unsubscribe()).catch((err) => log.warn({ err }, 'unsubscribe failed'));
+    }
+    return ![...room.seats.keys()].some((s) => s.userId === socket.userId);
+  }
+
+  async function enter(socket: SocketHandle, partyId: string) {
+    const deps = options.deps();
+    await memberParty(deps.em, partyId, socket.userId);
+    let room = rooms.get(partyId);
+    if (!room) {
+      room = { seats: new Map(), subscribed: hub.subscribe(partyChannel(partyId), (raw) => deliver(partyId, raw)) };
+      rooms.set(partyId, room);
+    }
+    const already = room.seats.has(socket);
+    const seat: Seat = room.seats.get(socket) ?? { held: [] };
+    room.seats.set(socket, seat);
+    try {
+      await room.subscribed;
+      if (!already) await announceJoin(deps, partyId, socket.userId);
+      await sendState(socket, partyId, seat);
+    } catch (err) {
+      if (!already) vacate(partyId, socket);
+      throw err;
+    }
+  }
+
+  async function sendState(socket: SocketHandle, partyId: string, seat?: Seat) {
+    const deps = options.deps();
+    const party = await memberParty(deps.em, partyId, socket.userId);
+    const state = await partyState(deps.em, party, deps.config.WATCH_PARTY_CHAT_HISTORY);
+    socket.send(JSON.stringify({ type: 'party.state', party_id: partyId, state }));
+    if (!seat?.held) return;
+    const held = seat.held;
+    seat.held = null;
+    for (const raw of held) if ((JSON.parse(raw) as { seq: number }).seq > state.seq) socket.send(raw);
+  }
+
+  async function handle(socket: SocketHandle, msg: PartyClientMessage) {
+    switch (msg.type) {
+      case 'party.join':
+        return enter(socket, msg.party_id);
+      case 'party.state':
+        return sendState(socket, msg.party_id);
+      default:
+        return runCommand(options.deps(), socket.userId, msg);
+    }
+  }
+
+  const sweepEvery = (graceMs: number) => Math.min(30_000, Math.max(100, Math.floor(graceMs / 2)));
+  const grace = options.deps().config.WATCH_PARTY_HOST_GRACE_MS;
+  const sweep = setInterval(() => track(endAbandoned(options.deps())), sweepEvery(grace));
+  sweep.unref();
+
+  const extension: GatewayExtension = {
+    async message(socket, msg) {
+      if (!check.Check(msg)) {
+        const first = check.Errors(msg).First();
+        const where = first?.path ? ` at ${first.path}` : '';
+        return error(
+          socket,
+          msg.party_id,
+          msg.type,
+          'INVALID_REQUEST',
+          `${first?.message ?? 'Invalid message'}${where}`,
+        );
+      }
+      try {
+        await handle(socket, msg);
+      } catch (err) {
+        if (err instanceof AppError) return error(socket, msg.party_id, msg.type, err.code, err.message);
+        log.warn({ err, type: msg.type }, 'watch party message failed');
+        error(socket, msg.party_id, msg.type, 'INTERNAL_ERROR', 'The message could not be handled');
+      }
+    },
+    closed(socket) {
+      for (const partyId of [...rooms.keys()])
+        if (vacate(partyId, socket)) track(announceDisconnect(options.deps(), partyId, socket.userId));
+    },
+  };
+
+  return {
+    extension,
+    /** Sockets in rooms on this instance (for metrics and tests). */
+    seats: () => [...rooms.values()].reduce((n, room) => n + room.seats.size, 0),
+    /** Runs the host-gone sweep now. */
+    sweep: () => endAbandoned(options.deps()),
+    async close() {
+      clearInterval(sweep);
+      await Promise.all(pending);
+    },
+  };
+}
+
+export type Rooms = ReturnType<typeof createRooms>;
