@@ -115,7 +115,10 @@ export const partyClientMessages = {
   'party.rate': base('party.rate', { position: Position, rate: Rate }, 'Host: the playback rate changes at `position`'),
   'party.chat': base(
     'party.chat',
-    { text: Type.String({ minLength: 1, maxLength: CHAT_MAX_LENGTH }), position: Type.Optional(Position) },
+    {
+      text: Type.String({ minLength: 1, maxLength: CHAT_MAX_LENGTH, pattern: '^[^\\u0000]*$' }),
+      position: Type.Optional(Position),
+    },
     'A chat line (WATCH_PARTY_CHAT_MAX per WATCH_PARTY_CHAT_WINDOW_MS with reactions)',
   ),
   'party.react': base(

@@ -2,10 +2,9 @@
 // (Redis pub/sub when configured), delivery in the order the hub gives (the party's seq order), the state
 // a socket gets first on entering, presence (a member's last socket leaving), and the sweep that ends the
 // parties whose host is gone. Plugged into the WebSocket gateway for the `party.` messages.
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { Type } from '@sinclair/typebox';
 import type { Logger } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { compileStrict } from '../validation.ts';
 import type { Hub } from '../realtime/hub.ts';
 import type { GatewayExtension, SocketHandle } from '../realtime/gateway.ts';
 import { partyClientMessages, type PartyClientMessage } from '../../schemas/watch-parties.ts';
@@ -13,7 +12,19 @@ import { type PartyDeps, partyChannel } from './context.ts';
 import { announceDisconnect, announceJoin, endAbandoned, runCommand } from './commands.ts';
 import { memberParty, partyState } from './parties.ts';
 
-const check = TypeCompiler.Compile(Type.Union(Object.values(partyClientMessages)));
+// One validator per type, so a refusal names what is wrong with that message rather than with a union.
+const validators = new Map(Object.entries(partyClientMessages).map(([type, schema]) => [type, compileStrict(schema)]));
+
+function invalidReason(msg: { type: string }): string | null {
+  const validate = validators.get(msg.type);
+  if (!validate) return `Unknown message type ${msg.type.slice(0, 40)}`;
+  if (validate(msg)) return null;
+  const first = validate.errors?.[0];
+  return `${first?.instancePath || 'message'} ${first?.message ?? 'is invalid'}`;
+}
+
+/** Party messages of one socket waiting to run; a client sending more is refused, not queued without end. */
+const MAX_QUEUED = 32;
 
 interface Seat {
   /** Events that arrive while the socket's state is being read; sent after it, newer than it only. */
@@ -125,26 +136,33 @@ export function createRooms(options: RoomsOptions) {
   const sweep = setInterval(() => track(endAbandoned(options.deps())), sweepEvery(grace));
   sweep.unref();
 
+  // One socket's messages run one after another: the host's play then pause must not race for the lock.
+  const queues = new WeakMap<SocketHandle, Promise<void>>();
+  const depth = new WeakMap<SocketHandle, number>();
+
+  async function run(socket: SocketHandle, msg: { type: string } & Record<string, unknown>) {
+    const invalid = invalidReason(msg);
+    if (invalid) return error(socket, msg.party_id, msg.type, 'INVALID_REQUEST', invalid);
+    try {
+      await handle(socket, msg as PartyClientMessage);
+    } catch (err) {
+      if (err instanceof AppError) return error(socket, msg.party_id, msg.type, err.code, err.message);
+      log.warn({ err, type: msg.type }, 'watch party message failed');
+      error(socket, msg.party_id, msg.type, 'INTERNAL_ERROR', 'The message could not be handled');
+    }
+  }
+
   const extension: GatewayExtension = {
     async message(socket, msg) {
-      if (!check.Check(msg)) {
-        const first = check.Errors(msg).First();
-        const where = first?.path ? ` at ${first.path}` : '';
-        return error(
-          socket,
-          msg.party_id,
-          msg.type,
-          'INVALID_REQUEST',
-          `${first?.message ?? 'Invalid message'}${where}`,
-        );
-      }
-      try {
-        await handle(socket, msg);
-      } catch (err) {
-        if (err instanceof AppError) return error(socket, msg.party_id, msg.type, err.code, err.message);
-        log.warn({ err, type: msg.type }, 'watch party message failed');
-        error(socket, msg.party_id, msg.type, 'INTERNAL_ERROR', 'The message could not be handled');
-      }
+      const waiting = depth.get(socket) ?? 0;
+      if (waiting >= MAX_QUEUED)
+        return error(socket, msg.party_id, msg.type, 'RATE_LIMITED', 'Too many party messages in flight');
+      depth.set(socket, waiting + 1);
+      const queued = (queues.get(socket) ?? Promise.resolve())
+        .then(() => run(socket, msg))
+        .finally(() => depth.set(socket, (depth.get(socket) ?? 1) - 1));
+      queues.set(socket, queued);
+      return queued;
     },
     closed(socket) {
       for (const partyId of [...rooms.keys()])
