@@ -5,7 +5,7 @@ import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
 import { call, newUser, type TestUser } from './helpers/factories.ts';
 
-const app = await buildTestApp(t);
+const app = await buildTestApp(t, { WATCH_PARTY_MAX_MEMBERS: '3' });
 const req = (user: TestUser, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
   call(app, { method, url: `/api/v1${url}`, headers: user.headers, payload });
 const subscribe = async (user: TestUser, plan: string) => {
@@ -141,4 +141,18 @@ t.test('only members read a party; only the host ends it, which frees every slot
   t.equal((await join(stranger, party.invite_code)).status, 404, 'an ended party cannot be joined');
   t.equal((await start(host, 'm155')).status, 201, 'the host’s slot is free again');
   t.equal((await start(member, 'm155')).status, 201, 'and so is the member’s');
+});
+
+t.test('a full party refuses newcomers, not members joining again', async (t) => {
+  const host = await subscribed();
+  const { party } = (await create(host)).body.data;
+  const [one, two, three] = [await subscribed(), await subscribed(), await subscribed()];
+  t.equal((await join(one, party.invite_code)).status, 200);
+  t.equal((await join(two, party.invite_code)).status, 200);
+  const full = await join(three, party.invite_code);
+  t.equal(full.status, 409, 'WATCH_PARTY_MAX_MEMBERS counts the host');
+  t.equal(full.body.error.code, 'CONFLICT');
+  t.same(full.body.error.details, { max_members: 3 });
+  t.equal((await join(two, party.invite_code)).status, 200, 'a member joining again is not a newcomer');
+  t.equal((await start(three, 'm155')).status, 201, 'a refused join took no stream slot');
 });
