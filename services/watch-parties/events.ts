@@ -44,8 +44,9 @@ export async function endParty(deps: PartyDeps, partyId: string, reason: 'host_e
   await deps.em.transactional(async (tx) => {
     const party = await findParty(tx, partyId, true);
     if (party?.status !== 'active') return;
-    // The grace may have been cut short by the host coming back while the sweep was reading.
-    if (reason === 'host_gone' && !party.host_left_at) return;
+    // The host may have come back (and even left again) since the sweep read the party.
+    const goneFor = party.host_left_at ? Date.now() - new Date(party.host_left_at).getTime() : -1;
+    if (reason === 'host_gone' && goneFor < deps.config.WATCH_PARTY_HOST_GRACE_MS) return;
     const seq = party.seq + 1;
     for (const m of await joinedMembers(tx, partyId))
       if (m.playback_session_id) await stopSession(tx, m.user_id, party.title_id, m.playback_session_id);

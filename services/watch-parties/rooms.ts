@@ -172,10 +172,6 @@ export function createRooms(options: RoomsOptions) {
 
   return {
     extension,
-    /** Sockets in rooms on this instance (for metrics and tests). */
-    seats: () => [...rooms.values()].reduce((n, room) => n + room.seats.size, 0),
-    /** Runs the host-gone sweep now. */
-    sweep: () => endAbandoned(options.deps()),
     async close() {
       clearInterval(sweep);
       await Promise.all(pending);
