@@ -310,3 +310,42 @@ t.test('the party ends when the host is gone longer than the grace period', asyn
   t.match(await m.next('party.error'), { code: 'NOT_FOUND' });
   m.ws.close();
 });
+
+t.test('events that cross on the way (two publishers) are delivered in seq order', async (t) => {
+  const host = await subscribed();
+  const party = await create(host);
+  const { client: h, state } = await enter(a, host, party.id);
+  // The state already counts the host's own arrival: the next event takes state.seq + 1.
+  const seq = state.seq as number;
+  // What two instances publishing right after their own commits may produce: seq+2 before seq+1.
+  const event = (n: number) =>
+    JSON.stringify({
+      type: 'party.react',
+      party_id: party.id,
+      seq: n,
+      server_ts: Date.now(),
+      user_id: host.id,
+      emoji: String(n),
+      position: null,
+    });
+  const channel = `wp:${party.id}`;
+  await b.realtime.publish(channel, event(seq + 2));
+  await a.realtime.publish(channel, event(seq + 1));
+  await waitFor(h, (e) => e.seq === seq + 2);
+  t.same(
+    h.events.filter((e) => e.seq > seq).map((e) => e.seq),
+    [seq + 1, seq + 2],
+  );
+  await a.realtime.publish(channel, event(seq + 1));
+  // A seq that never comes (its publisher died after committing) holds the next one back for a second only.
+  const held = Date.now();
+  await a.realtime.publish(channel, event(seq + 4));
+  await waitFor(h, (e) => e.seq === seq + 4);
+  t.ok(Date.now() - held >= 900, 'waited for the missing seq');
+  t.same(
+    h.events.filter((e) => e.seq > seq).map((e) => e.seq),
+    [seq + 1, seq + 2, seq + 4],
+    'a repeated seq is dropped; the gap is skipped',
+  );
+  h.ws.close();
+});

@@ -1,5 +1,6 @@
 // The rooms of one instance: the sockets on it that entered each party, one hub subscription per party
-// (Redis pub/sub when configured), delivery in the order the hub gives (the party's seq order), the state
+// (Redis pub/sub when configured), delivery in seq order (an event that overtook an earlier one waits for
+// it, GAP_WAIT_MS at most, since two instances publish after their own commits), the state
 // a socket gets first on entering, presence (a member's last socket leaving), and the sweep that ends the
 // parties whose host is gone. Plugged into the WebSocket gateway for the `party.` messages.
 import type { Logger } from '../deps.ts';
@@ -34,7 +35,22 @@ interface Seat {
 interface Room {
   seats: Map<SocketHandle, Seat>;
   subscribed: Promise<() => Promise<void>>;
+  /** The seq this room delivers next; null until its first event. */
+  next: number | null;
+  /** Events that arrived ahead of a missing seq, by seq. */
+  early: Map<number, { raw: string; msg: Event }>;
+  gapTimer?: NodeJS.Timeout;
 }
+
+interface Event {
+  type: string;
+  seq: number;
+  user_id?: string;
+  reason?: string;
+}
+
+/** How long an event waits for a missing earlier one (a publisher that died after its commit) before it goes. */
+const GAP_WAIT_MS = 1000;
 
 export interface RoomsOptions {
   deps(): PartyDeps;
@@ -66,11 +82,42 @@ export function createRooms(options: RoomsOptions) {
     );
   }
 
-  function deliver(partyId: string, raw: string) {
+  function receive(partyId: string, raw: string) {
     const room = rooms.get(partyId);
     if (!room) return;
+    const msg = JSON.parse(raw) as Event;
+    if (room.next !== null && msg.seq < room.next) return; // delivered already
+    if (room.next !== null && msg.seq > room.next) {
+      room.early.set(msg.seq, { raw, msg });
+      room.gapTimer ??= setTimeout(() => skipGap(partyId, room), GAP_WAIT_MS);
+      return;
+    }
+    deliver(partyId, room, raw, msg);
+    drain(partyId, room);
+  }
+
+  function drain(partyId: string, room: Room) {
+    while (rooms.get(partyId) === room && room.next !== null && room.early.has(room.next)) {
+      const { raw, msg } = room.early.get(room.next)!;
+      room.early.delete(msg.seq);
+      deliver(partyId, room, raw, msg);
+    }
+    if (room.early.size > 0 && rooms.get(partyId) === room) return;
+    clearTimeout(room.gapTimer);
+    room.gapTimer = undefined;
+  }
+
+  function skipGap(partyId: string, room: Room) {
+    room.gapTimer = undefined;
+    if (rooms.get(partyId) !== room || room.early.size === 0) return;
+    room.next = Math.min(...room.early.keys());
+    drain(partyId, room);
+    if (room.early.size > 0) room.gapTimer = setTimeout(() => skipGap(partyId, room), GAP_WAIT_MS);
+  }
+
+  function deliver(partyId: string, room: Room, raw: string, msg: Event) {
+    room.next = msg.seq + 1;
     for (const [socket, seat] of room.seats) seat.held ? seat.held.push(raw) : socket.send(raw);
-    const msg = JSON.parse(raw) as { type: string; user_id?: string; reason?: string };
     // Who is out of the room after this event, on every instance at once.
     if (msg.type === 'party.ended') for (const socket of [...room.seats.keys()]) vacate(partyId, socket);
     else if (msg.type === 'party.kick' || (msg.type === 'party.leave' && msg.reason === 'left'))
@@ -83,6 +130,7 @@ export function createRooms(options: RoomsOptions) {
     if (!room?.seats.delete(socket)) return false;
     if (room.seats.size === 0) {
       rooms.delete(partyId);
+      clearTimeout(room.gapTimer);
       void room.subscribed.then((unsubscribe) => unsubscribe()).catch((err) => log.warn({ err }, 'unsubscribe failed'));
     }
     return ![...room.seats.keys()].some((s) => s.userId === socket.userId);
@@ -93,7 +141,12 @@ export function createRooms(options: RoomsOptions) {
     await memberParty(deps.em, partyId, socket.userId);
     let room = rooms.get(partyId);
     if (!room) {
-      room = { seats: new Map(), subscribed: hub.subscribe(partyChannel(partyId), (raw) => deliver(partyId, raw)) };
+      room = {
+        seats: new Map(),
+        subscribed: hub.subscribe(partyChannel(partyId), (raw) => receive(partyId, raw)),
+        next: null,
+        early: new Map(),
+      };
       rooms.set(partyId, room);
     }
     const already = room.seats.has(socket);
