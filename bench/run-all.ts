@@ -6,7 +6,12 @@ import type { Row } from './lib.ts';
 
 const args = process.argv.slice(2);
 // The ingest bench compares against a bare PostgreSQL client, so it runs only when DATABASE_URL is set.
-const benches = ['cached-reads.ts', 'graphql-home.ts', ...(process.env.DATABASE_URL ? ['analytics-ingest.ts'] : [])];
+const benches = [
+  'cached-reads.ts',
+  'graphql-home.ts',
+  'watch-party-latency.ts',
+  ...(process.env.DATABASE_URL ? ['analytics-ingest.ts'] : []),
+];
 const rows: Row[] = [];
 
 for (const file of benches) {

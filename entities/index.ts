@@ -7,6 +7,7 @@ import { type EngagementSchemas, engagementEntities } from './engagement/index.t
 import { type JobSchemas, jobEntities } from './jobs/index.ts';
 import { type LibrarySchemas, libraryEntities } from './library/index.ts';
 import { type MediaSchemas, mediaEntities } from './media/index.ts';
+import { type WatchPartySchemas, watchPartyEntities } from './watch-parties/index.ts';
 
 export const entities = [
   ...accountEntities,
@@ -17,6 +18,7 @@ export const entities = [
   ...jobEntities,
   ...mediaEntities,
   ...analyticsEntities,
+  ...watchPartyEntities,
 ];
 
 /** The entity definitions the typed query builder (repositories/db.ts) reads its table types from. */
@@ -28,4 +30,5 @@ export type EntitySchemas =
   | EngagementSchemas
   | JobSchemas
   | MediaSchemas
-  | AnalyticsSchemas;
+  | AnalyticsSchemas
+  | WatchPartySchemas;

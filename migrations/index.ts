@@ -12,6 +12,7 @@ import { JobSchedules } from './0010-job-schedules.ts';
 import { Media } from './0011-media.ts';
 import { CatalogAlive } from './0012-catalog-alive.ts';
 import { Analytics } from './0013-analytics.ts';
+import { WatchParties } from './0014-watch-parties.ts';
 
 export const migrationsList = [
   { name: '0001-accounts', class: Accounts },
@@ -27,4 +28,5 @@ export const migrationsList = [
   { name: '0011-media', class: Media },
   { name: '0012-catalog-alive', class: CatalogAlive },
   { name: '0013-analytics', class: Analytics },
+  { name: '0014-watch-parties', class: WatchParties },
 ];

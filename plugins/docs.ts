@@ -67,6 +67,11 @@ export default fp(
               'Playback: signed manifests, sessions within the plan’s stream limit, progress heartbeats, resume points and history',
           },
           {
+            name: 'watch-parties',
+            description:
+              'Synchronized playback with chat: create, join with an invite code, read and end a party; the rest runs on /api/v1/ws',
+          },
+          {
             name: 'billing',
             description:
               'Plans, the subscription lifecycle, invoices, Stripe Checkout and portal links, and the provider webhook',

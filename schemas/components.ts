@@ -18,6 +18,7 @@ import { BroadcastSchema, NotificationSchema } from './notifications.ts';
 import { Account, LoginSession } from './profile.ts';
 import { ViewerProfile } from './profiles.ts';
 import { RecommendedCardSchema } from './recommendations.ts';
+import { PartyStateSchema } from './watch-parties.ts';
 
 // MovieCard, MovieDetails and ContentItem are registered by plugins/catalog.ts.
 export const components: TSchema[] = [
@@ -46,4 +47,5 @@ export const components: TSchema[] = [
   AdminContentSummarySchema,
   AdminContentSchema,
   MediaProcessingStatusSchema,
+  PartyStateSchema,
 ];

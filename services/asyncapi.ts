@@ -3,6 +3,7 @@
 // asyncapi.json (npm run asyncapi); test/asyncapi.test.ts fails when the committed file is stale.
 import type { TSchema } from '@sinclair/typebox';
 import { clientMessages, serverMessages } from '../schemas/realtime.ts';
+import { partyClientMessages, partyServerMessages } from '../schemas/watch-parties.ts';
 import { CLOSE } from './realtime/gateway.ts';
 
 const titles: Record<string, string> = {
@@ -13,6 +14,33 @@ const titles: Record<string, string> = {
   pong: 'Pong',
   auth: 'Authenticate',
   ping: 'Ping',
+  'party.join': 'Member entered',
+  'party.leave': 'Member left',
+  'party.play': 'Playback resumed',
+  'party.pause': 'Playback paused',
+  'party.seek': 'Playback jumped',
+  'party.rate': 'Rate changed',
+  'party.chat': 'Chat line',
+  'party.react': 'Reaction',
+  'party.transfer': 'Control handed over',
+  'party.kick': 'Member removed',
+  'party.ended': 'Party ended',
+  'party.state': 'Party state',
+  'party.error': 'Party message refused',
+};
+
+const commandTitles: Record<keyof typeof partyClientMessages, string> = {
+  'party.join': 'Enter a party',
+  'party.leave': 'Leave a party',
+  'party.play': 'Play',
+  'party.pause': 'Pause',
+  'party.seek': 'Seek',
+  'party.rate': 'Change the rate',
+  'party.chat': 'Send a chat line',
+  'party.react': 'React',
+  'party.state': 'Ask for the state',
+  'party.transfer': 'Hand over control',
+  'party.kick': 'Remove a member',
 };
 
 const closeCodes: Record<keyof typeof CLOSE, string> = {
@@ -24,55 +52,91 @@ const closeCodes: Record<keyof typeof CLOSE, string> = {
   tooManyConnections: 'more sockets than WS_MAX_CONNECTIONS_PER_USER for the account',
 };
 
-/** A message name as a component key: `unread_count` is `unreadCount`. */
-const key = (name: string) => name.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+/** A message name as a component key: `unread_count` is `unreadCount`, `party.join` is `partyJoin`. */
+const key = (name: string) => name.replace(/[_.]([a-z])/g, (_m, c: string) => c.toUpperCase());
 const plain = (schema: TSchema) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
 
+interface Entry {
+  key: string;
+  name: string;
+  title: string;
+  schema: TSchema;
+  action: 'send' | 'receive';
+}
+
+// Party commands share their type with the events they become, so their keys carry "Command".
+const entries: Entry[] = [
+  ...Object.entries({ ...serverMessages, ...partyServerMessages }).map(([name, schema]) => ({
+    key: key(name),
+    name,
+    title: titles[name] ?? name,
+    schema,
+    action: 'send' as const,
+  })),
+  ...Object.entries(clientMessages).map(([name, schema]) => ({
+    key: key(name),
+    name,
+    title: titles[name] ?? name,
+    schema,
+    action: 'receive' as const,
+  })),
+  ...Object.entries(partyClientMessages).map(([name, schema]) => ({
+    key: `${key(name)}Command`,
+    name,
+    title: commandTitles[name as keyof typeof partyClientMessages],
+    schema,
+    action: 'receive' as const,
+  })),
+];
+
 export function asyncApi(version: string) {
-  const all = { ...serverMessages, ...clientMessages };
   const messages = Object.fromEntries(
-    Object.entries(all).map(([name, schema]) => [
-      key(name),
+    entries.map((e) => [
+      e.key,
       {
-        name,
-        title: titles[name] ?? name,
-        summary: schema.description,
+        name: e.name,
+        title: e.title,
+        summary: e.schema.description,
         contentType: 'application/json',
-        payload: { $ref: `#/components/schemas/${key(name)}` },
+        payload: { $ref: `#/components/schemas/${e.key}` },
       },
     ]),
   );
-  const schemas = Object.fromEntries(Object.entries(all).map(([name, schema]) => [key(name), plain(schema)]));
-  const channelMessages = Object.fromEntries(
-    Object.keys(all).map((name) => [key(name), { $ref: `#/components/messages/${key(name)}` }]),
+  const schemas = Object.fromEntries(entries.map((e) => [e.key, plain(e.schema)]));
+  const channelMessages = Object.fromEntries(entries.map((e) => [e.key, { $ref: `#/components/messages/${e.key}` }]));
+  const operations = Object.fromEntries(
+    entries.map((e) => [
+      `${e.action}${e.key[0].toUpperCase()}${e.key.slice(1)}`,
+      {
+        action: e.action,
+        title: e.title,
+        description: e.schema.description,
+        channel: { $ref: '#/channels/notifications' },
+        messages: [{ $ref: `#/channels/notifications/messages/${e.key}` }],
+      },
+    ]),
   );
-  const operation = (action: 'send' | 'receive', name: string) => ({
-    action,
-    title: titles[name],
-    description: all[name as keyof typeof all].description,
-    channel: { $ref: '#/channels/notifications' },
-    messages: [{ $ref: `#/channels/notifications/messages/${key(name)}` }],
-  });
-  const operations: Record<string, ReturnType<typeof operation>> = Object.fromEntries([
-    ...Object.keys(serverMessages).map((name) => [`send${key(`_${name}`)}`, operation('send', name)]),
-    ...Object.keys(clientMessages).map((name) => [`receive${key(`_${name}`)}`, operation('receive', name)]),
-  ]);
   const closeList = Object.entries(CLOSE)
     .map(([name, code]) => `\`${code}\` ${closeCodes[name as keyof typeof CLOSE]}`)
     .join('; ');
   return {
     asyncapi: '3.1.0',
     info: {
-      title: 'Cinemate real-time notifications',
+      title: 'Cinemate real time: notifications and watch parties',
       version,
       description:
-        'A WebSocket that pushes the signed-in account’s notifications and unread count as they happen. ' +
+        'A WebSocket that pushes the signed-in account’s notifications and unread count as they happen, and carries ' +
+        'watch parties (`party.*`: after POST /api/v1/watch-parties/{code}/join, send `party.join`; every event has the ' +
+        'party’s `seq`, in increasing order, and a `server_ts`; refusals come back as `party.error`). ' +
         'Authenticate with the access token in the `token` query parameter, in `Sec-WebSocket-Protocol: bearer, <token>`, ' +
         'or in a first `auth` message. Frames are JSON text. Close codes: ' +
         `${closeList}.`,
       license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
       contact: { name: 'Cinemate' },
-      tags: [{ name: 'notifications', description: 'The account’s notifications, pushed live' }],
+      tags: [
+        { name: 'notifications', description: 'The account’s notifications, pushed live' },
+        { name: 'watch-parties', description: 'Synchronized playback and chat of a watch party' },
+      ],
     },
     defaultContentType: 'application/json',
     servers: {
@@ -87,7 +151,7 @@ export function asyncApi(version: string) {
     channels: {
       notifications: {
         address: '/api/v1/ws',
-        title: 'Notifications of the account',
+        title: 'Notifications of the account and its watch parties',
         messages: channelMessages,
         bindings: {
           ws: {

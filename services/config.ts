@@ -122,6 +122,16 @@ export const ConfigSchema = Type.Object({
     'Unsent bytes a socket may hold before it is dropped as a slow reader',
   ),
   WS_MAX_CONNECTIONS_PER_USER: Int(1, 1000, 10, 'Open sockets per account on one instance'),
+  WATCH_PARTY_HOST_GRACE_MS: Int(
+    100,
+    3_600_000,
+    120_000,
+    'A watch party ends when its host has had no socket in it for this long',
+  ),
+  WATCH_PARTY_MAX_MEMBERS: Int(2, 100, 20, 'Members of one watch party, host included'),
+  WATCH_PARTY_CHAT_MAX: Int(1, 1000, 5, 'Chat lines and reactions one member may send per window'),
+  WATCH_PARTY_CHAT_WINDOW_MS: Int(1000, 3_600_000, 10_000, 'The window of WATCH_PARTY_CHAT_MAX, ms'),
+  WATCH_PARTY_CHAT_HISTORY: Int(0, 500, 50, 'Latest chat lines a party.state message carries'),
   NOTIFICATIONS_BATCH_SIZE: Int(1, 10_000, 500, 'Users per batch when a notification fans out to many'),
   NOTIFICATIONS_DIGEST_EVERY_S: Int(0, 31_536_000, 604_800, 'Period of the recommendation digest, seconds (0: off)'),
   NOTIFICATIONS_DIGEST_ACTIVE_DAYS: Int(

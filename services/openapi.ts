@@ -64,7 +64,9 @@ const profileHeader = {
   schema: { type: 'string', format: 'uuid' },
 };
 // Signed-in requests under these prefixes act for a viewer profile (request.viewer()).
-const PROFILE_SCOPED = ['movies', 'content', 'search', 'recommendations', 'streaming'].map((f) => `/api/v1/${f}`);
+const PROFILE_SCOPED = ['movies', 'content', 'search', 'recommendations', 'streaming', 'watch-parties'].map(
+  (f) => `/api/v1/${f}`,
+);
 
 const webhookBody = {
   required: true,

@@ -21,6 +21,11 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
     (httpPart === 'body' ? strict : coercing).compile(schema as object) as ReturnType<FastifySchemaCompiler<unknown>>;
 }
 
+/** A validator as strict as the one of JSON bodies, for messages that come through no route (WebSocket frames). */
+export function compileStrict(schema: object) {
+  return makeAjv(false).compile(schema);
+}
+
 // The errors below have the shape of a schema failure (details.fields), so clients handle them alike.
 const invalid = (field: string, where: string, message: string) =>
   new AppError('INVALID_REQUEST', 'The request is invalid', { fields: [{ field, in: where, message }] });

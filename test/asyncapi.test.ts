@@ -72,6 +72,64 @@ t.test('every server message on a real socket matches its schema', async (t) => 
   await next('pong');
   ws.send(JSON.stringify({ type: 'auth', token: user.token }));
   await next('reauthenticated');
+
+  // A watch party run through every party message: the user hosts, a friend joins, leaves, is kicked.
+  const subscribe = (u: typeof user) =>
+    call(app, {
+      method: 'POST',
+      url: '/api/v1/subscriptions',
+      headers: u.headers,
+      payload: { plan: 'premium', interval: 'month', payment_method: 'pm_card_visa' },
+    });
+  const [friend, guest] = [await newUser(app), await newUser(app)];
+  for (const u of [user, friend, guest]) await subscribe(u);
+  const hosted = await call(app, {
+    method: 'POST',
+    url: '/api/v1/watch-parties',
+    headers: user.headers,
+    payload: { content_id: 'm238' },
+  });
+  const { id: party_id, invite_code } = hosted.body.data.party;
+  for (const u of [friend, guest])
+    await call(app, {
+      method: 'POST',
+      url: `/api/v1/watch-parties/${invite_code}/join`,
+      headers: u.headers,
+      payload: {},
+    });
+  const party = (msg: object) => ws.send(JSON.stringify({ party_id, ...msg }));
+  party({ type: 'party.join' });
+  await next('party.state');
+  const other = (u: typeof user) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/api/v1/ws?token=${u.token}`);
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'party.join', party_id })));
+    return socket;
+  };
+  const friendWs = other(friend);
+  await next('party.join');
+  party({ type: 'party.play', position: 1 });
+  await next('party.play');
+  party({ type: 'party.pause', position: 2 });
+  await next('party.pause');
+  party({ type: 'party.seek', position: 30 });
+  await next('party.seek');
+  party({ type: 'party.rate', position: 30, rate: 2 });
+  await next('party.rate');
+  party({ type: 'party.chat', text: 'hello', position: 31 });
+  await next('party.chat');
+  party({ type: 'party.react', emoji: '👏' });
+  await next('party.react');
+  party({ type: 'party.kick', user_id: guest.id });
+  await next('party.kick');
+  friendWs.close();
+  await next('party.leave');
+  party({ type: 'party.transfer', user_id: friend.id });
+  await next('party.transfer');
+  party({ type: 'party.seek', position: 0 });
+  await next('party.error');
+  party({ type: 'party.state' });
+  await call(app, { method: 'DELETE', url: `/api/v1/watch-parties/${party_id}`, headers: friend.headers });
+  await next('party.ended');
   ws.close();
 
   const sent = Object.values(doc.operations).filter((op) => op.action === 'send');
@@ -98,7 +156,15 @@ t.test('every documented client message is accepted by the server', async (t) =>
   );
   await new Promise((resolve) => ws.on('open', resolve));
   const received = Object.values(doc.operations).filter((op) => op.action === 'receive');
-  t.same(received.map((op) => op.title).sort(), ['Authenticate', 'Ping']);
+  t.same(
+    received
+      .filter((op) => !op.messages[0].$ref.endsWith('Command'))
+      .map((op) => op.title)
+      .sort(),
+    ['Authenticate', 'Ping'],
+  );
+  // The party commands are each sent on a real socket by the test above.
+  t.equal(received.filter((op) => op.messages[0].$ref.endsWith('Command')).length, 11);
   ws.send(JSON.stringify({ type: 'auth', token: user.token }));
   ws.send(JSON.stringify({ type: 'ping' }));
   await done;

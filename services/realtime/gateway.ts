@@ -22,6 +22,20 @@ export interface SocketIdentity {
   expiresAt: number;
 }
 
+/** What a gateway extension sees of one authenticated socket. */
+export interface SocketHandle {
+  readonly userId: string;
+  /** Sends one serialized message to this socket (the slow-reader bound applies). */
+  send(message: string): void;
+}
+
+/** Handles the messages whose type starts with the prefix it is registered under (`party.` ...). */
+export interface GatewayExtension {
+  message(socket: SocketHandle, msg: { type: string } & Record<string, unknown>): Promise<void>;
+  /** The socket closed; called once per socket that sent this extension a message. */
+  closed(socket: SocketHandle): void;
+}
+
 export interface GatewayOptions {
   hub: Hub;
   /** Verifies an access token (type, signature, expiry, active session); throws when it is not good. */
@@ -42,6 +56,9 @@ interface Conn {
   /** Messages that arrive between subscribing and the hello are held (bounded), then flushed in order. */
   held: string[] | null;
   unsubscribe?: () => Promise<void>;
+  handle?: SocketHandle;
+  /** The extensions this socket has talked to, told when it closes. */
+  extensions?: Set<GatewayExtension>;
   expiry?: NodeJS.Timeout;
   authTimer?: NodeJS.Timeout;
 }
@@ -52,6 +69,7 @@ export function createGateway(options: GatewayOptions) {
   const { hub, log } = options;
   const conns = new Set<Conn>();
   const byUser = new Map<string, Set<Conn>>();
+  const extensions: Array<[string, GatewayExtension]> = [];
 
   function close(conn: Conn, code: number, reason: string) {
     if (conn.socket.readyState === conn.socket.CLOSED || conn.socket.readyState === conn.socket.CLOSING) return;
@@ -89,6 +107,17 @@ export function createGateway(options: GatewayOptions) {
     }
     conn.unsubscribe?.().catch((err) => log.warn({ err }, 'hub unsubscribe failed'));
     conn.unsubscribe = undefined;
+    for (const ext of conn.extensions ?? []) ext.closed(conn.handle!);
+    conn.extensions = undefined;
+  }
+
+  function extend(conn: Conn, type: string, msg: { type: string }) {
+    const ext = extensions.find(([prefix]) => type.startsWith(prefix))?.[1];
+    if (!ext || !conn.identity) return;
+    const userId = conn.identity.userId;
+    conn.handle ??= { userId, send: (message) => send(conn, message) };
+    (conn.extensions ??= new Set()).add(ext);
+    void ext.message(conn.handle, msg).catch((err) => log.warn({ err }, 'websocket extension failed'));
   }
 
   function armExpiry(conn: Conn) {
@@ -137,6 +166,7 @@ export function createGateway(options: GatewayOptions) {
     if (msg?.type === 'ping') return send(conn, JSON.stringify({ type: 'pong' }));
     if (msg?.type !== 'auth') {
       if (!conn.identity) close(conn, CLOSE.unauthorized, 'authenticate first');
+      else if (typeof msg?.type === 'string') extend(conn, msg.type, msg as { type: string });
       return;
     }
     if (typeof msg.token !== 'string') return close(conn, CLOSE.unauthorized, 'invalid token');
@@ -206,6 +236,10 @@ export function createGateway(options: GatewayOptions) {
         );
         conn.authTimer.unref();
       }
+    },
+    /** Routes authenticated sockets' messages whose type starts with prefix to the extension. */
+    use(prefix: string, extension: GatewayExtension) {
+      extensions.push([prefix, extension]);
     },
     connections: () => conns.size,
     connectionsOf: (userId: string) => byUser.get(userId)?.size ?? 0,
