@@ -97,10 +97,14 @@ export async function startDeployment(t: TeardownContext, extra: Record<string, 
     own: Record<string, string>,
   ): Promise<Instance> => {
     const port = await freePort();
-    const childEnv = { ...env, ...own, PORT: String(port) };
+    // A worker logs at info, for the line that says its runner started.
+    const level = script === 'worker.ts' ? { LOG_LEVEL: 'info' } : {};
+    const childEnv = { ...env, ...level, ...own, PORT: String(port) };
     let log = '';
     let child: ChildProcess;
     const spawnChild = () => {
+      // Only the current process's output: the worker's readiness is read from it.
+      log = '';
       child = spawn(process.execPath, [path.join(root, script)], { cwd: root, env: childEnv, stdio: 'pipe' });
       child.stdout?.on('data', (d) => {
         log = (log + d).slice(-20_000);
@@ -111,7 +115,6 @@ export async function startDeployment(t: TeardownContext, extra: Record<string, 
     };
     const url = `http://127.0.0.1:${port}`;
     const ready = async () => {
-      // A worker has no listener: it is up once it logged nothing fatal for a moment and its jobs run.
       if (script === 'server.ts') await waitReady(`${url}/readyz`, child, () => log);
       else await waitWorker(child, () => log);
     };
@@ -157,10 +160,12 @@ export async function startDeployment(t: TeardownContext, extra: Record<string, 
   return deployment;
 }
 
-/** The worker logs "worker started" at info; at warn it logs nothing, so give it time to claim a first round. */
-async function waitWorker(child: ChildProcess, output: () => string) {
-  for (let i = 0; i < 40; i++) {
+/** A worker has no listener: it is up once it logged that its runner started. */
+async function waitWorker(child: ChildProcess, output: () => string, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (!output().includes('"worker started"')) {
     if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}):\n${output()}`);
+    if (Date.now() > until) throw new Error(`worker not started after ${timeoutMs} ms:\n${output()}`);
     await wait(100);
   }
 }
