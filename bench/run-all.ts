@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import type { Row } from './lib.ts';
 
 const args = process.argv.slice(2);
-const benches = ['cached-reads.ts'];
+// scale-out.ts needs PostgreSQL and Redis (processes share state only through them).
+const benches = ['cached-reads.ts', ...(process.env.DATABASE_URL && process.env.REDIS_URL ? ['scale-out.ts'] : [])];
 const rows: Row[] = [];
 
 for (const file of benches) {
