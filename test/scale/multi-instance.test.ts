@@ -1,26 +1,44 @@
 // Two API processes and one worker on one PostgreSQL database and one Redis prefix, driven through real
 // HTTP and WebSocket clients: shared rate limits, session ends seen everywhere at once, notifications and
-// broadcasts reaching sockets on either instance, the stream limit under simultaneous starts on both, and
-// an idempotency key sent to both at once charging once.
+// broadcasts reaching sockets on either instance, the stream limit under simultaneous starts on both, an
+// idempotency key sent to both at once charging once, and a video uploaded through A, encoded by the
+// worker, playing on B with the links A signed.
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
+import Stripe from 'stripe';
 import t from 'tap';
-import { http, login, signup, skip, socket, startDeployment } from './support.ts';
+import { testMedia } from '../support/media-source.ts';
+import { tusClient, uploadAll } from '../support/tus.ts';
+import { http, login, signup, skip, socket, startDeployment, wait } from './support.ts';
 
 const ADMIN = { email: 'scale-admin@example.com', password: 'AdminPass123' };
+const WEBHOOK_SECRET = 'whsec_scale_test_webhook_secret';
 
 t.test('two API instances and a worker', { skip }, async (t) => {
   const deployment = await startDeployment(t, {
     RATE_LIMIT_SEARCH_MAX: '20',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    MEDIA_ENCODER_PRESET: 'ultrafast',
+    MEDIA_LADDER: '240',
   });
   // A migrates the fresh database; B and the worker start on the migrated schema.
   const a = await deployment.api('A');
-  const [b] = await Promise.all([deployment.api('B'), deployment.worker('W')]);
+  const [b, w] = await Promise.all([deployment.api('B'), deployment.worker('W')]);
   t.teardown(() => {
     if (t.passing()) return;
-    for (const i of [a, b]) t.comment(`--- ${i.name} ---\n${i.output()}`);
+    for (const i of [a, b, w]) t.comment(`--- ${i.name} ---\n${i.output()}`);
   });
+  const client = new pg.Client({ connectionString: deployment.databaseUrl });
+  await client.connect();
+  t.teardown(() => client.end());
+  const subscribe = async (token: string, plan: string, headers: Record<string, string> = {}) =>
+    http(a.url, 'POST', '/subscriptions', {
+      token,
+      body: { plan, interval: 'month', payment_method: 'pm_card_visa' },
+      headers,
+    });
 
   t.test('rate limits are one budget across instances', async (t) => {
     const user = await signup(a.url);
@@ -96,13 +114,55 @@ t.test('two API instances and a worker', { skip }, async (t) => {
     t.match(await count, { unread_count: 0 }, 'the mark made through A reaches the socket on B');
   });
 
+  t.test('a payment failure reported to A reaches the socket on B', async (t) => {
+    const user = await signup(a.url);
+    t.equal((await subscribe(user.token, 'basic')).status, 201);
+    const [sub] = (
+      await client.query(
+        'select provider_subscription_id as s, provider_customer_id as c from subscriptions where user_id = $1',
+        [user.id],
+      )
+    ).rows;
+    const onB = await socket(b.url, user.token);
+    t.teardown(() => onB.close());
+    const created = Math.floor(Date.now() / 1000);
+    const payload = JSON.stringify({
+      id: `evt_scale_${created}`,
+      object: 'event',
+      api_version: '2025-09-30.clover',
+      created,
+      livemode: false,
+      type: 'invoice.payment_failed',
+      data: {
+        object: {
+          id: 'in_scale_failed',
+          object: 'invoice',
+          customer: sub.c,
+          subscription: sub.s,
+          amount_due: 799,
+          amount_paid: 0,
+          currency: 'usd',
+          status: 'open',
+          billing_reason: 'subscription_cycle',
+          created,
+          metadata: { failure_reason: 'Your card was declined.' },
+        },
+      },
+    });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const incoming = onB.next('notification');
+    const res = await fetch(`${a.url}/api/v1/billing/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: payload,
+    });
+    t.equal(res.status, 200, 'A applies the event');
+    t.match(await incoming, { unread_count: 1, notification: { title: 'Your payment failed' } });
+  });
+
   t.test('the stream limit holds when two devices start on different instances at once', async (t) => {
     const user = await signup(a.url);
-    const sub = await http(a.url, 'POST', '/subscriptions', {
-      token: user.token,
-      body: { plan: 'basic', interval: 'month', payment_method: 'pm_card_visa' },
-    });
-    t.equal(sub.status, 201);
+    t.equal((await subscribe(user.token, 'basic')).status, 201);
     const body = { device_type: 'tv', quality: '720p' };
     let over = 0;
     let ok = 0;
@@ -144,9 +204,6 @@ t.test('two API instances and a worker', { skip }, async (t) => {
     const replay = await http(b.url, 'POST', '/subscriptions', { token: user.token, body, headers });
     t.equal(replay.status, 201);
     t.equal(replay.headers.get('idempotent-replayed'), 'true');
-    const client = new pg.Client({ connectionString: deployment.databaseUrl });
-    await client.connect();
-    t.teardown(() => client.end());
     const count = async (sql: string) => Number((await client.query(sql, [user.id])).rows[0].n);
     t.equal(await count('select count(*) as n from subscriptions where user_id = $1'), 1);
     t.equal(
@@ -156,5 +213,48 @@ t.test('two API instances and a worker', { skip }, async (t) => {
       1,
       'one charge at the provider',
     );
+  });
+
+  t.test('a playback grant issued by A is accepted by B, which serves the media the worker encoded', async (t) => {
+    const media = await testMedia();
+    t.teardown(() => media.cleanup());
+    const admin = await login(a.url, { id: '', token: '', ...ADMIN });
+    const file = await readFile(await media.video({ width: 426, height: 240, seconds: 2 }));
+    const uploaded = await uploadAll(tusClient(a.url, { authorization: `Bearer ${admin}` }), file, {
+      content_id: 'm238',
+      filename: 'source.mp4',
+    });
+    t.equal(uploaded.status, 204, uploaded.body);
+    let status = '';
+    for (let i = 0; i < 600 && status !== 'ready' && status !== 'failed'; i++) {
+      await wait(200);
+      const res = await http(a.url, 'GET', '/admin/content/m238/processing-status', { token: admin });
+      status = res.body.data?.status;
+    }
+    t.equal(status, 'ready', 'the worker encoded it');
+
+    const viewer = await signup(a.url);
+    t.equal((await subscribe(viewer.token, 'basic')).status, 201);
+    const manifest = await http(a.url, 'GET', '/streaming/m238/manifest', { token: viewer.token });
+    t.equal(manifest.status, 200);
+    const onB = (link: string) => {
+      const u = new URL(link);
+      return `${b.url}${u.pathname}${u.search}`;
+    };
+    const masterUrl = onB(manifest.body.data.manifest_url);
+    const master = await fetch(masterUrl);
+    t.equal(master.status, 200, 'B accepts the grant A signed');
+    const text = await master.text();
+    t.match(text, /#EXT-X-STREAM-INF/);
+    const rendition = text.split('\n').find((line) => line.includes('index.m3u8') && !line.startsWith('#'));
+    t.ok(rendition, 'the master lists a rendition');
+    const playlist = await fetch(new URL(rendition as string, masterUrl));
+    t.equal(playlist.status, 200, 'the rendition playlist is served by B from the shared store');
+    t.match(await playlist.text(), /#EXTINF/);
+    const key = await fetch(onB(manifest.body.data.drm_license_url));
+    t.equal(key.status, 200);
+    t.equal((await key.arrayBuffer()).byteLength, 16, 'the AES-128 key');
+    const tampered = masterUrl.replace(/sig=[^&]+/, `sig=${'A'.repeat(43)}`);
+    t.equal((await fetch(tampered)).status, 403, 'a tampered link is refused on B');
   });
 });

@@ -47,7 +47,7 @@ export interface TeardownContext {
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls url until it answers 200 (the instance is ready) or the child exits. */
-async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs = 60_000) {
+async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs = 120_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}):\n${output()}`);
@@ -85,6 +85,8 @@ export async function startDeployment(t: TeardownContext, extra: Record<string, 
     NOTIFICATIONS_DIGEST_EVERY_S: '0',
     OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
     BILLING_RENEWAL_INTERVAL_SECONDS: '0',
+    // Several processes start at once on a loaded machine: a slow Redis answer is not what is tested here.
+    REDIS_TIMEOUT_MS: '5000',
     ...extra,
   };
   const redis = new Redis(env.REDIS_URL, { keyPrefix: prefix, lazyConnect: true });
@@ -161,7 +163,7 @@ export async function startDeployment(t: TeardownContext, extra: Record<string, 
 }
 
 /** A worker has no listener: it is up once it logged that its runner started. */
-async function waitWorker(child: ChildProcess, output: () => string, timeoutMs = 60_000) {
+async function waitWorker(child: ChildProcess, output: () => string, timeoutMs = 120_000) {
   const until = Date.now() + timeoutMs;
   while (!output().includes('"worker started"')) {
     if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}):\n${output()}`);

@@ -87,11 +87,11 @@ t.test(
       while (running) {
         const key = await once();
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
-        await wait(5);
+        await wait(20);
       }
     })();
     primary.kill('SIGHUP');
-    for (let i = 0; i < 600 && !log.includes('rolling restart done'); i++) await wait(100);
+    for (let i = 0; i < 1200 && !log.includes('rolling restart done'); i++) await wait(100);
     running = false;
     await load;
     t.match(log, /rolling restart done/);
