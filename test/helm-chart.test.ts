@@ -44,6 +44,11 @@ t.test('the default install: API with HPA and PDB, worker, migration hook, probe
   t.same(job.spec.template.spec.containers[0].command, ['npm', 'run', 'migrate']);
   const config = objects.find((o) => o.kind === 'ConfigMap') as K8sObject;
   t.match(config.data, { DB_AUTO_MIGRATE: 'false', JOBS_INLINE: 'false', DB_POOL_MAX: '10' });
+  const changed = renderChart(chart, { config: { LOG_LEVEL: 'debug' } });
+  const checksum = (objects: K8sObject[]) =>
+    objects.find((o) => o.metadata.name === 'cinemate-api')?.spec.template.metadata.annotations['checksum/config'];
+  t.match(checksum(objects), /^[0-9a-f]{64}$/);
+  t.not(checksum(changed), checksum(objects), 'a changed setting rolls the API pods');
 });
 
 t.test('production values: an existing Secret, a fixed count, TLS, no HPA', async (t) => {

@@ -3,6 +3,7 @@
 // comments, pipelines, parenthesised sub-pipelines, `.Values.x.y`, `$`, `$var`, `if / else if / else`,
 // `range $k, $v := ...` over maps (sorted keys, as Go does) and lists, `define` / `include`, and the
 // functions listed in FUNCS. Anything else throws, so a template outside the subset fails loudly.
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 
 type Node =
@@ -141,6 +142,7 @@ export class Renderer {
     not: (v) => !truthy(v),
     eq: (a, b) => a === b,
     b64enc: (s) => Buffer.from(toText(s)).toString('base64'),
+    sha256sum: (s) => createHash('sha256').update(toText(s)).digest('hex'),
   };
 
   /** Reads every template file (name → source); `_*.tpl` files only contribute their defines. */
