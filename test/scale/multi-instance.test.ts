@@ -11,6 +11,9 @@ import { testMedia } from '../support/media-source.ts';
 import { tusClient, uploadAll } from '../support/tus.ts';
 import { http, login, signup, skip, socket, startDeployment, wait } from './support.ts';
 
+// Each process start builds the whole app; on a loaded machine several of them take minutes, not seconds.
+t.setTimeout(420_000);
+
 const ADMIN = { email: 'scale-admin@example.com', password: 'AdminPass123' };
 const WEBHOOK_SECRET = 'whsec_scale_test_webhook_secret';
 

@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { type Account, type Instance, http, signup, skip, startDeployment } from './support.ts';
 
+// Each process start builds the whole app; on a loaded machine several of them take minutes, not seconds.
+t.setTimeout(420_000);
+
 const catalog = JSON.parse(readFileSync(new URL('../../services/catalog/demo-catalog.json', import.meta.url), 'utf8'));
 const MOVIES: string[] = catalog.titles
   .filter((x: { type: string }) => x.type === 'movie')

@@ -10,6 +10,9 @@ import { loadConfig } from '../../services/config.ts';
 import { freePort } from '../faults/support.ts';
 import { skip, startDeployment, wait } from './support.ts';
 
+// Each process start builds the whole app; on a loaded machine several of them take minutes, not seconds.
+t.setTimeout(420_000);
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const childrenOf = (pid: number): number[] => {

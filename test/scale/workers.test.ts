@@ -5,6 +5,9 @@ import pg from 'pg';
 import t from 'tap';
 import { skip, startDeployment, wait } from './support.ts';
 
+// Each process start builds the whole app; on a loaded machine several of them take minutes, not seconds.
+t.setTimeout(420_000);
+
 t.test('two workers on one queue', { skip }, async (t) => {
   const deployment = await startDeployment(t, { JOBS_LEASE_SECONDS: '2' });
   await deployment.api('A');
