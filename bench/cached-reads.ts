@@ -3,7 +3,7 @@
 // ≥ 0.8). Usage: node bench/cached-reads.ts [seconds=10] [runs=3]   (DATABASE_URL, REDIS_URL optional)
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../app.ts';
-import { bareServer, load, loadGenerator, median, pinSelf, report } from './lib.ts';
+import { bareServer, load, loadGenerator, median, pinSelf, report, signIn } from './lib.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -33,24 +33,6 @@ async function start(env: Record<string, string | undefined>) {
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
-}
-
-/** Signs a viewer up and picks its first profile, as the app does after login. */
-async function signIn(base: string): Promise<Record<string, string>> {
-  const email = `bench-${process.pid}-${Date.now()}@example.com`;
-  const res = await fetch(`${base}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Bench Viewer', email, password: 'BenchPass123', genres: [] }),
-  });
-  if (res.status !== 201) throw new Error(`signup: ${res.status} ${await res.text()}`);
-  const token = ((await res.json()) as { data: { auth_token: string } }).data.auth_token;
-  const authorization = `Bearer ${token}`;
-  const profiles = await fetch(`${base}/api/v1/profiles`, { headers: { authorization } });
-  const list = ((await profiles.json()) as { data: { id: string }[] | { profiles: { id: string }[] } }).data;
-  const first = Array.isArray(list) ? list[0] : list.profiles[0];
-  if (!first) throw new Error('the new account has no profile');
-  return { authorization, 'x-profile-id': first.id };
 }
 
 async function measure(label: string, base: string, path: string, headers: Record<string, string>, target: number) {

@@ -19,6 +19,8 @@ export interface LoadOptions {
   connections?: number;
   seconds?: number;
   headers?: Record<string, string>;
+  /** wrk only: Lua defining `request()` (or `init`), run before the report hook (e.g. a mix of writes). */
+  lua?: string;
 }
 
 const run = promisify(execFile);
@@ -46,15 +48,17 @@ const WRK_REPORT = `done = function(summary, latency, requests)
     non2xx, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end`;
 
-let script: string | undefined;
-async function wrkScript(): Promise<string> {
-  if (script) return script;
+const scripts = new Map<string, string>();
+async function wrkScript(lua = ''): Promise<string> {
+  const known = scripts.get(lua);
+  if (known) return known;
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(`${tmpdir()}/bench-`);
-  script = `${dir}/report.lua`;
-  writeFileSync(script, WRK_REPORT);
-  return script;
+  const file = `${dir}/report.lua`;
+  writeFileSync(file, `${lua}\n${WRK_REPORT}`);
+  scripts.set(lua, file);
+  return file;
 }
 
 /** Drives the URL for `seconds` and returns throughput and latency (milliseconds). */
@@ -64,12 +68,13 @@ export async function load(opts: LoadOptions): Promise<Load> {
   const headers = opts.headers ?? {};
   const pin = pinning ? ['taskset', '-c', '1'] : [];
   if (useWrk) {
-    const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', await wrkScript()];
+    const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', await wrkScript(opts.lua)];
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
     const [cmd, ...rest] = [...pin, 'wrk', ...args, opts.url];
     const { stdout } = await run(cmd!, rest, { maxBuffer: 1 << 22 });
     return JSON.parse(stdout.trim().split('\n').pop()!);
   }
+  if (opts.lua) throw new Error('a scripted request mix needs wrk');
   const client = new URL('./load-client.ts', import.meta.url).pathname;
   const spec = JSON.stringify({ url: opts.url, connections, duration: seconds, headers });
   const [cmd, ...rest] = [...pin, process.execPath, client, spec];
@@ -108,3 +113,21 @@ export function report(row: Row): void {
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Signs a viewer up and picks its first profile, as the app does after login: the headers of its requests. */
+export async function signIn(base: string): Promise<Record<string, string>> {
+  const email = `bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const res = await fetch(`${base}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Bench Viewer', email, password: 'BenchPass123', genres: [] }),
+  });
+  if (res.status !== 201) throw new Error(`signup: ${res.status} ${await res.text()}`);
+  const token = ((await res.json()) as { data: { auth_token: string } }).data.auth_token;
+  const authorization = `Bearer ${token}`;
+  const profiles = await fetch(`${base}/api/v1/profiles`, { headers: { authorization } });
+  const list = ((await profiles.json()) as { data: { id: string }[] | { profiles: { id: string }[] } }).data;
+  const first = Array.isArray(list) ? list[0] : list.profiles[0];
+  if (!first) throw new Error('the new account has no profile');
+  return { authorization, 'x-profile-id': first.id };
+}

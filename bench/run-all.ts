@@ -5,12 +5,14 @@ import { spawn } from 'node:child_process';
 import type { Row } from './lib.ts';
 
 const args = process.argv.slice(2);
-// The ingest bench compares against a bare PostgreSQL client, so it runs only when DATABASE_URL is set.
+// The ingest bench compares against a bare PostgreSQL client, so it runs only when DATABASE_URL is set;
+// scale-out.ts needs PostgreSQL and Redis (processes share state only through them).
 const benches = [
   'cached-reads.ts',
   'graphql-home.ts',
   'watch-party-latency.ts',
   ...(process.env.DATABASE_URL ? ['analytics-ingest.ts'] : []),
+  ...(process.env.DATABASE_URL && process.env.REDIS_URL ? ['scale-out.ts'] : []),
 ];
 const rows: Row[] = [];
 

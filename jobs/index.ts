@@ -12,9 +12,12 @@ import {
 } from '../services/auth/reset-mail.ts';
 import { PROCESS_JOB, processAsset } from '../services/media/process.ts';
 import { MAINTAIN_JOB, ROLLUP_JOB, maintain, runRollup } from '../services/analytics/rollup.ts';
+import { testJobs } from '../services/jobs/test-hooks.ts';
 
 export function jobRegistry(app: FastifyInstance): JobRegistry {
+  const testOnly = app.config.NODE_ENV === 'test' && app.config.JOBS_TEST_HOOKS === 'true';
   return {
+    ...(testOnly ? testJobs(app.cache) : {}),
     // Item-to-item neighbours and popularity counts from every profile's viewing; serving processes pick
     // the new version up within a minute.
     [REBUILD_JOB]: {

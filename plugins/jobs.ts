@@ -17,7 +17,8 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const registry = jobRegistry(app);
-    const runner = createRunner({ em: () => app.em(), jobs: registry, log: app.log });
+    const leaseSeconds = app.config.JOBS_LEASE_SECONDS;
+    const runner = createRunner({ em: () => app.em(), jobs: registry, log: app.log, leaseSeconds });
     app.decorate('jobs', {
       async enqueue(name: string, payload: unknown, options?: EnqueueOptions) {
         if (!registry[name]) throw new Error(`unknown job "${name}"`);

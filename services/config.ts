@@ -14,6 +14,7 @@ export const ConfigSchema = Type.Object({
   }),
   HOST: Type.String({ default: '0.0.0.0', description: 'Interface to listen on' }),
   PORT: Int(0, 65535, 3000, 'TCP port to listen on'),
+  WEB_CONCURRENCY: Int(0, 256, 1, 'API processes `npm start` runs with node:cluster (0: one per core, 1: no cluster)'),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -43,7 +44,7 @@ export const ConfigSchema = Type.Object({
   REFRESH_TOKEN_TTL: Int(3600, 31_536_000, 2_592_000, 'Refresh token lifetime, seconds'),
   OTP_TTL: Int(60, 3600, 600, 'Password-reset OTP lifetime, seconds'),
   OTP_MAX_ATTEMPTS: Int(1, 20, 5, 'Wrong OTPs allowed per reset request'),
-  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@s]+@[^@s]+.[^@s]+$' })),
+  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
   CORS_ORIGINS: Type.String({
     default: '',
@@ -100,6 +101,11 @@ export const ConfigSchema = Type.Object({
   JOBS_INLINE: Type.Union([Type.Literal('auto'), Type.Literal('true'), Type.Literal('false')], {
     default: 'auto',
     description: 'Run background jobs inside the API process (auto: when on the embedded database)',
+  }),
+  JOBS_LEASE_SECONDS: Int(1, 86_400, 120, 'A claimed job whose worker is gone is claimed again after this long'),
+  JOBS_TEST_HOOKS: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'false',
+    description: 'Registers the test-only jobs test.slow and test.tick; honoured only when NODE_ENV=test',
   }),
   METRICS_TOKEN: Type.Optional(
     Type.String({ minLength: 16, description: 'Bearer token that unlocks /metrics (Prometheus); unset disables it' }),
@@ -228,6 +234,11 @@ export function loadConfig(env: Record<string, string | undefined> = processEnv(
   if (config.NODE_ENV === 'production' && !config.MEDIA_SIGNING_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  MEDIA_SIGNING_SECRET: required in production (every instance verifies the same playback links)',
+    );
+  }
+  if (config.WEB_CONCURRENCY !== 1 && (!config.DATABASE_URL || !config.REDIS_URL)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  WEB_CONCURRENCY: more than one process needs DATABASE_URL and REDIS_URL (the processes share state only through them)',
     );
   }
   return config;

@@ -28,6 +28,8 @@ export interface RunnerOptions {
   jobs: JobRegistry;
   log: Logger;
   pollMs?: number;
+  /** How long a claim holds before another worker may take the job (its worker presumed dead). */
+  leaseSeconds?: number;
   /** The clock periods are counted by (tests pass a fake one). */
   now?: () => Date;
 }
@@ -89,6 +91,7 @@ export function createRunner(options: RunnerOptions): Runner {
       em,
       free.map(([name]) => name),
       10,
+      options.leaseSeconds,
     );
     await Promise.all(claimed.map(runOne));
     return claimed.length;
