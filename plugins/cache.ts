@@ -34,6 +34,9 @@ export default fp(
       closeClient: true,
     });
     await app.redis.ping();
+    // @fastify/redis drops its error listener once connected; without one ioredis prints every reconnect
+    // error to stderr. The outage itself is logged once by the degraded-mode handler below.
+    app.redis.on('error', (err: Error) => app.log.debug({ err: { message: err.message } }, 'redis connection error'));
     const shared: Cache = createRedisCache(app.redis, config.REDIS_KEY_PREFIX, {
       onDegraded(down, err) {
         cache.suspend(down);

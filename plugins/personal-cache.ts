@@ -17,6 +17,9 @@ export default fp(
       const subscriber = app.redis.duplicate({ enableOfflineQueue: true });
       subscriber.subscribe(channel).catch((err: unknown) => app.log.warn({ err }, 'invalidation subscribe failed'));
       subscriber.on('message', (_channel: string, userId: string) => tier.bump(userId));
+      subscriber.on('error', (err: Error) =>
+        app.log.debug({ err: { message: err.message } }, 'invalidation subscriber'),
+      );
       let connectedOnce = false;
       subscriber.on('ready', () => {
         if (connectedOnce) tier.clear();
