@@ -1,6 +1,8 @@
 // Rate limits by class: the table of classes (window, budget, who is counted) built from config, the
 // class a path falls in by default, and fixed-window counters in Redis (shared by every instance) or in
 // process. Each class counts on its own, so a 30-second playback heartbeat never eats the content budget.
+// Not @fastify/rate-limit: it keeps one counter per route and costs one unit per request, where a class is
+// shared by many routes and a batch costs one unit per item (one Redis INCRBY-style script either way).
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 
