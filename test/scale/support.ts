@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { freshDatabase, usingPostgres, usingRedis } from '../helpers/app.ts';
+import { freshDatabase, TEST_ENV, usingPostgres, usingRedis } from '../helpers/app.ts';
 import { freePort } from '../faults/support.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -79,8 +79,8 @@ export async function startDeployment(t: TeardownContext, extra: Record<string, 
     MEDIA_SIGNING_SECRET: 'scale-test-media-secret-0123456789abcdef',
     JOBS_INLINE: 'false',
     JOBS_TEST_HOOKS: 'true',
-    RATE_LIMIT_AUTH_MAX: '10000',
-    RATE_LIMIT_GENERAL_MAX: '100000',
+    // Every rate-limit class high (as in-process tests have them): only the rate-limit case meets one.
+    ...Object.fromEntries(Object.entries(TEST_ENV).filter(([key]) => key.startsWith('RATE_LIMIT_'))),
     LOGIN_BLOCK_THRESHOLD: '10000',
     NOTIFICATIONS_DIGEST_EVERY_S: '0',
     OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
