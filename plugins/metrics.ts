@@ -1,10 +1,13 @@
-// Monitoring: every request's latency by route template and status class. Prometheus text at /metrics
-// (only with `Authorization: Bearer <METRICS_TOKEN>`, and not at all when METRICS_TOKEN is unset) and a JSON
-// summary for admins at /api/v1/admin/metrics.
+// Monitoring: every request's latency by route template and status class, plus the process-wide series
+// (services/metrics/registry.ts) and this instance's gauges. Prometheus text at /metrics (only with
+// `Authorization: Bearer <METRICS_TOKEN>`, and not at all when METRICS_TOKEN is unset) and a JSON summary
+// for admins at /api/v1/admin/metrics.
 import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Type } from '@sinclair/typebox';
 import { createMetrics, type MetricsRegistry } from '../services/metrics/registry.ts';
+import { registerAppGauges, type PoolStats } from '../services/metrics/app-gauges.ts';
+import { STALE_SECONDS } from '../services/playback/sessions.ts';
 import { bearer, envelope, errors } from '../schemas/common.ts';
 import { AppError } from '../services/errors.ts';
 
@@ -22,13 +25,40 @@ const Summary = envelope(
   }),
 );
 
+/** True when the Authorization header is exactly `Bearer <token>` (compared in constant time). */
+export function metricsTokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header ?? '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 export default fp(
   async (app) => {
     const metrics = createMetrics();
     app.decorate('metrics', metrics);
     app.addHook('onResponse', async (request, reply) => {
+      // The route template, never the raw URL: ids in paths would make a series per title.
       const route = request.routeOptions.url ?? 'unmatched';
       metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    });
+
+    // The parts these gauges read are plugins that may load after this one: wire them once all are in.
+    app.addHook('onReady', async () => {
+      const postgres = Boolean(app.config.DATABASE_URL);
+      registerAppGauges(metrics, {
+        em: () => app.em(),
+        jobNames: app.jobs.names,
+        playbackStaleSeconds: STALE_SECONDS,
+        webSockets: app.hasDecorator('realtime') ? () => app.realtime.gateway.connections() : undefined,
+        pool: postgres
+          ? async () =>
+              (await (
+                app.orm.em.getConnection() as unknown as { getNativeClient(): Promise<PoolStats> }
+              ).getNativeClient()) ?? null
+          : undefined,
+        poolMax: app.config.DB_POOL_MAX,
+        breaker: app.tmdb ? () => app.tmdb?.stats().breakerState ?? 'closed' : undefined,
+      });
     });
 
     const token = app.config.METRICS_TOKEN;
@@ -37,11 +67,9 @@ export default fp(
         '/metrics',
         { config: { rateLimit: false, overload: 'exempt' }, schema: { hide: true } },
         async (request, reply) => {
-          const given = Buffer.from(request.headers.authorization ?? '');
-          const expected = Buffer.from(`Bearer ${token}`);
-          if (given.length !== expected.length || !timingSafeEqual(given, expected))
+          if (!metricsTokenMatches(request.headers.authorization, token))
             throw new AppError('UNAUTHORIZED', 'Metrics need the metrics token');
-          return reply.type('text/plain; version=0.0.4').send(metrics.render());
+          return reply.type(metrics.contentType).send(await metrics.render());
         },
       );
     }
@@ -57,7 +85,7 @@ export default fp(
           response: { 200: Summary, ...errors(401, 403) },
         },
       },
-      async () => ({ success: true as const, data: metrics.snapshot() }),
+      async () => ({ success: true as const, data: await metrics.snapshot() }),
     );
   },
   { name: 'metrics', dependencies: ['config', 'auth'] },
