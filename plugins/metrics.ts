@@ -2,11 +2,11 @@
 // (services/metrics/registry.ts) and this instance's gauges. Prometheus text at /metrics (only with
 // `Authorization: Bearer <METRICS_TOKEN>`, and not at all when METRICS_TOKEN is unset) and a JSON summary
 // for admins at /api/v1/admin/metrics.
-import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Type } from '@sinclair/typebox';
 import { createMetrics, type MetricsRegistry } from '../services/metrics/registry.ts';
 import { registerAppGauges, type PoolStats } from '../services/metrics/app-gauges.ts';
+import { tokenMatches } from '../services/metrics/server.ts';
 import { STALE_SECONDS } from '../services/playback/sessions.ts';
 import { bearer, envelope, errors } from '../schemas/common.ts';
 import { AppError } from '../services/errors.ts';
@@ -25,13 +25,6 @@ const Summary = envelope(
   }),
 );
 
-/** True when the Authorization header is exactly `Bearer <token>` (compared in constant time). */
-export function metricsTokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header ?? '');
-  const expected = Buffer.from(`Bearer ${token}`);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 export default fp(
   async (app) => {
     const metrics = createMetrics();
@@ -44,18 +37,16 @@ export default fp(
 
     // The parts these gauges read are plugins that may load after this one: wire them once all are in.
     app.addHook('onReady', async () => {
-      const postgres = Boolean(app.config.DATABASE_URL);
+      // The pg pool (absent on the embedded database), resolved once so a scrape reads it synchronously.
+      const pool = app.config.DATABASE_URL
+        ? await (app.orm.em.getConnection() as unknown as { getNativeClient(): Promise<PoolStats> }).getNativeClient()
+        : undefined;
       registerAppGauges(metrics, {
         em: () => app.em(),
         jobNames: app.jobs.names,
         playbackStaleSeconds: STALE_SECONDS,
         webSockets: app.hasDecorator('realtime') ? () => app.realtime.gateway.connections() : undefined,
-        pool: postgres
-          ? async () =>
-              (await (
-                app.orm.em.getConnection() as unknown as { getNativeClient(): Promise<PoolStats> }
-              ).getNativeClient()) ?? null
-          : undefined,
+        pool: pool ? () => pool : undefined,
         poolMax: app.config.DB_POOL_MAX,
         breaker: app.tmdb ? () => app.tmdb?.stats().breakerState ?? 'closed' : undefined,
       });
@@ -67,7 +58,7 @@ export default fp(
         '/metrics',
         { config: { rateLimit: false, overload: 'exempt' }, schema: { hide: true } },
         async (request, reply) => {
-          if (!metricsTokenMatches(request.headers.authorization, token))
+          if (!tokenMatches(request.headers.authorization, token))
             throw new AppError('UNAUTHORIZED', 'Metrics need the metrics token');
           return reply.type(metrics.contentType).send(await metrics.render());
         },

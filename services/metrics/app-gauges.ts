@@ -19,8 +19,8 @@ export interface GaugeSources {
   jobNames: string[];
   playbackStaleSeconds: number;
   webSockets?: () => number;
-  /** The PostgreSQL pool, or null on the embedded database (no pool). */
-  pool?: () => Promise<PoolStats | null>;
+  /** The PostgreSQL pool; absent on the embedded database (no pool). */
+  pool?: () => PoolStats;
   poolMax: number;
   /** closed, half-open or open; absent when TMDb is not configured. */
   breaker?: () => string;
@@ -29,6 +29,22 @@ export interface GaugeSources {
 const BREAKER_LEVEL: Record<string, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export function registerAppGauges(metrics: MetricsRegistry, s: GaugeSources): void {
+  // First: the pool is read before the other gauges' own queries take connections from it.
+  const pool = s.pool;
+  if (pool) {
+    metrics.gauge(
+      'cinemate_db_pool_connections_idle',
+      'PostgreSQL pool connections open and idle',
+      () => pool().idleCount,
+    );
+    metrics.gauge(
+      'cinemate_db_pool_connections_busy',
+      'PostgreSQL pool connections running a query or transaction',
+      () => pool().totalCount - pool().idleCount,
+    );
+    metrics.gauge('cinemate_db_pool_waiting', 'Queries waiting for a free pool connection', () => pool().waitingCount);
+    metrics.gauge('cinemate_db_pool_max_connections', 'Configured size of the PostgreSQL pool', () => s.poolMax);
+  }
   metrics.collect('cinemate_job_queue_depth', 'Jobs due and waiting for a worker, by job name', ['job'], async () => {
     const depth = new Map(s.jobNames.map((name) => [name, 0]));
     for (const row of await queueDepth(s.em())) depth.set(row.name, row.depth);
@@ -42,27 +58,6 @@ export function registerAppGauges(metrics: MetricsRegistry, s: GaugeSources): vo
   );
   const sockets = s.webSockets;
   if (sockets) metrics.gauge('cinemate_websocket_connections', 'Open WebSocket connections on this instance', sockets);
-  const pool = s.pool;
-  if (pool) {
-    metrics.collect(
-      'cinemate_db_pool_connections',
-      'PostgreSQL pool connections by state (idle, busy)',
-      ['state'],
-      async () => {
-        const p = await pool();
-        if (!p) return [];
-        return [
-          [{ state: 'idle' }, p.idleCount],
-          [{ state: 'busy' }, p.totalCount - p.idleCount],
-        ];
-      },
-    );
-    metrics.collect('cinemate_db_pool_waiting', 'Queries waiting for a free pool connection', [], async () => {
-      const p = await pool();
-      return p ? [[{}, p.waitingCount]] : [];
-    });
-    metrics.gauge('cinemate_db_pool_max_connections', 'Configured size of the PostgreSQL pool', () => s.poolMax);
-  }
   const breaker = s.breaker;
   if (breaker)
     metrics.gauge(
