@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import type { Row } from './lib.ts';
 
 const args = process.argv.slice(2);
-const benches = ['cached-reads.ts'];
+const benches = ['cached-reads.ts', 'observability-overhead.ts'];
 const rows: Row[] = [];
 
 for (const file of benches) {

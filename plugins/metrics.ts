@@ -29,11 +29,13 @@ export default fp(
   async (app) => {
     const metrics = createMetrics();
     app.decorate('metrics', metrics);
-    app.addHook('onResponse', async (request, reply) => {
-      // The route template, never the raw URL: ids in paths would make a series per title.
-      const route = request.routeOptions.url ?? 'unmatched';
-      metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    });
+    const enabled = app.config.METRICS_ENABLED === 'true';
+    if (enabled)
+      app.addHook('onResponse', async (request, reply) => {
+        // The route template, never the raw URL: ids in paths would make a series per title.
+        const route = request.routeOptions.url ?? 'unmatched';
+        metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      });
 
     // The parts these gauges read are plugins that may load after this one: wire them once all are in.
     app.addHook('onReady', async () => {
@@ -53,7 +55,7 @@ export default fp(
     });
 
     const token = app.config.METRICS_TOKEN;
-    if (token) {
+    if (token && enabled) {
       app.get(
         '/metrics',
         { config: { rateLimit: false, overload: 'exempt' }, schema: { hide: true } },

@@ -92,6 +92,10 @@ export const ConfigSchema = Type.Object({
   METRICS_TOKEN: Type.Optional(
     Type.String({ minLength: 16, description: 'Bearer token that unlocks /metrics (Prometheus); unset disables it' }),
   ),
+  METRICS_ENABLED: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'true',
+    description: 'false: no request histogram and no /metrics on this instance (the overhead bench compares both)',
+  }),
   WORKER_METRICS_PORT: Int(
     0,
     65535,

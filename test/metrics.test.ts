@@ -254,6 +254,14 @@ t.test("the worker's own /metrics server", async (t) => {
   );
 });
 
+t.test('METRICS_ENABLED=false: no /metrics and no request histogram', async (t) => {
+  const quiet = await buildTestApp(t, { METRICS_TOKEN: TOKEN, METRICS_ENABLED: 'false' });
+  await call(quiet, { method: 'GET', url: '/api/v1/system/health' });
+  const res = await quiet.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+  t.equal(res.statusCode, 404);
+  t.equal((await quiet.metrics.snapshot()).requests, 0, 'nothing is observed');
+});
+
 t.test('admin summary is admin-only', async (t) => {
   const user = await newUser(app);
   t.equal((await call(app, { method: 'GET', url: '/api/v1/admin/metrics', headers: user.headers })).status, 403);

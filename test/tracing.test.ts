@@ -72,6 +72,20 @@ t.test('the job row stores the W3C trace context of the request', async (t) => {
   t.match(stored._trace?.traceparent, new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`), 'W3C traceparent stored');
 });
 
+t.test("a caller's W3C traceparent is continued", async (t) => {
+  const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+  exporter.reset();
+  const res = await call(app, {
+    method: 'GET',
+    url: '/api/v1/movies/genres',
+    headers: { traceparent: `00-${callerTrace}-00f067aa0ba902b7-01` },
+  });
+  t.equal(res.status, 200);
+  const span = requestSpan('/api/v1/movies/genres');
+  t.equal(span?.spanContext().traceId, callerTrace, 'the request span joins the caller trace');
+  t.equal(span?.parentSpanContext?.spanId, '00f067aa0ba902b7', "under the caller's span");
+});
+
 t.test(
   'PostgreSQL queries are spans of the trace',
   { skip: !usingPostgres && 'needs DATABASE_URL (pg driver)' },

@@ -12,6 +12,9 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { markTracingStarted } from './context.ts';
 
+// Probes and scrapes would be most of the spans and tell nothing.
+const PROBES = /^\/(livez|readyz|metrics)\b/;
+
 export interface TracingOptions {
   /** Replaces the exporters the environment names (tests pass an in-memory exporter's processor). */
   spanProcessors?: SpanProcessor[];
@@ -30,11 +33,17 @@ export function startTracing(options: TracingOptions = {}): NodeSDK {
     spanProcessors: options.spanProcessors,
     instrumentations: [
       // Registers itself on every Fastify instance created from now on (diagnostics channel).
-      new FastifyOtelInstrumentation({ registerOnInitialization: true }),
-      // Probes and scrapes would be most of the spans and tell nothing.
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => /^\/(livez|readyz|metrics)\b/.test(req.url ?? ''),
+      // One span per request: a span per lifecycle hook (a dozen plugins' hooks) would cost more than the
+      // request itself and tell little; the handler's time is the request span's.
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        instrumentHooks: false,
+        instrumentHandler: false,
+        ignorePaths: ({ url }) => PROBES.test(url),
       }),
+      // Outgoing calls only (Stripe, webhooks): @fastify/otel makes the server span of each request and
+      // reads the incoming traceparent itself, so a second server span per request would be pure cost.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new UndiciInstrumentation(),
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
