@@ -13,7 +13,7 @@ const sdk = startTracing({ spanProcessors: [new SimpleSpanProcessor({ exporter }
 t.teardown(() => sdk.shutdown());
 
 // Loaded only now, so that the instrumentations see Fastify, pg and ioredis load.
-const { buildTestApp, usingPostgres } = await import('./helpers/app.ts');
+const { buildTestApp, usingPostgres, usingRedis } = await import('./helpers/app.ts');
 const { call, newAdmin } = await import('./helpers/factories.ts');
 
 const lines: Array<Record<string, unknown>> = [];
@@ -72,20 +72,6 @@ t.test('the job row stores the W3C trace context of the request', async (t) => {
   t.match(stored._trace?.traceparent, new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`), 'W3C traceparent stored');
 });
 
-t.test("a caller's W3C traceparent is continued", async (t) => {
-  const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
-  exporter.reset();
-  const res = await call(app, {
-    method: 'GET',
-    url: '/api/v1/movies/genres',
-    headers: { traceparent: `00-${callerTrace}-00f067aa0ba902b7-01` },
-  });
-  t.equal(res.status, 200);
-  const span = requestSpan('/api/v1/movies/genres');
-  t.equal(span?.spanContext().traceId, callerTrace, 'the request span joins the caller trace');
-  t.equal(span?.parentSpanContext?.spanId, '00f067aa0ba902b7', "under the caller's span");
-});
-
 t.test(
   'PostgreSQL queries are spans of the trace',
   { skip: !usingPostgres && 'needs DATABASE_URL (pg driver)' },
@@ -100,3 +86,24 @@ t.test(
     );
   },
 );
+
+t.test('Redis commands are spans of the trace', { skip: !usingRedis && 'needs REDIS_URL (ioredis)' }, async (t) => {
+  const redisSpans = spans().filter(
+    (s) => s.spanContext().traceId === traceId && s.instrumentationScope.name.includes('ioredis'),
+  );
+  t.ok(redisSpans.length > 0, 'ioredis spans in the trace (session check, rate-limit counter)');
+});
+
+t.test("a caller's W3C traceparent is continued", async (t) => {
+  const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+  exporter.reset();
+  const res = await call(app, {
+    method: 'GET',
+    url: '/api/v1/movies/genres',
+    headers: { traceparent: `00-${callerTrace}-00f067aa0ba902b7-01` },
+  });
+  t.equal(res.status, 200);
+  const span = requestSpan('/api/v1/movies/genres');
+  t.equal(span?.spanContext().traceId, callerTrace, 'the request span joins the caller trace');
+  t.equal(span?.parentSpanContext?.spanId, '00f067aa0ba902b7', "under the caller's span");
+});
