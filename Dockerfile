@@ -1,5 +1,5 @@
-# The API image (the worker runs the same image with `node worker.ts`). Production dependencies only:
-# the base image already has Node 24, so the optional `node` runtime package is left out.
+# The API image (the worker runs the same image with its worker.ts command, see docker-compose.yml).
+# Production dependencies only: the base image already has Node 24, so the optional `node` runtime package is left out.
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/app/data
@@ -16,4 +16,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "server.ts"]
+# The preload starts OpenTelemetry before the app loads, when OTEL_* variables ask for it.
+CMD ["node", "--import", "./services/tracing/preload.ts", "server.ts"]

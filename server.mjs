@@ -6,4 +6,6 @@ if (!process.features?.typescript) {
   );
   process.exit(1);
 }
+// Tracing starts before the app's modules load (see services/tracing/preload.ts).
+await import('./services/tracing/preload.ts');
 await import('./server.ts');

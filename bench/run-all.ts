@@ -9,6 +9,7 @@ const args = process.argv.slice(2);
 // scale-out.ts needs PostgreSQL and Redis (processes share state only through them).
 const benches = [
   'cached-reads.ts',
+  'observability-overhead.ts',
   'graphql-home.ts',
   'watch-party-latency.ts',
   ...(process.env.DATABASE_URL ? ['analytics-ingest.ts'] : []),

@@ -10,6 +10,8 @@ declare module 'fastify' {
     jobs: {
       enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
       runner: Runner;
+      /** Every registered job name (the metrics report each, at zero too). */
+      names: string[];
     };
   }
 }
@@ -25,6 +27,7 @@ export default fp(
         await enqueue(app.em(), name, payload, options);
       },
       runner,
+      names: Object.keys(registry),
     });
     const inline = app.config.JOBS_INLINE === 'true' || (app.config.JOBS_INLINE === 'auto' && !app.config.DATABASE_URL);
     if (inline) {

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
 import { db } from './db.ts';
+import { withTraceContext } from '../services/tracing/context.ts';
 
 export interface EnqueueOptions {
   runAt?: Date;
@@ -24,7 +25,8 @@ export async function enqueue(em: Em, name: string, payload: unknown, options: E
     .insertInto('jobs')
     .values({
       name,
-      payload: JSON.stringify(payload ?? {}),
+      // The caller's trace context rides along, so the job run continues the caller's trace.
+      payload: JSON.stringify(withTraceContext(payload ?? {})),
       run_at: options.runAt ?? new Date(),
       dedupe_key: options.dedupeKey ?? null,
       max_attempts: options.maxAttempts ?? 5,
@@ -116,4 +118,16 @@ export async function claimPeriod(em: Em, name: string, now: Date, next: Date): 
     .returning('name')
     .execute();
   return won.length === 1;
+}
+
+/** Jobs waiting to run now, by job name (the queue depth a scrape reports). */
+export async function queueDepth(em: Em): Promise<Array<{ name: string; depth: number }>> {
+  const rows = await db(em)
+    .selectFrom('jobs')
+    .select(['name', (eb) => eb.fn.countAll<string>().as('depth')])
+    .where('status', '=', 'queued')
+    .where('run_at', '<=', sql<Date>`now()`)
+    .groupBy('name')
+    .execute();
+  return rows.map((r) => ({ name: r.name, depth: Number(r.depth) }));
 }

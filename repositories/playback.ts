@@ -92,3 +92,14 @@ export async function stopSession(em: Em, userId: string, titleId: string, sessi
     .executeTakeFirst();
   return row ? Number(row.seconds) : null;
 }
+
+/** Active sessions across all accounts that sent a heartbeat within staleSeconds. */
+export async function countActive(em: Em, staleSeconds: number): Promise<number> {
+  const row = await db(em)
+    .selectFrom('playback_sessions')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'active')
+    .where('last_heartbeat_at', '>=', sql<Date>`now() - make_interval(secs => ${staleSeconds})`)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

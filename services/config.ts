@@ -110,6 +110,30 @@ export const ConfigSchema = Type.Object({
   METRICS_TOKEN: Type.Optional(
     Type.String({ minLength: 16, description: 'Bearer token that unlocks /metrics (Prometheus); unset disables it' }),
   ),
+  METRICS_ENABLED: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'true',
+    description: 'false: no request histogram and no /metrics on this instance (the overhead bench compares both)',
+  }),
+  WORKER_METRICS_PORT: Int(
+    0,
+    65535,
+    0,
+    'Port the worker (npm run worker) serves /metrics on, behind METRICS_TOKEN; 0 = off',
+  ),
+  // The OpenTelemetry SDK reads these itself (services/tracing/preload.ts, before this module runs); they
+  // are listed so that a bad value stops the start with a clear message. Any other OTEL_* variable works too.
+  OTEL_SERVICE_NAME: Type.Optional(
+    Type.String({ minLength: 1, description: 'Service name on the spans (default cinemate, cinemate-worker)' }),
+  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'OTLP/HTTP collector base URL; set, it turns tracing on' }),
+  ),
+  OTEL_TRACES_EXPORTER: Type.Optional(
+    Type.String({
+      pattern: '^(otlp|console|none)(,(otlp|console|none))*$',
+      description: 'Span exporters (otlp, console, none); set (and not none), it turns tracing on',
+    }),
+  ),
   MEDIA_BASE_URL: Type.Optional(
     Type.String({ pattern: '^https?://', description: 'Where HLS segments are served from (CDN or media store)' }),
   ),

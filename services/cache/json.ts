@@ -1,6 +1,9 @@
 // JSON helpers and read-through shared by both cache stores.
 import type { Cache } from './types.ts';
 import { createSingleFlight } from './single-flight.ts';
+import { cacheCounters } from '../metrics/registry.ts';
+
+const lookups = cacheCounters('shared');
 
 type RawStore = Pick<Cache, 'get' | 'set'>;
 
@@ -20,7 +23,11 @@ export function jsonLayer(store: RawStore): Pick<Cache, 'getJson' | 'setJson' | 
   const wrap = <T>(key: string, ttlSeconds: number, fn: () => Promise<T>): Promise<T> =>
     singleFlight(key, async () => {
       const hit = await getJson<{ v: T }>(key);
-      if (hit) return hit.v;
+      if (hit) {
+        lookups.hit.inc();
+        return hit.v;
+      }
+      lookups.miss.inc();
       const value = await fn();
       await setJson(key, { v: value }, ttlSeconds);
       return value;

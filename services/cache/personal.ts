@@ -4,6 +4,9 @@
 // (plugins/personal-cache.ts), on every other instance, so no entry outlives a change that affects it.
 import { LRUCache } from 'lru-cache';
 import type { Cache } from './types.ts';
+import { cacheCounters } from '../metrics/registry.ts';
+
+const lookups = cacheCounters('personal');
 
 const TTL_MS = 60_000;
 
@@ -65,7 +68,11 @@ function createTier(): PersonalTier {
       // The key is fixed before the load starts: a load that overlaps a bump stores under the old tag.
       const full = `${userId}:${tag(userId)}:${key}`;
       const hit = entries.get(full);
-      if (hit) return hit as T;
+      if (hit) {
+        lookups.hit.inc();
+        return hit as T;
+      }
+      lookups.miss.inc();
       const value = await load();
       entries.set(full, value);
       return value;

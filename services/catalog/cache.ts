@@ -6,6 +6,9 @@
 // Other processes' LRU entries expire within HOT_TTL_MS.
 import type { Cache } from '../cache/types.ts';
 import { AppError } from '../errors.ts';
+import { cacheCounters } from '../metrics/registry.ts';
+
+const hotLookups = cacheCounters('catalog_hot');
 
 export const HOT_TTL_MS = 15_000;
 const HOT_MAX = 500;
@@ -50,8 +53,10 @@ export async function cachedRead<T>(
     // Re-insert so that the Map's first key stays the least recently used.
     tier.entries.delete(key);
     tier.entries.set(key, hot);
+    hotLookups.hit.inc();
     return hot.entry as Entry<T>;
   }
+  hotLookups.miss.inc();
   let loadError: unknown;
   const guarded = async () => {
     try {

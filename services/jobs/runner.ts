@@ -3,6 +3,8 @@
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
 import { claim, claimPeriod, complete, enqueue, fail, prune, type ClaimedJob } from '../../repositories/jobs.ts';
+import { jobRun } from '../metrics/registry.ts';
+import { inJobSpan, takeTraceContext } from '../tracing/context.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each job's handler narrows its own payload type.
 export interface JobDefinition<P = any> {
@@ -71,14 +73,21 @@ export function createRunner(options: RunnerOptions): Runner {
   async function runOne(job: ClaimedJob) {
     const def = jobs[job.name];
     running.set(job.name, (running.get(job.name) ?? 0) + 1);
+    const started = performance.now();
+    const { payload, parent } = takeTraceContext(job.payload);
+    let ok = false;
     try {
-      await def.handler(job.payload, job);
-      await complete(options.em(), job.id);
+      await inJobSpan(job.name, parent, { 'job.id': job.id, 'job.attempt': job.attempts }, async () => {
+        await def.handler(payload, { ...job, payload });
+        await complete(options.em(), job.id);
+      });
+      ok = true;
     } catch (err) {
       log.error({ err, job: { id: job.id, name: job.name, attempts: job.attempts } }, 'job failed');
       await fail(options.em(), job, err instanceof Error ? err.message : String(err));
     } finally {
       running.set(job.name, (running.get(job.name) ?? 1) - 1);
+      jobRun(job.name, ok, (performance.now() - started) / 1000);
     }
   }
 

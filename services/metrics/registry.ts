@@ -1,107 +1,174 @@
-// In-process request metrics: counts and latency histograms per route and status class, rendered in the
-// Prometheus text format. Each instance keeps its own; a scraper sums across instances.
+// Prometheus metrics through prom-client, in two registries. The process registry holds what any part
+// of the process counts (default process metrics, cache tiers, TMDb calls, jobs, QoE): services
+// increment these module-level series directly, with label children bound once so the hot path does
+// no label hashing. Each app gets its own registry (createMetrics) for what belongs to that instance:
+// request latency and gauges read at scrape time. A scrape renders both; a scraper sums across
+// instances. Labels carry only bounded values (route templates, job names, tiers): never an id.
+import client from 'prom-client';
 
+const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = client;
+
+export const processRegistry = new Registry();
+collectDefaultMetrics({ register: processRegistry });
+
+const registers = [processRegistry];
+
+// --- caches -------------------------------------------------------------------------------------------
+const cacheLookups = new Counter({
+  name: 'cinemate_cache_lookups_total',
+  help: 'Cache lookups by tier (catalog_hot, shared, personal, tmdb) and result (hit, miss, stale)',
+  labelNames: ['tier', 'result'] as const,
+  registers,
+});
+
+export type CacheTier = 'catalog_hot' | 'shared' | 'personal' | 'tmdb';
+
+/** The hit/miss counters of one tier, bound once. */
+export function cacheCounters(tier: CacheTier) {
+  return {
+    hit: cacheLookups.labels(tier, 'hit'),
+    miss: cacheLookups.labels(tier, 'miss'),
+    stale: cacheLookups.labels(tier, 'stale'),
+  };
+}
+
+// --- TMDb ---------------------------------------------------------------------------------------------
+export const TMDB_OUTCOMES = ['ok', 'not_found', 'rejected', 'unavailable', 'breaker_open', 'overloaded'] as const;
+export type TmdbOutcome = (typeof TMDB_OUTCOMES)[number];
+
+const tmdbRequests = new Counter({
+  name: 'cinemate_tmdb_requests_total',
+  help: 'TMDb calls by outcome (breaker_open: refused by the open circuit breaker without a call)',
+  labelNames: ['outcome'] as const,
+  registers,
+});
+for (const outcome of TMDB_OUTCOMES) tmdbRequests.labels(outcome);
+
+export const tmdbOutcome = (outcome: TmdbOutcome) => tmdbRequests.labels(outcome).inc();
+
+// --- jobs ---------------------------------------------------------------------------------------------
+const jobRuns = new Counter({
+  name: 'cinemate_job_runs_total',
+  help: 'Job runs by job name and outcome (success, failure)',
+  labelNames: ['job', 'outcome'] as const,
+  registers,
+});
+const jobDuration = new Histogram({
+  name: 'cinemate_job_duration_seconds',
+  help: 'Job run time by job name',
+  labelNames: ['job'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
+  registers,
+});
+
+export function jobRun(job: string, ok: boolean, seconds: number): void {
+  jobRuns.labels(job, ok ? 'success' : 'failure').inc();
+  jobDuration.labels(job).observe(seconds);
+}
+
+// --- playback quality (QoE) ----------------------------------------------------------------------------
+// The player's beacons observe into these (the analytics part); the dashboard reads them.
+export const qoe = {
+  startupSeconds: new Histogram({
+    name: 'cinemate_qoe_startup_seconds',
+    help: 'Time from play to first frame reported by players',
+    buckets: [0.25, 0.5, 1, 2, 3, 5, 8, 13, 20],
+    registers,
+  }),
+  rebufferRatio: new Histogram({
+    name: 'cinemate_qoe_rebuffer_ratio',
+    help: 'Stall time divided by watch time, per playback session report',
+    buckets: [0, 0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
+    registers,
+  }),
+};
+
+// --- per app ------------------------------------------------------------------------------------------
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-interface Series {
-  count: number;
-  sum: number;
-  buckets: number[];
-}
+type Labels = Record<string, string>;
 
 export interface MetricsRegistry {
   observe(method: string, route: string, status: number, seconds: number): void;
-  inc(name: string, labels?: Record<string, string>): void;
   /** A gauge read when the metrics are rendered (figures another part already keeps, e.g. overload). */
   gauge(name: string, help: string, read: () => number): void;
-  render(): string;
-  snapshot(): { requests: number; errors5xx: number; routes: Array<{ route: string; count: number; mean_ms: number }> };
+  /** A labelled gauge read (possibly from the database) at each scrape; a failing read keeps the last values. */
+  collect(name: string, help: string, labelNames: string[], read: () => Promise<Array<[Labels, number]>>): void;
+  render(): Promise<string>;
+  contentType: string;
+  snapshot(): Promise<{
+    requests: number;
+    errors5xx: number;
+    routes: Array<{ route: string; count: number; mean_ms: number }>;
+  }>;
 }
 
-const labelText = (labels: Record<string, string>) =>
-  Object.entries(labels)
-    .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
-    .join(',');
-
-const promNumber = (v: number) => (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf');
-
 export function createMetrics(): MetricsRegistry {
-  const http = new Map<string, Series & { labels: Record<string, string> }>();
-  const counters = new Map<string, { name: string; labels: Record<string, string>; value: number }>();
-  const gauges = new Map<string, { help: string; read: () => number }>();
-  const started = Date.now();
+  const registry = new Registry();
+  const http = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Request latency by route template, method and status class',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: BUCKETS,
+    registers: [registry],
+  });
+  // One bound child per series: the per-request cost is a Map lookup and a bucket walk.
+  const children = new Map<string, client.Histogram.Internal<'method' | 'route' | 'status'>>();
+  const classes = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 
   return {
+    contentType: registry.contentType,
     observe(method, route, status, seconds) {
-      // A plain key on the hot path; the label text is built once per series.
-      const statusClass = `${Math.floor(status / 100)}xx`;
+      const statusClass = classes[Math.floor(status / 100) - 1] ?? '5xx';
       const key = `${method} ${statusClass} ${route}`;
-      let series = http.get(key);
-      if (!series)
-        http.set(
-          key,
-          (series = {
-            labels: { method, route, status: statusClass },
-            count: 0,
-            sum: 0,
-            buckets: BUCKETS.map(() => 0),
-          }),
-        );
-      series.count++;
-      series.sum += seconds;
-      for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) series.buckets[i]++;
-    },
-    inc(name, labels = {}) {
-      const key = `${name}{${labelText(labels)}}`;
-      const counter = counters.get(key) ?? { name, labels, value: 0 };
-      counter.value++;
-      counters.set(key, counter);
+      let child = children.get(key);
+      if (!child) children.set(key, (child = http.labels(method, route, statusClass)));
+      child.observe(seconds);
     },
     gauge(name, help, read) {
-      gauges.set(name, { help, read });
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(read());
+        },
+      });
     },
-    render() {
-      const lines = [
-        '# HELP http_request_duration_seconds Request latency by route and status class',
-        '# TYPE http_request_duration_seconds histogram',
-      ];
-      for (const s of http.values()) {
-        const base = labelText(s.labels);
-        for (const [i, le] of BUCKETS.entries()) {
-          lines.push(`http_request_duration_seconds_bucket{${base},le="${le}"} ${s.buckets[i]}`);
-        }
-        lines.push(`http_request_duration_seconds_bucket{${base},le="+Inf"} ${s.count}`);
-        lines.push(`http_request_duration_seconds_sum{${base}} ${s.sum.toFixed(6)}`);
-        lines.push(`http_request_duration_seconds_count{${base}} ${s.count}`);
-      }
-      const names = new Set([...counters.values()].map((c) => c.name));
-      for (const name of names) {
-        lines.push(`# TYPE ${name} counter`);
-        for (const c of counters.values())
-          if (c.name === name) lines.push(`${name}{${labelText(c.labels)}} ${c.value}`);
-      }
-      // Prometheus spells infinities +Inf/-Inf (a loop blocked for a whole sample reads as an infinite delay).
-      for (const [name, g] of gauges)
-        lines.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${promNumber(g.read())}`);
-      const mem = process.memoryUsage();
-      lines.push('# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${mem.rss}`);
-      lines.push(
-        '# TYPE process_uptime_seconds gauge',
-        `process_uptime_seconds ${((Date.now() - started) / 1000).toFixed(0)}`,
-      );
-      return `${lines.join('\n')}\n`;
+    collect(name, help, labelNames, read) {
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        async collect() {
+          try {
+            const values = await read();
+            for (const [labels, value] of values) this.set(labels, value);
+          } catch {
+            // A scrape must not fail because one source is down; the last values stay.
+          }
+        },
+      });
     },
-    snapshot() {
+    async render() {
+      return `${await processRegistry.metrics()}\n${await registry.metrics()}`;
+    },
+    async snapshot() {
+      const { values } = await http.get();
       let requests = 0;
       let errors5xx = 0;
       const byRoute = new Map<string, { count: number; sum: number }>();
-      for (const s of http.values()) {
-        requests += s.count;
-        if (s.labels.status === '5xx') errors5xx += s.count;
-        const key = `${s.labels.method} ${s.labels.route}`;
+      for (const v of values) {
+        const name = v.metricName ?? '';
+        if (!name.endsWith('_count') && !name.endsWith('_sum')) continue;
+        const key = `${v.labels.method} ${v.labels.route}`;
         const r = byRoute.get(key) ?? { count: 0, sum: 0 };
-        r.count += s.count;
-        r.sum += s.sum;
+        if (name.endsWith('_count')) {
+          r.count += v.value;
+          requests += v.value;
+          if (v.labels.status === '5xx') errors5xx += v.value;
+        } else r.sum += v.value;
         byRoute.set(key, r);
       }
       const routes = [...byRoute.entries()]

@@ -3,6 +3,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { Breaker } from './breaker.ts';
 import { createSemaphore, QueueFullError } from './semaphore.ts';
+import { tmdbOutcome } from '../metrics/registry.ts';
 
 export type UpstreamErrorKind =
   | 'not_found' // 404: a real answer, not a failure
@@ -183,17 +184,24 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
 
   /** GET basePath + pathAndQuery, validated; throws UpstreamError when no usable answer came. */
   async function getJson<T>(pathAndQuery: string, validate: Validator<T>): Promise<T> {
-    if (!breaker.tryAcquire()) throw new UpstreamError('breaker_open', 'TMDb circuit breaker is open');
+    if (!breaker.tryAcquire()) {
+      tmdbOutcome('breaker_open');
+      throw new UpstreamError('breaker_open', 'TMDb circuit breaker is open');
+    }
     for (let n = 0; ; n++) {
       let outcome: Outcome<T>;
       try {
         outcome = await attempt(pathAndQuery, validate);
       } catch (err) {
         breaker.release();
+        tmdbOutcome(
+          err instanceof UpstreamError ? err.kind : err instanceof QueueFullError ? 'overloaded' : 'unavailable',
+        );
         throw err;
       }
       if (outcome.ok) {
         breaker.success();
+        tmdbOutcome('ok');
         return outcome.value;
       }
       const { error, verdict } = outcome;
@@ -207,6 +215,7 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
             { path: pathAndQuery, status: error.status, attempts: n + 1, err: error.message },
             'TMDb request failed',
           );
+        tmdbOutcome(error.kind);
         throw error;
       }
       counters.retries++;

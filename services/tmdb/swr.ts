@@ -3,6 +3,9 @@
 // to cover upstream outages.
 import type { Cache } from '../cache/types.ts';
 import { createSingleFlight } from '../cache/single-flight.ts';
+import { cacheCounters } from '../metrics/registry.ts';
+
+const lookups = cacheCounters('tmdb');
 
 interface Stored<T> {
   at: number;
@@ -59,15 +62,18 @@ export function createSwr(options: SwrOptions) {
     const entry = await read<T>(key);
     if (!entry) {
       counters.cacheMisses++;
+      lookups.miss.inc();
       return refresh(key, ttlSeconds, fetch);
     }
     const age = now() - entry.at;
     if (age < ttlSeconds * 1000) {
       counters.cacheHits++;
+      lookups.hit.inc();
       return entry.v;
     }
     if (age < ttlSeconds * options.staleFactor * 1000) {
       counters.staleServed++;
+      lookups.stale.inc();
       counters.backgroundRefreshes++;
       refresh(key, ttlSeconds, fetch).catch((err: Error) => {
         logger?.warn({ key, err: err.message }, 'catalog background refresh failed; serving the stale copy');
