@@ -1,11 +1,8 @@
-// In-process cache: the embedded default when REDIS_URL is unset. Bounded LRU with per-key expiry.
+// In-process cache: the embedded default when REDIS_URL is unset. A bounded LRU (lru-cache) with per-key
+// expiry; the clock is injectable so tests can move time.
+import { LRUCache } from 'lru-cache';
 import type { Cache } from './types.ts';
 import { jsonLayer } from './json.ts';
-
-interface Entry {
-  value: string;
-  expiresAt: number;
-}
 
 export interface MemoryCacheOptions {
   maxEntries?: number;
@@ -13,38 +10,23 @@ export interface MemoryCacheOptions {
 }
 
 export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
-  const maxEntries = options.maxEntries ?? 50_000;
   const now = options.now ?? Date.now;
-  // Map keeps insertion order: re-inserting on read makes the first key the least recently used.
-  const entries = new Map<string, Entry>();
-
-  const read = (key: string): Entry | undefined => {
-    const entry = entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= now()) {
-      entries.delete(key);
-      return undefined;
-    }
-    entries.delete(key);
-    entries.set(key, entry);
-    return entry;
-  };
-
-  const write = (key: string, value: string, ttlSeconds: number) => {
-    entries.delete(key);
-    entries.set(key, { value, expiresAt: now() + ttlSeconds * 1000 });
-    while (entries.size > maxEntries) {
-      const oldest = entries.keys().next().value as string;
-      entries.delete(oldest);
-    }
-  };
+  // ttl: 0 would mean "never expires"; every write passes its own ttl in ms (at least 1).
+  const entries = new LRUCache<string, string>({
+    max: options.maxEntries ?? 50_000,
+    ttlAutopurge: false,
+    // Read the clock on every check (no cached time), so a test that moves it sees expiry at once.
+    ttlResolution: 0,
+    perf: { now },
+  });
+  const ttl = (seconds: number) => Math.max(1, Math.round(seconds * 1000));
 
   const store = {
     async get(key: string) {
-      return read(key)?.value ?? null;
+      return entries.get(key) ?? null;
     },
     async set(key: string, value: string, ttlSeconds: number) {
-      write(key, value, ttlSeconds);
+      entries.set(key, value, { ttl: ttl(ttlSeconds) });
     },
   };
 
@@ -58,10 +40,11 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
       for (const key of [...entries.keys()]) if (key.startsWith(prefix)) entries.delete(key);
     },
     async incr(key: string, ttlSeconds: number, by = 1) {
-      const entry = read(key);
-      const next = (entry ? Number(entry.value) : 0) + by;
-      if (entry) entry.value = String(next);
-      else write(key, String(next), ttlSeconds);
+      const current = entries.get(key);
+      const next = (current === undefined ? 0 : Number(current)) + by;
+      // A counter keeps the expiry it was created with (as Redis INCR does).
+      if (current === undefined) entries.set(key, String(next), { ttl: ttl(ttlSeconds) });
+      else entries.set(key, String(next), { noUpdateTTL: true });
       return next;
     },
     async ping() {},

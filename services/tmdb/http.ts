@@ -1,8 +1,8 @@
 // The TMDb wire: pooled keep-alive requests with a per-attempt timeout, a concurrency cap, retries with
 // backoff (honouring Retry-After), the circuit breaker, and JSON parsing with shape validation.
+import { BulkheadRejectedError, bulkhead } from 'cockatiel';
 import { Pool, type Dispatcher } from 'undici';
 import type { Breaker } from './breaker.ts';
-import { createSemaphore, QueueFullError } from './semaphore.ts';
 import { tmdbOutcome } from '../metrics/registry.ts';
 
 export type UpstreamErrorKind =
@@ -78,7 +78,8 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
     ? null
     : new Pool(origin, { connections: options.maxConcurrent, keepAliveTimeout: 30_000, pipelining: 1 });
   const dispatcher: Dispatcher = options.dispatcher ?? (ownPool as Pool);
-  const semaphore = createSemaphore(options.maxConcurrent, options.maxQueue);
+  // At most maxConcurrent requests upstream; up to maxQueue more wait (FIFO), the rest are refused at once.
+  const cap = bulkhead(options.maxConcurrent, options.maxQueue);
   const { counters, breaker } = options;
   const headers = { authorization: `Bearer ${options.accessToken}`, accept: 'application/json' };
 
@@ -88,22 +89,14 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
     return step / 2 + Math.random() * (step / 2);
   };
 
-  async function attempt<T>(pathAndQuery: string, validate: Validator<T>): Promise<Outcome<T>> {
-    let release: () => void;
-    try {
-      release = await semaphore.acquire();
-    } catch (err) {
-      if (!(err instanceof QueueFullError)) throw err;
-      const error = new UpstreamError('overloaded', 'Too many catalog requests waiting');
-      return { ok: false, error, retryAfterMs: null, verdict: 'neutral', retryable: false };
-    }
+  type Fetched = { status: number; text: string; retryAfter: string | string[] | undefined };
+
+  // One request inside the concurrency cap; a network failure or timeout comes back as an outcome.
+  async function fetchOnce(pathAndQuery: string): Promise<Fetched | Outcome<never>> {
     counters.upstreamCalls++;
     // One deadline for headers and body together; undici's own timeouts are a second line of defence.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-    let status = 0;
-    let text: string;
-    let retryAfter: string | string[] | undefined;
     try {
       const res = await dispatcher.request({
         origin,
@@ -114,9 +107,7 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
-      status = res.statusCode;
-      retryAfter = res.headers['retry-after'];
-      text = await res.body.text();
+      return { status: res.statusCode, retryAfter: res.headers['retry-after'], text: await res.body.text() };
     } catch (err) {
       const timedOut = controller.signal.aborted;
       const message = timedOut
@@ -131,8 +122,20 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
       };
     } finally {
       clearTimeout(timer);
-      release();
     }
+  }
+
+  async function attempt<T>(pathAndQuery: string, validate: Validator<T>): Promise<Outcome<T>> {
+    let fetched: Fetched | Outcome<never>;
+    try {
+      fetched = await cap.execute(() => fetchOnce(pathAndQuery));
+    } catch (err) {
+      if (!(err instanceof BulkheadRejectedError)) throw err;
+      const error = new UpstreamError('overloaded', 'Too many catalog requests waiting');
+      return { ok: false, error, retryAfterMs: null, verdict: 'neutral', retryable: false };
+    }
+    if ('ok' in fetched) return fetched;
+    const { status, text, retryAfter } = fetched;
 
     if (status === 429 || status >= 500) {
       const error = new UpstreamError('unavailable', `TMDb answered ${status}`, status);
@@ -195,7 +198,7 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
       } catch (err) {
         breaker.release();
         tmdbOutcome(
-          err instanceof UpstreamError ? err.kind : err instanceof QueueFullError ? 'overloaded' : 'unavailable',
+          err instanceof UpstreamError ? err.kind : err instanceof BulkheadRejectedError ? 'overloaded' : 'unavailable',
         );
         throw err;
       }
@@ -226,8 +229,9 @@ export function createTmdbHttp(options: TmdbHttpOptions) {
 
   return {
     getJson,
-    inFlight: () => semaphore.inFlight(),
-    queued: () => semaphore.queued(),
+    // The bulkhead reports free slots; callers want what is taken.
+    inFlight: () => options.maxConcurrent - cap.executionSlots,
+    queued: () => options.maxQueue - cap.queueSlots,
     async close() {
       await ownPool?.close();
     },
