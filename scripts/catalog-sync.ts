@@ -1,6 +1,8 @@
 // npm run catalog:sync [-- --pages 5 --force]: imports TMDb's popular, top-rated and upcoming movies and
 // popular series with their details (seasons, episodes, credits) into the catalog tables. Resumable: a
 // title whose details are already stored is skipped unless --force; stop it any time and run it again.
+// Progress is a bar on a terminal and a line every 25 titles otherwise; a failure to reach TMDb ends the
+// run with one line on stderr and exit code 1 (2 when only some titles failed).
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../services/config.ts';
 import { migrate, openOrm, type Em } from '../services/db/orm.ts';
@@ -86,6 +88,11 @@ try {
   if (process.stdout.isTTY) process.stdout.write('\n');
   console.log(`done: ${todo.length - failed} imported, ${failed} failed, ${ids.size - todo.length} skipped`);
   if (failed > 0) process.exitCode = 2;
+} catch (err) {
+  // An unreachable or refusing TMDb (or database) is a reason to stop, told in one line, not a stack trace.
+  if (process.stdout.isTTY) process.stdout.write('\n');
+  console.error(`catalog:sync stopped: ${(err as Error).message} (TMDb at ${config.TMDB_BASE_URL})`);
+  process.exitCode = 1;
 } finally {
   await tmdb.close();
   await orm.close(true);
