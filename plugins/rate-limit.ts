@@ -38,7 +38,11 @@ export interface RouteLimit {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    rateLimits: Record<RateLimitClass, RouteLimit> & { table: ClassTable };
+    rateLimits: Record<RateLimitClass, RouteLimit> & {
+      table: ClassTable;
+      /** Spends cost units of a class for this caller (e.g. a GraphQL field that searches); 429 past it. */
+      spend(request: FastifyRequest, reply: FastifyReply | null, cls: RateLimitClass, cost: number): Promise<void>;
+    };
   }
   interface FastifyContextConfig {
     rateLimit?: RouteLimit | false;
@@ -76,8 +80,29 @@ export default fp(
       : memoryCounters();
     app.addHook('onClose', () => store.close());
     const marker = (cls: RateLimitClass): RouteLimit => ({ class: cls });
+    const spend = async (request: FastifyRequest, reply: FastifyReply | null, cls: RateLimitClass, cost: number) => {
+      const limit = table[cls];
+      let d: Decision;
+      try {
+        d = decide(limit, await store.hit(`${cls}:${who(request, limit.per)}`, cost, limit.windowMs));
+      } catch (err) {
+        // A counter store that fails must not take the API down with it: the request goes through. The
+        // cache plugin reports a Redis outage once; a line per request here would flood the log.
+        request.log.debug({ err }, 'rate-limit counters unavailable');
+        return;
+      }
+      if (reply) sendHeaders(reply, cls, d);
+      if (d.allowed) return;
+      reply?.header('retry-after', d.resetIn);
+      throw new AppError('RATE_LIMITED', `Too many requests: retry in ${d.resetIn} s`, {
+        class: cls,
+        limit: d.limit,
+        retry_after: d.resetIn,
+      });
+    };
     app.decorate('rateLimits', {
       table,
+      spend,
       auth: marker('auth'),
       search: marker('search'),
       content: marker('content'),
@@ -92,25 +117,7 @@ export default fp(
       if (rc.rateLimit === false || !request.routeOptions.url) return;
       const byPath = pathClass(request.routeOptions.url, request.method);
       const cls = rc.rateLimitClass ?? rc.rateLimit?.class ?? byPath.cls;
-      const limit = table[cls];
-      const cost = costOf(request, rc.rateLimitCost ?? rc.rateLimit?.cost ?? byPath.cost);
-      let d: Decision;
-      try {
-        d = decide(limit, await store.hit(`${cls}:${who(request, limit.per)}`, cost, limit.windowMs));
-      } catch (err) {
-        // A counter store that fails must not take the API down with it: the request goes through. The
-        // cache plugin reports a Redis outage once; a line per request here would flood the log.
-        request.log.debug({ err }, 'rate-limit counters unavailable');
-        return;
-      }
-      sendHeaders(reply, cls, d);
-      if (d.allowed) return;
-      reply.header('retry-after', d.resetIn);
-      throw new AppError('RATE_LIMITED', `Too many requests: retry in ${d.resetIn} s`, {
-        class: cls,
-        limit: d.limit,
-        retry_after: d.resetIn,
-      });
+      await spend(request, reply, cls, costOf(request, rc.rateLimitCost ?? rc.rateLimit?.cost ?? byPath.cost));
     });
   },
   { name: 'rate-limit', dependencies: ['config', 'cache', 'auth'] },

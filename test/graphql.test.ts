@@ -367,12 +367,14 @@ t.test('introspection by environment, GraphiQL in development, the cost budget',
   t.equal(here.body.data.__schema.queryType.name, 'Query', 'on in the test environment (auto)');
   t.equal((await app.inject({ method: 'GET', url: '/api/v1/graphql/graphiql' })).statusCode, 404, 'no GraphiQL');
 
-  // One more app (start-up is the slow part of this file): development, introspection off, a budget of 30.
+  // One more app (start-up is the slow part of this file): development, introspection off, a budget of 40,
+  // two searches a window.
   const dev = await buildTestApp(t, {
     ...QUIET,
     NODE_ENV: 'development',
     GRAPHQL_INTROSPECTION: 'false',
-    GRAPHQL_COST_BUDGET: '30',
+    GRAPHQL_COST_BUDGET: '40',
+    RATE_LIMIT_SEARCH_MAX: '2',
   });
   const refused = await gql(dev, '{ __schema { queryType { name } } }');
   t.ok(refused.body.errors.length > 0);
@@ -386,7 +388,16 @@ t.test('introspection by environment, GraphiQL in development, the cost budget',
   const config = await dev.inject({ method: 'GET', url: '/api/v1/graphql/graphiql/config.js' });
   t.match(config.body, /GRAPHQL_ENDPOINT = '\/api\/v1\/graphql\/?'/, 'GraphiQL talks to /api/v1/graphql');
 
-  // A 20-card page with seasons costs 1 + 1 + 20 = 22: it passes once, then the budget of 30 is spent.
+  // search draws on the same search budget as REST: two pass, the third and a REST search are refused.
+  const search = '{ search(q: "the", limit: 1) { content { id } } }';
+  t.equal((await gql(dev, search)).status, 200);
+  t.equal((await gql(dev, search)).status, 200);
+  const third = await gql(dev, search);
+  t.same(codes(third.body), ['RATE_LIMITED'], 'the search class is spent');
+  const rest = await dev.inject({ method: 'GET', url: '/api/v1/movies/search?q=the' });
+  t.equal(rest.statusCode, 429, 'and REST search shares it');
+
+  // A 20-card page with seasons costs 1 + 1 + 20 = 22: it passes once, then the budget of 40 is spent.
   const page = '{ browse(limit: 20) { content { seasons { id } } } }';
   t.equal((await gql(dev, page)).status, 200);
   const spent = await gql(dev, page);

@@ -63,6 +63,8 @@ export const queryResolvers = {
 
     async search(_root: unknown, args: Args, { gql }: Ctx) {
       const query = checkArgs(SearchMoviesQuery, { q: args.q, page: args.page, limit: args.limit });
+      // The same search budget as GET /movies/search: GraphQL is no way around it.
+      await gql.app.rateLimits.spend(gql.request, null, 'search', 1);
       const viewer = await gql.viewer(args.profileId);
       const { movies, pagination: p } = dataOf(await searchMovieList(gql.deps, gql.app.tmdb, viewer, query.q, query));
       return { content: movies, pagination: p };
