@@ -17,7 +17,6 @@ const eventCount = (request: FastifyRequest) => {
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['analytics'];
-  const max = app.config.RATE_LIMIT_ANALYTICS_MAX;
 
   app.post(
     '/events',
@@ -34,7 +33,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           '`timestamp` over 5 minutes ahead is clamped to the server time; over 7 days old is refused (400). ' +
           '`metadata`: at most 20 keys, 2 KiB as JSON, 3 levels deep; `metadata.watched_seconds` is summed into watch time. ' +
           'A repeated `event_id` is stored once (counted in `duplicates`). 202 once the events are committed. ' +
-          `Each event counts against the analytics budget (${max} per window per account).`,
+          'Each event costs one unit of the analytics rate-limit class (`RATE_LIMIT_ANALYTICS_MAX`, 500 an hour per account by default).',
         security: bearer,
         body: EventsBody,
         response: { 202: EventsResponse, ...errors(400, 401, 404, 413, 429) },
