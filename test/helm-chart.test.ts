@@ -70,6 +70,11 @@ t.test('a broken chart is reported', async (t) => {
   t.match(rootPod.join('\n'), /runAsNonRoot is not true/);
   t.match(validate(renderChart(chart, { config: { NOT_A_SETTING: 'x' } })), ['env NOT_A_SETTING is no setting']);
   t.match(validate(renderChart(chart, { api: { resources: { limits: { cpu: 'lots' } } } })).join('\n'), /limits\.cpu/);
+  // Caught by the Kubernetes schemas (not by the structural checks): a replica count that is a string.
+  t.match(
+    validate(renderChart(chart, { worker: { replicas: '"one"' } })).join('\n'),
+    /worker-deployment\.yaml Deployment\/\S+: schema: .*replicas must be integer/,
+  );
 
   const mutate = (edit: (objects: K8sObject[]) => void) => {
     const objects = renderChart(chart);

@@ -1,9 +1,11 @@
 // Renders deploy/helm/cinemate as `helm template` would (values.yaml deep-merged with overrides; release
-// "cinemate") with the subset renderer of template.ts, and checks every rendered object structurally.
+// "cinemate") with the subset renderer of template.ts, and checks every rendered object structurally and
+// against the Kubernetes schemas (schemas.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigSchema } from '../../services/config.ts';
+import { schemaProblems } from './schemas.ts';
 import { Renderer } from './template.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: a rendered manifest is untyped YAML, walked field by field.
@@ -107,6 +109,7 @@ export function validate(objects: K8sObject[]): string[] {
       if (!(weight < jobWeight)) fail(src, 'read by the migration hook but not created before it');
     }
   }
+  problems.push(...schemaProblems(objects));
   return problems;
 }
 
