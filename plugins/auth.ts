@@ -116,7 +116,14 @@ export default fp(
       const token = bearerToken(request);
       if (!token) throw new AppError('UNAUTHORIZED', 'Missing access token');
       const claims = verifyOf<AccessClaims>(token, 'access_token');
-      if (!(await isSessionActive({ em: request.em, cache: app.cache }, claims.session_id))) {
+      // A getter: the entity manager is forked only when the cache has no answer.
+      const deps = {
+        get em() {
+          return request.em;
+        },
+        cache: app.cache,
+      };
+      if (!(await isSessionActive(deps, claims.session_id))) {
         throw new AppError('UNAUTHORIZED', 'The session has ended');
       }
       request.auth = { userId: claims.user_id, sessionId: claims.session_id, role: claims.role };

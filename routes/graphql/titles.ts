@@ -14,7 +14,7 @@ type SeasonObj = Season & { title_id?: string };
 
 /** The data of a service answer, whether it is the shared serialized body or the viewer's own copy. */
 export const dataOf = <T>(served: Served<T>): T =>
-  'json' in served ? (JSON.parse(served.json) as { data: T }).data : served.data;
+  'json' in served ? (JSON.parse(served.json.toString()) as { data: T }).data : served.data;
 
 export const fromDetails = (d: Details): TitleObj => ({
   id: d.id,

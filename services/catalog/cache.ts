@@ -16,8 +16,11 @@ export const TTL = { list: 300, details: 600, search: 120 } as const;
 
 export interface Entry<T> {
   data: T;
-  /** `{"success":true,"data":...}`, built on first anonymous use and reused until the entry expires. */
-  json?: string;
+  /**
+   * `{"success":true,"data":...}` as UTF-8 bytes, built on first shared use and reused until the entry
+   * expires: sending bytes skips encoding a 10-20 KB string on every request (a third of a cached read's CPU).
+   */
+  json?: Buffer;
   /** Other serialized forms of the same data (e.g. details under `content` instead of `movie`). */
   forms?: Record<string, string>;
 }
@@ -80,8 +83,8 @@ export async function cachedRead<T>(
   return entry;
 }
 
-export function envelopeJson<T>(entry: Entry<T>): string {
-  entry.json ??= JSON.stringify({ success: true, data: entry.data });
+export function envelopeJson<T>(entry: Entry<T>): Buffer {
+  entry.json ??= Buffer.from(JSON.stringify({ success: true, data: entry.data }));
   return entry.json;
 }
 

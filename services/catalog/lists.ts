@@ -29,8 +29,8 @@ export type ListDeps = Pick<Deps, 'em' | 'cache'>;
 export type { Page };
 export type PageInfo = Static<typeof Pagination>;
 
-/** Either the cached anonymous body, ready to send, or the viewer's own copy. */
-export type Served<T> = { json: string } | { data: T };
+/** Either the shared serialized body (bytes when cached), ready to send, or the viewer's own copy. */
+export type Served<T> = { json: string | Buffer } | { data: T };
 
 export const levelOf = (viewer: Viewer | null): number => viewer?.maxLevel ?? ADULT_LEVEL;
 

@@ -106,10 +106,15 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) ttl = tonumber(ARGV[2]) end
 return {n, ttl}`;
 
+type HitCommand = (key: string, cost: number, windowMs: number) => Promise<[number, number]>;
+
 export function redisCounters(redis: Redis, prefix: string): CounterStore {
+  // A defined command runs by EVALSHA (the script text goes over the wire once, not on every request).
+  if (!('cinemateRateHit' in redis)) redis.defineCommand('cinemateRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+  const hit = (redis as unknown as { cinemateRateHit: HitCommand }).cinemateRateHit.bind(redis);
   return {
     async hit(key, cost, windowMs) {
-      const [used, ttl] = (await redis.eval(HIT_SCRIPT, 1, `${prefix}${key}`, cost, windowMs)) as [number, number];
+      const [used, ttl] = await hit(`${prefix}${key}`, cost, windowMs);
       return { used, resetAt: Date.now() + ttl };
     },
     close: () => {},
