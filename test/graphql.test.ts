@@ -400,7 +400,10 @@ t.test('introspection by environment, GraphiQL in development, the cost budget',
   // A 20-card page with seasons costs 1 + 1 + 20 = 22: it passes once, then the budget of 40 is spent.
   const page = '{ browse(limit: 20) { content { seasons { id } } } }';
   t.equal((await gql(dev, page)).status, 200);
-  const spent = await gql(dev, page);
+  // The budget window is aligned to the clock: when a window ends between two calls, one more call spends
+  // the new window's budget.
+  let spent = await gql(dev, page);
+  if (spent.status === 200) spent = await gql(dev, page);
   t.same(codes(spent.body), ['RATE_LIMITED']);
   t.equal(spent.status, 429);
 });
