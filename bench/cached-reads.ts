@@ -1,39 +1,14 @@
 // Cached catalog reads as the mobile app makes them: signed in, with a bearer token and X-Profile-Id, on
 // /movies/popular and /content/browse, against a bare node:http server sending the same bytes (target
 // ≥ 0.8). Usage: node bench/cached-reads.ts [seconds=10] [runs=3]   (DATABASE_URL, REDIS_URL optional)
-import type { AddressInfo } from 'node:net';
-import { buildApp } from '../app.ts';
+import { startBenchApp } from './app.ts';
 import { bareServer, load, loadGenerator, median, pinSelf, report, signIn } from './lib.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const RUNS = Number(process.argv[3] ?? 3);
 pinSelf();
 
-async function start(env: Record<string, string | undefined>) {
-  const app = await buildApp({
-    env: {
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: 'memory://',
-      DATABASE_URL: process.env.DATABASE_URL,
-      REDIS_URL: process.env.REDIS_URL,
-      REDIS_KEY_PREFIX: `bench:${process.pid}:`,
-      // The bench measures the read path: limits that never refuse, no background jobs in this process.
-      RATE_LIMIT_GENERAL_MAX: '1000000',
-      RATE_LIMIT_CONTENT_MAX: '1000000',
-      RATE_LIMIT_CONTENT_WINDOW_MS: '60000',
-      RATE_LIMIT_STREAMING_MAX: '1000000',
-      RATE_LIMIT_SEARCH_MAX: '100000',
-      RATE_LIMIT_AUTH_MAX: '100000',
-      JOBS_INLINE: 'false',
-      // Load shedding would turn a slow start-up sample into 503s for the bench's own sign-up.
-      OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
-      ...env,
-    },
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
-}
+const start = startBenchApp;
 
 async function measure(label: string, base: string, path: string, headers: Record<string, string>, target: number) {
   const warm = await fetch(base + path, { headers });

@@ -6,9 +6,8 @@
 // The server runs here on core 0; the client is a child process on core 1.
 // Usage: node bench/graphql-home.ts [seconds=10] [runs=3]   (DATABASE_URL, REDIS_URL optional)
 import { execFile } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { buildApp } from '../app.ts';
+import { startBenchApp } from './app.ts';
 import { loadGenerator, median, pinning, pinSelf, report } from './lib.ts';
 
 const CARD = 'id title poster backdrop synopsis release_date duration genres rating is_series certification';
@@ -73,23 +72,7 @@ const SECONDS = Number(process.argv[2] ?? 10);
 const RUNS = Number(process.argv[3] ?? 3);
 pinSelf();
 
-const app = await buildApp({
-  env: {
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: 'memory://',
-    DATABASE_URL: process.env.DATABASE_URL,
-    REDIS_URL: process.env.REDIS_URL,
-    REDIS_KEY_PREFIX: `bench:${process.pid}:`,
-    // The bench measures the read path: limits that never refuse, no background jobs in this process.
-    RATE_LIMIT_GENERAL_MAX: '1000000',
-    GRAPHQL_COST_BUDGET: '1000000000',
-    JOBS_INLINE: 'false',
-    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
-  },
-});
-await app.listen({ host: '127.0.0.1', port: 0 });
-const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+const { app, base } = await startBenchApp();
 
 async function json(path: string, init: RequestInit = {}) {
   const res = await fetch(base + path, init);

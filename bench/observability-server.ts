@@ -1,28 +1,12 @@
 // One side of bench/observability-overhead.ts, run as its own process (tracing is process-wide and must
 // start before the app loads: the parent starts this file with or without the tracing preload). Builds
 // the app, signs a viewer in, prints `READY {base, headers}` and serves until it is terminated.
-import type { AddressInfo } from 'node:net';
-import { buildApp } from '../app.ts';
+import { startBenchApp } from './app.ts';
 
-const app = await buildApp({
-  env: {
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: 'memory://',
-    DATABASE_URL: process.env.DATABASE_URL,
-    REDIS_URL: process.env.REDIS_URL,
-    REDIS_KEY_PREFIX: `bench:${process.pid}:`,
-    RATE_LIMIT_GENERAL_MAX: '1000000',
-    RATE_LIMIT_SEARCH_MAX: '100000',
-    RATE_LIMIT_AUTH_MAX: '100000',
-    JOBS_INLINE: 'false',
-    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
-    METRICS_ENABLED: process.env.METRICS_ENABLED ?? 'true',
-    METRICS_TOKEN: 'bench-metrics-token-0123456789',
-  },
+const { app, base } = await startBenchApp({
+  METRICS_ENABLED: process.env.METRICS_ENABLED ?? 'true',
+  METRICS_TOKEN: 'bench-metrics-token-0123456789',
 });
-await app.listen({ host: '127.0.0.1', port: 0 });
-const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
 const email = `bench-${process.pid}-${Date.now()}@example.com`;
 const signup = await fetch(`${base}/api/v1/auth/signup`, {
