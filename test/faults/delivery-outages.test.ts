@@ -6,6 +6,7 @@ import { db } from '../../repositories/db.ts';
 import { buildTestApp, usingPostgres } from '../helpers/app.ts';
 import { call, newUser } from '../helpers/factories.ts';
 import { startSmtpServer } from '../support/smtp.ts';
+import { paymentFailedEvent } from '../support/webhooks.ts';
 import { createDatabase, freePort, startProxy, startRedis } from './support.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -99,29 +100,11 @@ t.test(
       .select(['provider_subscription_id', 'provider_customer_id'])
       .where('user_id', '=', user.id)
       .executeTakeFirstOrThrow();
-    const created = Math.floor(Date.now() / 1000);
-    const payload = JSON.stringify({
-      id: 'evt_outage_1',
-      object: 'event',
-      api_version: '2025-09-30.clover',
-      created,
-      livemode: false,
-      type: 'invoice.payment_failed',
-      data: {
-        object: {
-          id: 'in_outage_1',
-          object: 'invoice',
-          customer: sub.provider_customer_id,
-          subscription: sub.provider_subscription_id,
-          amount_due: 799,
-          amount_paid: 0,
-          currency: 'usd',
-          status: 'open',
-          billing_reason: 'subscription_cycle',
-          created,
-          metadata: { failure_reason: 'Your card was declined.' },
-        },
-      },
+    const payload = paymentFailedEvent({
+      event: 'evt_outage_1',
+      invoice: 'in_outage_1',
+      customer: sub.provider_customer_id,
+      subscription: sub.provider_subscription_id,
     });
     const deliver = () =>
       call(app, {

@@ -10,6 +10,7 @@ import t from 'tap';
 import { testMedia } from '../support/media-source.ts';
 import { tusClient, uploadAll } from '../support/tus.ts';
 import { http, login, signup, skip, socket, startDeployment, wait } from './support.ts';
+import { paymentFailedEvent } from '../support/webhooks.ts';
 
 // Each process start builds the whole app; on a loaded machine several of them take minutes, not seconds.
 t.setTimeout(420_000);
@@ -128,29 +129,11 @@ t.test('two API instances and a worker', { skip }, async (t) => {
     ).rows;
     const onB = await socket(b.url, user.token);
     t.teardown(() => onB.close());
-    const created = Math.floor(Date.now() / 1000);
-    const payload = JSON.stringify({
-      id: `evt_scale_${created}`,
-      object: 'event',
-      api_version: '2025-09-30.clover',
-      created,
-      livemode: false,
-      type: 'invoice.payment_failed',
-      data: {
-        object: {
-          id: 'in_scale_failed',
-          object: 'invoice',
-          customer: sub.c,
-          subscription: sub.s,
-          amount_due: 799,
-          amount_paid: 0,
-          currency: 'usd',
-          status: 'open',
-          billing_reason: 'subscription_cycle',
-          created,
-          metadata: { failure_reason: 'Your card was declined.' },
-        },
-      },
+    const payload = paymentFailedEvent({
+      event: `evt_scale_${Date.now()}`,
+      invoice: 'in_scale_failed',
+      customer: sub.c,
+      subscription: sub.s,
     });
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
     const incoming = onB.next('notification');
