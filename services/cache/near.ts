@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import { jsonLayer } from './json.ts';
 import type { Cache } from './types.ts';
 
 export interface NearOptions {
@@ -73,8 +74,8 @@ export function withNearTier(redis: Redis, inner: Cache, options: NearOptions): 
     await Promise.all(near.map((key) => redis.publish(options.channel, `${self}|${key}`).catch(options.onError)));
   };
 
-  return {
-    ...inner,
+  // get and set go through the tier; the JSON helpers are built on them, so they do too.
+  const store: Pick<Cache, 'get' | 'set'> = {
     async get(key) {
       if (!held(key) || !live()) return inner.get(key);
       const hit = local.get(key);
@@ -89,6 +90,12 @@ export function withNearTier(redis: Redis, inner: Cache, options: NearOptions): 
       if (held(key) && live()) local.set(key, value, { ttl: Math.min(ttlMs, ttlSeconds * 1000) });
       await invalidate([key]);
     },
+  };
+
+  return {
+    ...inner,
+    ...store,
+    ...jsonLayer(store),
     async del(...keys) {
       await inner.del(...keys);
       for (const key of keys) local.delete(key);
