@@ -1,7 +1,8 @@
 // The Helm chart, checked where no helm binary runs: scripts/helm-check.ts renders it with the default and
 // the ci/ values and validates the objects; a chart broken in the ways that matter (a root pod, a wrong
 // probe path, a migration Job that is no hook, an unknown setting) is reported; the renderer keeps Go's
-// template semantics for what the chart uses and refuses what it does not support.
+// template semantics for what the chart uses and refuses what it does not support; unknown fields are
+// refused as kubeconform -strict refuses them.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +106,21 @@ t.test('a broken chart is reported', async (t) => {
       o.find((x) => x.kind === 'Ingress')!.metadata.annotations = {};
     }),
     /proxy-read-timeout/,
+  );
+  // Unknown fields are refused (kubeconform -strict), deep in a pod spec and at the top of an object.
+  const strict = mutate((o) => {
+    const api = o.find((x) => x.metadata.name === 'cinemate-api')!;
+    api.spec.template.spec.containers[0].readinessProbe.httpGet.pathh = '/readyz';
+    api.spec.template.spec.securityContext.runAsNonRoots = true;
+    o.find((x) => x.kind === 'Ingress')!.specs = {};
+  });
+  t.match(strict, /cinemate-api: strict: spec\.template\.spec\.containers\[0\]\.readinessProbe\.httpGet\.pathh is not/);
+  t.match(strict, /cinemate-api: strict: spec\.template\.spec\.securityContext\.runAsNonRoots is not a field/);
+  t.match(strict, /Ingress\/\S+: strict: specs is not a field of V1Ingress/);
+  t.same(
+    mutate(() => {}),
+    '',
+    'the chart as rendered has no unknown field',
   );
 });
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigSchema } from '../../services/config.ts';
 import { schemaProblems } from './schemas.ts';
+import { unknownFields } from './strict.ts';
 import { Renderer } from './template.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: a rendered manifest is untyped YAML, walked field by field.
@@ -109,7 +110,7 @@ export function validate(objects: K8sObject[]): string[] {
       if (!(weight < jobWeight)) fail(src, 'read by the migration hook but not created before it');
     }
   }
-  problems.push(...schemaProblems(objects));
+  problems.push(...schemaProblems(objects), ...unknownFields(objects));
   return problems;
 }
 

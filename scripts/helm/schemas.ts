@@ -1,7 +1,6 @@
 // Validates rendered objects against the Kubernetes OpenAPI schemas (kubernetes-models: the upstream
 // definitions compiled for ajv): types, required fields, enums and formats of every field the chart sets.
-// Unknown fields are not refused here (kubeconform -strict would be); the structural checks name the ones
-// that matter.
+// Unknown fields are refused by strict.ts, as kubeconform -strict does.
 import { ConfigMap, PersistentVolumeClaim, Secret, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
