@@ -94,9 +94,11 @@ export async function replaceTitleGenres(
 
 // titles.search_vector: title and original title (weight A), cast and directors (B), genre names (C), in
 // the 'simple' configuration so names and non-English titles are indexed as written.
+const PEOPLE = sql<string>`
+  select string_agg(p.name, ' ') from credits c join people p on p.id = c.person_id where c.title_id = t.id`;
 const VECTOR = sql<string>`
   setweight(to_tsvector('simple', coalesce(t.title, '') || ' ' || coalesce(t.original_title, '')), 'A') ||
-  setweight(to_tsvector('simple', coalesce((select string_agg(p.name, ' ') from credits c join people p on p.id = c.person_id where c.title_id = t.id), '')), 'B') ||
+  setweight(to_tsvector('simple', coalesce((${PEOPLE}), '')), 'B') ||
   setweight(to_tsvector('simple', coalesce((select string_agg(g.name, ' ') from genres g where g.id = any(t.genre_ids::text[])), '')), 'C')`;
 
 /** Rebuilds the search vectors of the given titles (all titles when ids is undefined). */

@@ -11,7 +11,9 @@ export const NotificationType = Type.Union(
   ],
   {
     description:
-      '`movie_added`: a new title in a followed genre; `favorite_update`: a new season or episode of a favourite; `movie_recommendation`: the periodic digest; `system_update`: an admin broadcast',
+      '`movie_added`: a new title in a followed genre; ' +
+      '`favorite_update`: a new season or episode of a favourite; ' +
+      '`movie_recommendation`: the periodic digest; `system_update`: an admin broadcast',
   },
 );
 

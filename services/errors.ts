@@ -70,8 +70,22 @@ const OUTAGE_CODES = new Set([
   '53300', // too_many_connections
 ]);
 const OUTAGE_NAMES = new Set(['ConnectionException', 'MaxRetriesPerRequestError']);
-const OUTAGE_MESSAGE =
-  /Connection terminated|Connection is closed|timeout exceeded when trying to connect|Stream isn't writeable|Command timed out|Client has encountered a connection error|connect ECONNREFUSED|read ECONNRESET|the database system is (starting up|shutting down)|terminating connection due to administrator command/i;
+// What pg and ioredis say when the other end is gone (these errors carry no SQLSTATE).
+const OUTAGE_MESSAGE = new RegExp(
+  [
+    'Connection terminated',
+    'Connection is closed',
+    'timeout exceeded when trying to connect',
+    "Stream isn't writeable",
+    'Command timed out',
+    'Client has encountered a connection error',
+    'connect ECONNREFUSED',
+    'read ECONNRESET',
+    'the database system is (starting up|shutting down)',
+    'terminating connection due to administrator command',
+  ].join('|'),
+  'i',
+);
 
 /** True when err (or an error it wraps) says PostgreSQL or Redis could not be reached. */
 export function isDependencyOutage(err: unknown): boolean {

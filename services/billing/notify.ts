@@ -22,7 +22,10 @@ export async function notifyBillingProblem(
   userId: string,
   problem: BillingProblem,
 ): Promise<'notification' | 'email'> {
-  const message = `We could not charge ${money(problem.amount, problem.currency)} for your subscription: ${problem.reason} Update your payment method to keep watching.`;
+  const amount = money(problem.amount, problem.currency);
+  const message =
+    `We could not charge ${amount} for your subscription: ${problem.reason} ` +
+    'Update your payment method to keep watching.';
   try {
     await createNotification({ em: deps.em, log: deps.log, realtime: deps.realtime ?? null }, userId, {
       type: 'system_update',
