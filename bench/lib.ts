@@ -10,6 +10,10 @@ export interface Load {
   rps: number;
   p50: number;
   p99: number;
+  /** wrk only: the slowest request, milliseconds (a starved request shows here). */
+  max?: number;
+  /** wrk only: requests completed (2xx or not). */
+  requests?: number;
   non2xx: number;
   errors: number;
 }
@@ -43,9 +47,10 @@ export function pinSelf(): void {
 const WRK_REPORT = `done = function(summary, latency, requests)
   local non2xx = 0
   if summary.errors.status then non2xx = summary.errors.status end
-  io.write(string.format('{"rps":%f,"p50":%f,"p99":%f,"non2xx":%d,"errors":%d}\\n',
+  io.write(string.format('{"rps":%f,"p50":%f,"p99":%f,"max":%f,"requests":%d,"non2xx":%d,"errors":%d}\\n',
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    non2xx, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    latency.max / 1000, summary.requests, non2xx,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end`;
 
 const scripts = new Map<string, string>();
@@ -80,6 +85,16 @@ export async function load(opts: LoadOptions): Promise<Load> {
   const [cmd, ...rest] = [...pin, process.execPath, client, spec];
   const { stdout } = await run(cmd!, rest, { maxBuffer: 1 << 22 });
   return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
+/** A Lua string literal (wrk scripts). */
+export const luaString = (s: string) => JSON.stringify(s);
+
+/** wrk Lua: every request is a GET of one of `paths`, picked at random (so a cache never answers twice). */
+export function luaRandomPaths(paths: string[]): string {
+  return `local paths = {${paths.map(luaString).join(',')}}
+math.randomseed(${Date.now() % 100000})
+request = function() return wrk.format('GET', paths[math.random(#paths)]) end`;
 }
 
 /** A bare node:http server answering every request with the same bytes and content type. */
