@@ -146,3 +146,22 @@ export async function signIn(base: string): Promise<Record<string, string>> {
   if (!first) throw new Error('the new account has no profile');
   return { authorization, 'x-profile-id': first.id };
 }
+
+/** A database of its own on the given PostgreSQL server, dropped by `drop()`: a bench never writes to DATABASE_URL's. */
+export async function ownDatabase(baseUrl: string, name: string) {
+  const pg = (await import('pg')).default;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
