@@ -165,3 +165,44 @@ export async function ownDatabase(baseUrl: string, name: string) {
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
+
+/** Movie ids of the demo catalog the embedded default starts with (details and favourites targets). */
+export async function demoMovies(count = 50): Promise<string[]> {
+  const { readFileSync } = await import('node:fs');
+  const file = new URL('../services/catalog/demo-catalog.json', import.meta.url);
+  const catalog = JSON.parse(readFileSync(file, 'utf8')) as { titles: Array<{ type: string; tmdb_id: number }> };
+  return catalog.titles
+    .filter((x) => x.type === 'movie')
+    .slice(0, count)
+    .map((x) => `m${x.tmdb_id}`);
+}
+
+/**
+ * wrk Lua: the mixed traffic of signed-in viewers, cycling over them: half browse (varying genre, sort and
+ * page), three in ten details, two in ten favourite writes (add, later remove, the same titles).
+ */
+export function mixedLua(viewers: Array<Record<string, string>>, movies: string[]): string {
+  const list = viewers.map((v) => `{${luaString(v.authorization!)}, ${luaString(v['x-profile-id']!)}}`).join(', ');
+  return `local viewers = { ${list} }
+local movies = { ${movies.map(luaString).join(', ')} }
+local genres = { 28, 12, 16, 35, 80, 99, 18, 14, 27, 878, 53 }
+local sorts = { "popularity", "release_date", "rating" }
+local n = 0
+request = function()
+  n = n + 1
+  local v = viewers[(n % #viewers) + 1]
+  local h = { ["authorization"] = v[1], ["x-profile-id"] = v[2] }
+  local k = n % 10
+  local m = movies[(math.floor(n / 10) % #movies) + 1]
+  if k < 5 then
+    return wrk.format("GET", string.format("/api/v1/content/browse?genre=%d&sort=%s&page=%d",
+      genres[(n % #genres) + 1], sorts[(math.floor(n / 7) % #sorts) + 1], 1 + math.floor(n / 11) % 5), h)
+  elseif k < 8 then
+    return wrk.format("GET", "/api/v1/movies/" .. m, h)
+  elseif math.floor(n / (10 * #movies)) % 2 == 0 then
+    h["content-type"] = "application/json"
+    return wrk.format("POST", "/api/v1/movies/favourites", h, '{"movie_id":"' .. m .. '"}')
+  end
+  return wrk.format("DELETE", "/api/v1/movies/favourites?movie_id=" .. m, h)
+end`;
+}
