@@ -25,6 +25,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** wrk only: Lua defining `request()` (or `init`), run before the report hook (e.g. a mix of writes). */
   lua?: string;
+  /** wrk only: seconds before a request counts as a timeout error (wrk's default: 2). */
+  timeout?: number;
 }
 
 const run = promisify(execFile);
@@ -39,9 +41,13 @@ const has = (cmd: string) => {
 export const pinning = has('taskset') && (await import('node:os')).availableParallelism() >= 2;
 const useWrk = has('wrk');
 
-/** Pins this process (server and baseline) to core 0; the load generator goes to core 1. */
+/**
+ * Pins this process (server and baseline) to core 0; the load generator goes to core 1. Every thread is
+ * pinned (-a): V8's helpers and libuv's pool (argon2, fs) may already run when this is called (ES imports
+ * run first), and unpinned they would lend core 1 to one side of a ratio.
+ */
 export function pinSelf(): void {
-  if (pinning) execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+  if (pinning) execFileSync('taskset', ['-apc', '0', String(process.pid)], { stdio: 'ignore' });
 }
 
 const WRK_REPORT = `done = function(summary, latency, requests)
@@ -74,6 +80,7 @@ export async function load(opts: LoadOptions): Promise<Load> {
   const pin = pinning ? ['taskset', '-c', '1'] : [];
   if (useWrk) {
     const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', await wrkScript(opts.lua)];
+    if (opts.timeout) args.push('--timeout', `${opts.timeout}s`);
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
     const [cmd, ...rest] = [...pin, 'wrk', ...args, opts.url];
     const { stdout } = await run(cmd!, rest, { maxBuffer: 1 << 22 });

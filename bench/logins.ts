@@ -51,13 +51,13 @@ try {
 wrk.body = ${luaString(body)}
 wrk.headers["content-type"] = "application/json"`;
   const url = `${base}/api/v1/auth/login`;
-  await load({ url, lua, connections: CONNECTIONS, seconds: 2 });
+  await load({ url, lua, connections: CONNECTIONS, seconds: 2, timeout: 10 });
   await verifyLoop(hash, password, 1);
   const apps: number[] = [];
   const limits: number[] = [];
   const p99s: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const a = await load({ url, lua, connections: CONNECTIONS, seconds: SECONDS });
+    const a = await load({ url, lua, connections: CONNECTIONS, seconds: SECONDS, timeout: 10 });
     if (a.non2xx > 0 || a.errors > 0) throw new Error(`login: ${a.non2xx} non-2xx, ${a.errors} errors`);
     apps.push(a.rps);
     limits.push(await verifyLoop(hash, password, SECONDS));
