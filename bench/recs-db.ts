@@ -142,10 +142,15 @@ try {
 
   const { cache, reads } = countedCache(createMemoryCache());
   t0 = performance.now();
-  const rebuilt = await rebuildNeighbours({ em, cache });
-  console.log(
-    `rebuild job: ${((performance.now() - t0) / 1000).toFixed(1)} s total, compute ${(rebuilt.durationMs / 1000).toFixed(1)} s incl. reading ${rebuilt.interactions} interactions; ${rebuilt.neighbourRows} neighbour rows (${rebuilt.source})`,
-  );
+  // A kept database already holds the last rebuild's neighbours: reuse them (the rebuild takes minutes here).
+  const [built] = await em.execute<Array<{ n: string }>>('select count(*) as n from title_neighbours');
+  if (reuse && Number(built!.n) > 0) console.log(`rebuild job: skipped, ${built!.n} neighbour rows kept`);
+  else {
+    const rebuilt = await rebuildNeighbours({ em, cache });
+    console.log(
+      `rebuild job: ${((performance.now() - t0) / 1000).toFixed(1)} s total, compute ${(rebuilt.durationMs / 1000).toFixed(1)} s incl. reading ${rebuilt.interactions} interactions; ${rebuilt.neighbourRows} neighbour rows (${rebuilt.source})`,
+    );
+  }
   t0 = performance.now();
   const snapshot = await currentSnapshot({ em, cache });
   console.log(`catalog snapshot load (once per rebuild per process): ${ms(performance.now() - t0)}`);
