@@ -79,7 +79,14 @@ export async function load(opts: LoadOptions): Promise<Load> {
   const headers = opts.headers ?? {};
   const pin = pinning ? ['taskset', '-c', '1'] : [];
   if (useWrk) {
-    const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', await wrkScript(opts.lua)];
+    const args = [
+      '-t1',
+      `-c${connections}`,
+      `-d${Math.max(1, Math.round(seconds))}s`,
+      '--latency',
+      '-s',
+      await wrkScript(opts.lua),
+    ];
     if (opts.timeout) args.push('--timeout', `${opts.timeout}s`);
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
     const [cmd, ...rest] = [...pin, 'wrk', ...args, opts.url];

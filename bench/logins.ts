@@ -61,7 +61,7 @@ wrk.headers["content-type"] = "application/json"`;
     if (a.non2xx > 0 || a.errors > 0) throw new Error(`login: ${a.non2xx} non-2xx, ${a.errors} errors`);
     apps.push(a.rps);
     limits.push(await verifyLoop(hash, password, SECONDS));
-    const one = await load({ url, lua, connections: 1, seconds: Math.max(2, SECONDS / 2) });
+    const one = await load({ url, lua, connections: 1, seconds: Math.max(2, Math.ceil(SECONDS / 2)) });
     p99s.push(one.p99);
   }
   const ratio = median(apps) / median(limits);

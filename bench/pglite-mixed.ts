@@ -26,15 +26,16 @@ try {
   const rps: number[] = [];
   let max = 0;
   let stall = 0;
-  const starved = 0;
+  let starved = 0;
   for (let i = 0; i < RUNS; i++) {
     const one = await load({ url, lua, connections: 1, seconds: SECONDS });
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const many = await load({ url, lua, connections: CONNECTIONS, seconds: SECONDS });
     delay.disable();
-    for (const r of [one, many])
-      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${r.non2xx} non-2xx, ${r.errors} errors`);
+    for (const r of [one, many]) if (r.non2xx > 0) throw new Error(`${r.non2xx} non-2xx`);
+    // wrk counts a request unanswered after 2 s as a timeout error: a starved request.
+    starved += many.errors;
     ones.push(one.p99);
     p99s.push(many.p99);
     rps.push(many.rps);
