@@ -56,6 +56,9 @@ try {
     met: end <= LIMIT_MB && growth <= 0.1,
   });
 } finally {
+  // Writes answered at the end of the load still publish their invalidations; closing Redis under them
+  // rejects those commands after the fact (seen: "Connection is closed" killing the process at exit).
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   await app.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
