@@ -1,38 +1,23 @@
-// Uncached catalog latency on PostgreSQL with 50,000 titles: /content/browse (target p99 < 50 ms) and
-// /search (target p99 < 100 ms) at 32 connections. Creates and drops its own database `cinemate_bench`;
-// every request varies its query (genre, sort, page, limit / search words), so the cache misses.
-// Usage: DATABASE_URL=postgres://... node bench/catalog-latency.ts [titles=50000] [seconds=10]
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import type { AddressInfo } from 'node:net';
+// Uncached catalog reads on PostgreSQL with 50,000 titles at 64 connections, against a bare node:http server
+// sending a response of the same size: /content/browse (ratio ≥ 0.15, app p99 ≤ 3× the bare p99) and
+// /search (ratio ≥ 0.08). Every request varies its query (genre, sort, page, limit / search words), so the
+// cache misses. Creates and drops its own database. BENCH_EXPLAIN=1 prints the plans of sample queries.
+// Usage: DATABASE_URL=postgres://... node bench/catalog-latency.ts [seconds=10] [runs=3]   (BENCH_TITLES=50000)
 import pg from 'pg';
-import { buildApp } from '../app.ts';
 import { refreshSearchVectors } from '../services/catalog/search-index.ts';
 import type { Em } from '../services/db/orm.ts';
+import { startBenchApp } from './app.ts';
+import { bareServer, load, loadGenerator, luaRandomPaths, median, ownDatabase, pinSelf, report } from './lib.ts';
 
-const TITLES = Number(process.argv[2] ?? 50_000);
-const SECONDS = Number(process.argv[3] ?? 10);
-const CONNECTIONS = 32;
+const TITLES = Number(process.env.BENCH_TITLES ?? 50_000);
+const SECONDS = Number(process.argv[2] ?? 10);
+const RUNS = Number(process.argv[3] ?? 3);
+const CONNECTIONS = 64;
 if (!process.env.DATABASE_URL) {
-  console.error('DATABASE_URL is required (a PostgreSQL server; the bench creates and drops cinemate_bench on it).');
+  console.error('DATABASE_URL is required (a PostgreSQL server; the bench creates and drops its own database on it).');
   process.exit(1);
 }
-const adminUrl = process.env.DATABASE_URL;
-const benchUrl = new URL(adminUrl);
-benchUrl.pathname = '/cinemate_bench';
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+pinSelf();
 
 const WORDS = [
   'shadow',
@@ -96,50 +81,42 @@ async function seed(em: Em) {
   console.log(`seeded ${TITLES} synthetic titles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-const client = new URL('./load-client.ts', import.meta.url).pathname;
-const scratch = mkdtempSync(path.join(tmpdir(), 'cinemate-bench-'));
-async function load(url: string, paths: string[], connections = CONNECTIONS) {
-  const pathsFile = path.join(scratch, 'paths.json');
-  writeFileSync(pathsFile, JSON.stringify(paths));
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [client, JSON.stringify({ url, connections, duration: SECONDS, pathsFile })],
-    { maxBuffer: 1 << 20 },
-  );
-  return JSON.parse(stdout.trim().split('\n').pop()!) as {
-    rps: number;
-    p50: number;
-    p99: number;
-    non2xx: number;
-    total: number;
-  };
+/**
+ * Prints EXPLAIN (ANALYZE, BUFFERS) of the statements one browse and one search request run: the pg
+ * client's query method records them while each request is made (bench only), then each is explained.
+ */
+async function explain(em: Em, base: string, paths: string[]) {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  for (const path of paths) {
+    const seen: Array<{ text: string; values: unknown[] }> = [];
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      const [q, v] = args as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
+      const text = typeof q === 'string' ? q : q?.text;
+      const values = (typeof q === 'string' ? v : q?.values) ?? [];
+      if (text && /^\s*(select|with)/i.test(text)) seen.push({ text, values });
+      return original.apply(this, args);
+    };
+    await fetch(base + path);
+    proto.query = original;
+    console.log(`-- ${path}: ${seen.length} statements`);
+    for (const { text, values } of seen) {
+      const plan = await em.execute<Array<{ 'QUERY PLAN': string }>>(
+        `explain (analyze, buffers) ${text.replace(/\$(\d+)/g, '?')}`,
+        values as never[],
+      );
+      console.log(`${text.replace(/\s+/g, ' ').slice(0, 400)}\n${plan.map((r) => r['QUERY PLAN']).join('\n')}\n`);
+    }
+  }
 }
 
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 
-await admin('drop database if exists cinemate_bench with (force)');
-await admin('create database cinemate_bench');
-const app = await buildApp({
-  env: {
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: benchUrl.toString(),
-    DB_POOL_MAX: '20',
-    RATE_LIMIT_GENERAL_MAX: '1000000',
-    RATE_LIMIT_CONTENT_MAX: '1000000',
-    RATE_LIMIT_STREAMING_MAX: '1000000',
-    RATE_LIMIT_SEARCH_MAX: '100000',
-    RATE_LIMIT_WINDOW_MS: '1000',
-    RATE_LIMIT_CONTENT_WINDOW_MS: '1000',
-    JOBS_INLINE: 'false',
-  },
-});
+const database = await ownDatabase(process.env.DATABASE_URL, 'cinemate_bench');
+const { app, base } = await startBenchApp({ DATABASE_URL: database.url, DB_POOL_MAX: '20' });
 try {
-  await app.ready();
   await seed(app.em());
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  // 20k+ distinct browse URLs and as many searches: almost every request is a cache miss.
+  // 20k distinct browse URLs and as many searches: almost every request is a cache miss.
   const browse = Array.from({ length: 20_000 }, () => {
     const genre = Math.random() < 0.8 ? `genre=${pick(GENRES)}&` : '';
     return `/api/v1/content/browse?${genre}sort=${pick(['popularity', 'release_date', 'rating'])}&page=${1 + Math.floor(Math.random() * 50)}&limit=${10 + Math.floor(Math.random() * 41)}`;
@@ -151,21 +128,47 @@ try {
         : pick(WORDS).slice(0, 3 + Math.floor(Math.random() * 4)) + pick(['', 'x', 'e']);
     return `/api/v1/search?q=${encodeURIComponent(q)}&limit=${5 + Math.floor(Math.random() * 20)}`;
   });
+  console.log(
+    `uncached catalog reads, ${TITLES} titles, ${CONNECTIONS} connections; ${SECONDS}s × ${RUNS} runs (median); ${loadGenerator}`,
+  );
+  if (process.env.BENCH_EXPLAIN) await explain(app.em(), base, [browse[0]!, search[0]!]);
   for (const [name, paths, target] of [
-    ['browse', browse, 50],
-    ['search', search, 100],
+    ['/content/browse', browse, 0.15],
+    ['/search', search, 0.08],
   ] as const) {
-    const route = name === 'browse' ? 'content/browse' : 'search';
-    // One connection first: the service time of a request with no queueing, the baseline for the 32.
-    const one = await load(base, [...paths].reverse(), 1);
-    console.log(`uncached /${route}, 1 connection: ${one.rps.toFixed(0)} req/s, p50 ${one.p50} ms, p99 ${one.p99} ms`);
-    const r = await load(base, [...paths]);
-    console.log(
-      `uncached /${route}, ${CONNECTIONS} connections: ${r.rps.toFixed(0)} req/s (${(r.rps / one.rps).toFixed(2)}× one connection), p50 ${r.p50} ms, p99 ${r.p99} ms (target < ${target} ms), non-2xx ${r.non2xx}, ${r.total} requests`,
-    );
+    // The baseline sends a typical answer of the route (the middle one of a few samples by size).
+    const samples = await Promise.all(paths.slice(0, 5).map(async (p) => (await fetch(base + p)).text()));
+    const body = samples.sort((a, b) => a.length - b.length)[2]!;
+    const bare = await bareServer(body);
+    const lua = luaRandomPaths(paths);
+    await load({ url: base, lua, connections: CONNECTIONS, seconds: 2 });
+    const apps: number[] = [];
+    const bares: number[] = [];
+    const appP99: number[] = [];
+    const bareP99: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const a = await load({ url: base, lua, connections: CONNECTIONS, seconds: SECONDS });
+      const b = await load({ url: bare.url, lua, connections: CONNECTIONS, seconds: SECONDS });
+      if (a.non2xx > 0 || a.errors > 0) throw new Error(`${name}: ${a.non2xx} non-2xx, ${a.errors} errors`);
+      apps.push(a.rps);
+      bares.push(b.rps);
+      appP99.push(a.p99);
+      bareP99.push(b.p99);
+    }
+    await bare.close();
+    const ratio = median(apps) / median(bares);
+    const p99 = median(appP99);
+    const p99Bound = name === '/content/browse' ? 3 * median(bareP99) : Number.POSITIVE_INFINITY;
+    report({
+      what: `uncached ${name}, ${TITLES} titles, ${CONNECTIONS} connections (PostgreSQL)`,
+      app: `${median(apps).toFixed(0)} req/s (p99 ${p99.toFixed(1)} ms)`,
+      baseline: `${median(bares).toFixed(0)} req/s bare node:http (p99 ${median(bareP99).toFixed(1)} ms), ${Buffer.byteLength(body)} bytes`,
+      ratio,
+      target: `≥ ${target}${Number.isFinite(p99Bound) ? ', p99 ≤ 3× bare p99' : ''}`,
+      met: ratio >= target && p99 <= p99Bound,
+    });
   }
 } finally {
   await app.close();
-  if (!process.env.BENCH_KEEP_DB) await admin('drop database if exists cinemate_bench with (force)');
-  rmSync(scratch, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP_DB) await database.drop();
 }

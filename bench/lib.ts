@@ -10,6 +10,10 @@ export interface Load {
   rps: number;
   p50: number;
   p99: number;
+  /** wrk only: the slowest request, milliseconds (a starved request shows here). */
+  max?: number;
+  /** wrk only: requests completed (2xx or not). */
+  requests?: number;
   non2xx: number;
   errors: number;
 }
@@ -21,6 +25,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** wrk only: Lua defining `request()` (or `init`), run before the report hook (e.g. a mix of writes). */
   lua?: string;
+  /** wrk only: seconds before a request counts as a timeout error (wrk's default: 2). */
+  timeout?: number;
 }
 
 const run = promisify(execFile);
@@ -35,17 +41,22 @@ const has = (cmd: string) => {
 export const pinning = has('taskset') && (await import('node:os')).availableParallelism() >= 2;
 const useWrk = has('wrk');
 
-/** Pins this process (server and baseline) to core 0; the load generator goes to core 1. */
+/**
+ * Pins this process (server and baseline) to core 0; the load generator goes to core 1. Every thread is
+ * pinned (-a): V8's helpers and libuv's pool (argon2, fs) may already run when this is called (ES imports
+ * run first), and unpinned they would lend core 1 to one side of a ratio.
+ */
 export function pinSelf(): void {
-  if (pinning) execFileSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+  if (pinning) execFileSync('taskset', ['-apc', '0', String(process.pid)], { stdio: 'ignore' });
 }
 
 const WRK_REPORT = `done = function(summary, latency, requests)
   local non2xx = 0
   if summary.errors.status then non2xx = summary.errors.status end
-  io.write(string.format('{"rps":%f,"p50":%f,"p99":%f,"non2xx":%d,"errors":%d}\\n',
+  io.write(string.format('{"rps":%f,"p50":%f,"p99":%f,"max":%f,"requests":%d,"non2xx":%d,"errors":%d}\\n',
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    non2xx, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+    latency.max / 1000, summary.requests, non2xx,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end`;
 
 const scripts = new Map<string, string>();
@@ -68,7 +79,15 @@ export async function load(opts: LoadOptions): Promise<Load> {
   const headers = opts.headers ?? {};
   const pin = pinning ? ['taskset', '-c', '1'] : [];
   if (useWrk) {
-    const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', await wrkScript(opts.lua)];
+    const args = [
+      '-t1',
+      `-c${connections}`,
+      `-d${Math.max(1, Math.round(seconds))}s`,
+      '--latency',
+      '-s',
+      await wrkScript(opts.lua),
+    ];
+    if (opts.timeout) args.push('--timeout', `${opts.timeout}s`);
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
     const [cmd, ...rest] = [...pin, 'wrk', ...args, opts.url];
     const { stdout } = await run(cmd!, rest, { maxBuffer: 1 << 22 });
@@ -80,6 +99,16 @@ export async function load(opts: LoadOptions): Promise<Load> {
   const [cmd, ...rest] = [...pin, process.execPath, client, spec];
   const { stdout } = await run(cmd!, rest, { maxBuffer: 1 << 22 });
   return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
+/** A Lua string literal (wrk scripts). */
+export const luaString = (s: string) => JSON.stringify(s);
+
+/** wrk Lua: every request is a GET of one of `paths`, picked at random (so a cache never answers twice). */
+export function luaRandomPaths(paths: string[]): string {
+  return `local paths = {${paths.map(luaString).join(',')}}
+math.randomseed(${Date.now() % 100000})
+request = function() return wrk.format('GET', paths[math.random(#paths)]) end`;
 }
 
 /** A bare node:http server answering every request with the same bytes and content type. */
@@ -130,4 +159,64 @@ export async function signIn(base: string): Promise<Record<string, string>> {
   const first = Array.isArray(list) ? list[0] : list.profiles[0];
   if (!first) throw new Error('the new account has no profile');
   return { authorization, 'x-profile-id': first.id };
+}
+
+/** A database of its own on the given PostgreSQL server, dropped by `drop()`: a bench never writes to DATABASE_URL's. */
+export async function ownDatabase(baseUrl: string, name: string) {
+  const pg = (await import('pg')).default;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+/** Movie ids of the demo catalog the embedded default starts with (details and favourites targets). */
+export async function demoMovies(count = 50): Promise<string[]> {
+  const { readFileSync } = await import('node:fs');
+  const file = new URL('../services/catalog/demo-catalog.json', import.meta.url);
+  const catalog = JSON.parse(readFileSync(file, 'utf8')) as { titles: Array<{ type: string; tmdb_id: number }> };
+  return catalog.titles
+    .filter((x) => x.type === 'movie')
+    .slice(0, count)
+    .map((x) => `m${x.tmdb_id}`);
+}
+
+/**
+ * wrk Lua: the mixed traffic of signed-in viewers, cycling over them: half browse (varying genre, sort and
+ * page), three in ten details, two in ten favourite writes (add, later remove, the same titles).
+ */
+export function mixedLua(viewers: Array<Record<string, string>>, movies: string[]): string {
+  const list = viewers.map((v) => `{${luaString(v.authorization!)}, ${luaString(v['x-profile-id']!)}}`).join(', ');
+  return `local viewers = { ${list} }
+local movies = { ${movies.map(luaString).join(', ')} }
+local genres = { 28, 12, 16, 35, 80, 99, 18, 14, 27, 878, 53 }
+local sorts = { "popularity", "release_date", "rating" }
+local n = 0
+request = function()
+  n = n + 1
+  local v = viewers[(n % #viewers) + 1]
+  local h = { ["authorization"] = v[1], ["x-profile-id"] = v[2] }
+  local k = n % 10
+  local m = movies[(math.floor(n / 10) % #movies) + 1]
+  if k < 5 then
+    return wrk.format("GET", string.format("/api/v1/content/browse?genre=%d&sort=%s&page=%d",
+      genres[(n % #genres) + 1], sorts[(math.floor(n / 7) % #sorts) + 1], 1 + math.floor(n / 11) % 5), h)
+  elseif k < 8 then
+    return wrk.format("GET", "/api/v1/movies/" .. m, h)
+  elseif math.floor(n / (10 * #movies)) % 2 == 0 then
+    h["content-type"] = "application/json"
+    return wrk.format("POST", "/api/v1/movies/favourites", h, '{"movie_id":"' .. m .. '"}')
+  end
+  return wrk.format("DELETE", "/api/v1/movies/favourites?movie_id=" .. m, h)
+end`;
 }

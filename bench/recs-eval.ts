@@ -1,5 +1,8 @@
 // Offline evaluation of the recommendation model on MovieLens-format data: leave-last-out by time,
-// HR@10 and NDCG@10 over the full ranking, against a popularity baseline.
+// HR@10 and NDCG@10 over the full ranking, against a popularity baseline. Neighbours are built as the
+// rebuild job keeps them (NEIGHBOURS_KEPT per title, genre neighbours for titles co-occurrence leaves
+// empty); the "served" row then scores each user as the API does: the serving read's per-title neighbour
+// counts over the most recent items, CANDIDATES scored and the list diversified. "blend" is the raw model.
 // Usage: node bench/recs-eval.ts <dir with ratings.csv and movies.csv> [--options '<json ScoreOptions>']
 //        [--neighbours '<json NeighbourOptions>'] [--validation]
 // --validation drops every user's last rating altogether and evaluates on the one before, so options can
@@ -7,8 +10,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { genreNeighbours } from '../services/recommendations/genre-neighbours.ts';
+import {
+  CANDIDATES,
+  FULL_NEIGHBOUR_ITEMS,
+  NEIGHBOURS_PER_ITEM,
+  OLD_ITEM_NEIGHBOURS,
+} from '../services/recommendations/profile.ts';
+import { NEIGHBOURS_KEPT } from '../services/recommendations/rebuild.ts';
+import { foldInteractions } from '../services/recommendations/types.ts';
 import {
   buildNeighbours,
+  DEFAULT_SCORE_OPTIONS,
+  diversify,
+  neighboursFromRows,
+  type Neighbours,
   preparePopularity,
   scoreProfile,
   type Interaction,
@@ -86,6 +102,36 @@ function topGenres(interactions: readonly Interaction[], genres: number[][]): nu
     .map(([g]) => g);
 }
 
+/** What the neighbours table holds after a rebuild: each title's list, or genre neighbours when it is empty. */
+function storedNeighbours(neighbours: Neighbours, genres: number[][], level: ArrayLike<number>): number[][][] {
+  const lists: number[][][] = [];
+  const cold: number[] = [];
+  for (let i = 0; i < neighbours.itemCount; i++) {
+    const list: number[][] = [];
+    for (let q = neighbours.offsets[i]!; q < neighbours.offsets[i + 1]!; q++)
+      list.push([neighbours.ids[q]!, neighbours.scores[q]!]);
+    if (list.length === 0) cold.push(i);
+    lists.push(list);
+  }
+  for (const [item, list] of genreNeighbours(genres, level, cold, NEIGHBOURS_KEPT))
+    lists[item] = list.map((n) => [n.item, n.score]);
+  return lists;
+}
+
+/** The serving read: the most recent items' stored lists, the latest ones in full, older ones cut short. */
+function servingRead(stored: number[][][], interactions: readonly Interaction[], options: Partial<ScoreOptions>) {
+  const folded = foldInteractions(interactions).filter((s) => s.weight !== 0);
+  const max = options.maxProfileItems ?? DEFAULT_SCORE_OPTIONS.maxProfileItems;
+  const recent = folded.slice(Math.max(0, folded.length - max));
+  const rows: Array<{ item: number; neighbour: number; score: number }> = [];
+  recent.forEach((s, i) => {
+    const limit = recent.length - i <= FULL_NEIGHBOUR_ITEMS ? NEIGHBOURS_PER_ITEM : OLD_ITEM_NEIGHBOURS;
+    for (const [neighbour, score] of stored[s.item]!.slice(0, limit))
+      rows.push({ item: s.item, neighbour: neighbour!, score: score! });
+  });
+  return neighboursFromRows(rows, stored.length);
+}
+
 function parseFlag(name: string): Record<string, number> {
   const at = process.argv.indexOf(name);
   return at > 0 ? (JSON.parse(process.argv[at + 1] ?? '{}') as Record<string, number>) : {};
@@ -107,16 +153,21 @@ function main(): void {
   for (const list of train) for (const x of list) popularity[x.item]!++;
 
   const buildStart = performance.now();
-  const neighbours = buildNeighbours(train, itemCount, parseFlag('--neighbours') as Partial<NeighbourOptions>);
+  const neighbours = buildNeighbours(train, itemCount, {
+    k: NEIGHBOURS_KEPT,
+    ...(parseFlag('--neighbours') as Partial<NeighbourOptions>),
+  });
   const buildMs = performance.now() - buildStart;
 
   const prior = preparePopularity(popularity);
+  const stored = storedNeighbours(neighbours, genres, prior.level);
   const tuned = parseFlag('--options') as Partial<ScoreOptions>;
   const variants: Array<[string, Partial<ScoreOptions> | null]> = [
     ['popularity', null],
     ['genre-weighted', { ...tuned, similarityWeight: 0, genreWeight: 1, popularityWeight: 0 }],
     ['item similarity', { ...tuned, similarityWeight: 1, genreWeight: 0, popularityWeight: 0 }],
     ['blend', tuned],
+    ['served', tuned],
   ];
   const popularOrder = [...popularity.keys()].sort((a, b) => popularity[b]! - popularity[a]! || a - b);
 
@@ -137,16 +188,18 @@ function main(): void {
         }
       } else {
         const now = interactions.reduce((max, x) => Math.max(max, x.at), 0);
-        ranked = scoreProfile({
+        const served = name === 'served';
+        const results = scoreProfile({
           interactions,
           declaredGenres: topGenres(interactions, genres),
-          neighbours,
+          neighbours: served ? servingRead(stored, interactions, options) : neighbours,
           itemGenres: genres,
           popularity: prior,
           now,
-          limit: CUTOFF,
+          limit: served ? CANDIDATES : CUTOFF,
           options,
-        }).map((r) => r.item);
+        });
+        ranked = (served ? diversify(results, { limit: CUTOFF, itemGenres: genres }) : results).map((r) => r.item);
       }
       const rank = ranked.indexOf(item);
       if (rank >= 0) {

@@ -5,15 +5,20 @@ import { spawn } from 'node:child_process';
 import type { Row } from './lib.ts';
 
 const args = process.argv.slice(2);
-// The ingest bench compares against a bare PostgreSQL client, so it runs only when DATABASE_URL is set;
-// scale-out.ts needs PostgreSQL and Redis (processes share state only through them).
+// The PostgreSQL benches (ingest and heartbeats against a bare client, the 50,000-title catalog and the
+// recommendations at catalog scale) run only when DATABASE_URL is set; scale-out.ts needs PostgreSQL and
+// Redis (processes share state only through them); pglite-mixed.ts measures the embedded default only.
+const pg = Boolean(process.env.DATABASE_URL);
 const benches = [
   'cached-reads.ts',
+  'logins.ts',
+  'memory.ts',
   'observability-overhead.ts',
   'graphql-home.ts',
   'watch-party-latency.ts',
-  ...(process.env.DATABASE_URL ? ['analytics-ingest.ts'] : []),
-  ...(process.env.DATABASE_URL && process.env.REDIS_URL ? ['scale-out.ts'] : []),
+  ...(pg ? [] : ['pglite-mixed.ts']),
+  ...(pg ? ['catalog-latency.ts', 'heartbeats.ts', 'recs-db.ts', 'analytics-ingest.ts'] : []),
+  ...(pg && process.env.REDIS_URL ? ['scale-out.ts'] : []),
 ];
 const rows: Row[] = [];
 

@@ -8,6 +8,7 @@ import type { Cache } from '../services/cache/types.ts';
 import { createMemoryCache } from '../services/cache/memory.ts';
 import { withNearTier } from '../services/cache/near.ts';
 import { createRedisCache } from '../services/cache/redis.ts';
+import { configureHotTier } from '../services/catalog/cache.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,6 +21,7 @@ export default fp(
     const { config } = app;
     if (!config.REDIS_URL) {
       const cache = createMemoryCache();
+      configureHotTier(cache, config.CATALOG_HOT_TIER_MS);
       app.decorate('cache', cache);
       app.addHook('onClose', () => cache.close());
       return;
@@ -56,6 +58,7 @@ export default fp(
       onError: (err) => app.log.warn({ err }, 'near-cache invalidation channel failed'),
     });
     await cache.started(2000);
+    configureHotTier(cache, config.CATALOG_HOT_TIER_MS);
     app.decorate('cache', cache);
     app.addHook('onClose', () => cache.close());
   },

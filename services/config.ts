@@ -37,6 +37,12 @@ export const ConfigSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   REDIS_KEY_PREFIX: Type.String({ default: 'cinemate:' }),
   REDIS_TIMEOUT_MS: Int(10, 60_000, 500, 'A Redis call slower than this fails instead of hanging a request'),
+  CATALOG_HOT_TIER_MS: Int(
+    0,
+    15_000,
+    15_000,
+    'Lifetime of catalog reads in the in-process tier in front of the cache (0: off)',
+  ),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   JWT_ISSUER: Type.String({ default: 'cinemate' }),
   JWT_AUDIENCE: Type.String({ default: 'cinemate-api' }),

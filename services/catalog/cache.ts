@@ -27,6 +27,7 @@ export interface Entry<T> {
 
 interface HotTier {
   entries: Map<string, { entry: Entry<unknown>; expires: number }>;
+  ttlMs: number;
 }
 
 // One hot tier per shared cache object: an app (and a test app) gets its own, and invalidation through
@@ -36,10 +37,17 @@ const tiers = new WeakMap<Cache, HotTier>();
 function tierOf(cache: Cache): HotTier {
   let tier = tiers.get(cache);
   if (!tier) {
-    tier = { entries: new Map() };
+    tier = { entries: new Map(), ttlMs: HOT_TTL_MS };
     tiers.set(cache, tier);
   }
   return tier;
+}
+
+/** Sets the in-process tier's lifetime for this cache (CATALOG_HOT_TIER_MS); 0 sends every read to the cache. */
+export function configureHotTier(cache: Cache, ttlMs: number): void {
+  const tier = tierOf(cache);
+  tier.ttlMs = ttlMs;
+  tier.entries.clear();
 }
 
 /** Read-through over both tiers. A failing shared cache (Redis down) degrades to a direct load. */
@@ -77,8 +85,9 @@ export async function cachedRead<T>(
     data = await load();
   }
   const entry: Entry<T> = { data };
+  if (tier.ttlMs === 0) return entry;
   tier.entries.delete(key);
-  tier.entries.set(key, { entry, expires: now + Math.min(HOT_TTL_MS, ttlSeconds * 1000) });
+  tier.entries.set(key, { entry, expires: now + Math.min(tier.ttlMs, ttlSeconds * 1000) });
   while (tier.entries.size > HOT_MAX) tier.entries.delete(tier.entries.keys().next().value as string);
   return entry;
 }

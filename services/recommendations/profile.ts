@@ -38,13 +38,13 @@ export type RecsDeps = { em: Em; cache: Cache };
 export const RECS_TTL_SECONDS = 600;
 const KEY_PREFIX = 'recs:profile:';
 /** Candidates scored per profile: about three times what the list and rows show, for diversify. */
-const CANDIDATES = 150;
+export const CANDIDATES = 150;
 export const LIST_SIZE = 100;
 const ROW_SIZE = 10;
 /** Neighbours read per recent item (the rebuild keeps 50 per title), and per older item. */
-const NEIGHBOURS_PER_ITEM = 50;
-const FULL_NEIGHBOUR_ITEMS = 20;
-const OLD_ITEM_NEIGHBOURS = 10;
+export const NEIGHBOURS_PER_ITEM = 50;
+export const FULL_NEIGHBOUR_ITEMS = 20;
+export const OLD_ITEM_NEIGHBOURS = 10;
 const BECAUSE_ROWS = 2;
 const GENRE_ROWS = 2;
 

@@ -19,6 +19,8 @@ import {
 } from '../../repositories/recommendations.ts';
 
 export const REBUILD_JOB = 'recs.rebuild-neighbours';
+/** Neighbours kept per title (the serving read takes up to NEIGHBOURS_PER_ITEM of them). */
+export const NEIGHBOURS_KEPT = 50;
 
 export interface RebuildOptions {
   /** Neighbours kept per title. */
@@ -45,7 +47,7 @@ export function foldCounts(profiles: ReadonlyArray<readonly Interaction[]>, item
 /** Computes the neighbours and counts from the current tables (no writes). */
 export async function computeRebuild(em: Em, options: RebuildOptions = {}): Promise<RebuildOutput> {
   const started = performance.now();
-  const k = options.k ?? 50;
+  const k = options.k ?? NEIGHBOURS_KEPT;
   const catalog = await loadCatalog(em);
   const index = new Map(catalog.map((r, i) => [r.id, i]));
 
