@@ -14,13 +14,14 @@ interface Response {
   headers?: Record<string, unknown>;
 }
 interface Operation {
+  [OPTIONAL_BODY]?: boolean;
   operationId?: string;
   tags?: string[];
   summary?: string;
   description?: string;
   security?: Record<string, string[]>[];
   parameters?: Parameter[];
-  requestBody?: unknown;
+  requestBody?: { required?: boolean };
   responses: Record<string, Response>;
 }
 export interface OpenApiDocument {
@@ -28,6 +29,9 @@ export interface OpenApiDocument {
   components: Record<string, Record<string, unknown>>;
   [key: string]: unknown;
 }
+
+/** The mark of a route whose body may be left out (an `x-` key, which the generator copies to the operation). */
+export const OPTIONAL_BODY = 'x-optional-body';
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 const errorRef = { $ref: '#/components/schemas/ErrorResponse' };
@@ -240,6 +244,8 @@ function finishOperation(path: string, method: string, op: Operation): void {
     params.push(signatureHeader);
   }
   if (params.length === 0) delete op.parameters;
+  if (op[OPTIONAL_BODY] && op.requestBody) op.requestBody.required = false;
+  delete op[OPTIONAL_BODY];
 
   const { responses } = op;
   if (op.requestBody && !responses[413]) responses[413] = errorResponse('The body is larger than the limit');
