@@ -1,0 +1,325 @@
+// A whole client session through a Prism proxy (`--errors`) in front of the real server: every request and
+// every answer must match openapi.json, errors included (404, 401, 409, 422, 413, a bad webhook signature).
+// Bad input the document itself forbids is refused by Prism before the server sees it (422, located in the
+// request): the test checks that the server refuses the same request on its own (400).
+import Stripe from 'stripe';
+import t, { type Test } from 'tap';
+import { readFile } from 'node:fs/promises';
+import { createNotification } from '../../services/notifications/store.ts';
+import { newAdmin } from '../helpers/factories.ts';
+import { addMovie } from '../helpers/titles.ts';
+import { drainJobs } from '../support/media-jobs.ts';
+import { testMedia } from '../support/media-source.ts';
+import { tusClient, uploadAll } from '../support/tus.ts';
+import { listeningApp, startPrism } from './support.ts';
+
+const SECRET = 'whsec_contract_prism_secret';
+// Prism starts (a few seconds) while the app builds; both before any request.
+t.setTimeout(300_000);
+const media = await testMedia();
+t.teardown(() => media.cleanup());
+const { app, origin } = await listeningApp(t, {
+  STRIPE_WEBHOOK_SECRET: SECRET,
+  BILLING_RENEWAL_INTERVAL_SECONDS: '0',
+  MEDIA_ENCODER_PRESET: 'ultrafast',
+  MEDIA_LADDER: '240',
+});
+const prism = await startPrism(t, origin);
+
+// A title with playable media, uploaded and encoded before the session (the upload is an admin's, not the
+// client's): a short 240p source and a one-rung ladder keep it to seconds.
+const movie = await addMovie(app);
+const source = await readFile(await media.video({ width: 426, height: 240, seconds: 2 }));
+await uploadAll(tusClient(origin, (await newAdmin(app)).headers), source, { content_id: movie.id });
+await drainJobs(app);
+
+interface Exchange {
+  status: number;
+  body: any;
+  headers: Headers;
+  /** What Prism found wrong: the `sl-violations` header, or its own problem body instead of the server's. */
+  violations: unknown[];
+}
+interface Send {
+  body?: unknown;
+  raw?: string;
+  token?: string;
+  headers?: Record<string, string>;
+  via?: string;
+}
+
+async function send(method: string, url: string, options: Send = {}): Promise<Exchange> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let payload: string | undefined = options.raw;
+  if (options.body !== undefined) payload = JSON.stringify(options.body);
+  if (payload !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await fetch(`${options.via ?? prism.origin}${url}`, { method, headers, body: payload });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {}
+  const violations: unknown[] = [];
+  const header = res.headers.get('sl-violations');
+  if (header) violations.push(...JSON.parse(header));
+  if (typeof body?.type === 'string' && body.type.startsWith('https://stoplight.io/prism/errors'))
+    violations.push(body.validation ?? body);
+  return { status: res.status, body, headers: res.headers, violations };
+}
+
+/** One exchange that Prism passes untouched: the expected status, no violation. */
+async function ok(t: Test, method: string, url: string, status: number, options: Send = {}) {
+  const res = await send(method, url, options);
+  t.same(res.violations, [], `${method} ${url}: no violation`);
+  t.equal(
+    res.status,
+    status,
+    `${method} ${url}: ${status} ${typeof res.body === 'string' ? '' : JSON.stringify(res.body).slice(0, 300)}`,
+  );
+  return res;
+}
+
+/** Input the document forbids: Prism refuses it (422, in the request), and so does the server (400). */
+async function forbidden(t: Test, method: string, url: string, options: Send = {}) {
+  const viaPrism = await send(method, url, options);
+  t.equal(viaPrism.status, 422, `${method} ${url}: the document refuses it`);
+  t.ok(viaPrism.body.validation?.length > 0, 'Prism names what the document forbids');
+  for (const v of viaPrism.body.validation ?? [])
+    t.ok(['query', 'body', 'path', 'header'].includes(v.location[0]), `located in the request: ${v.message}`);
+  const direct = await send(method, url, { ...options, via: origin });
+  t.equal(direct.status, 400, `${method} ${url}: the server refuses it too`);
+  t.equal(direct.body.error.code, 'INVALID_REQUEST');
+}
+
+const email = `prism-${Date.now()}@example.com`;
+let password = 'PASS1234';
+let token = '';
+let userId = '';
+let profileId = '';
+
+t.test('health and probes', async (t) => {
+  await ok(t, 'GET', '/api/v1/system/health', 200);
+  await ok(t, 'GET', '/livez', 200);
+  await ok(t, 'GET', '/readyz', 200);
+});
+
+t.test('sign-up, login, refresh, the profile', async (t) => {
+  const signup = await ok(t, 'POST', '/api/v1/auth/signup', 201, {
+    body: { name: 'Prism Viewer', email, password, genres: [28, 35] },
+  });
+  userId = signup.body.data.user.id;
+  const again = await ok(t, 'POST', '/api/v1/auth/signup', 409, { body: { name: 'Again', email, password } });
+  t.equal(again.body.error.code, 'EMAIL_TAKEN');
+  const login = await ok(t, 'POST', '/api/v1/auth/login', 200, { body: { email, password } });
+  token = login.body.data.auth_token;
+  const wrong = await ok(t, 'POST', '/api/v1/auth/login', 401, { body: { email, password: 'NOT-IT-123' } });
+  t.equal(wrong.body.error.code, 'INVALID_CREDENTIALS');
+  await forbidden(t, 'POST', '/api/v1/auth/login', { body: { email } });
+
+  const refreshed = await ok(t, 'POST', '/api/v1/auth/refresh-token', 200, { token });
+  t.type(refreshed.body.data.auth_token, 'string');
+  await ok(t, 'POST', '/api/v1/auth/refresh', 200, { body: { refresh_token: login.body.data.refresh_token } });
+
+  await ok(t, 'GET', '/api/v1/profile', 200, { token });
+  await ok(t, 'GET', '/api/v1/profile', 401, { token: 'not-a-real-token' });
+  await ok(t, 'POST', '/api/v1/profile', 200, { token, body: { name: 'Prism V', genres: [18] } });
+  const changed = await ok(t, 'POST', '/api/v1/profile/change-password', 200, {
+    token,
+    body: { old_password: password, new_password: 'PASS9876' },
+  });
+  password = 'PASS9876';
+  token = changed.body.data.auth_token;
+  await ok(t, 'GET', '/api/v1/profile/sessions', 200, { token });
+});
+
+t.test('viewer profiles', async (t) => {
+  const list = await ok(t, 'GET', '/api/v1/profiles', 200, { token });
+  profileId = list.body.data.profiles[0].id;
+  const kid = await ok(t, 'POST', '/api/v1/profiles', 201, { token, body: { name: 'Kid', is_kids: true } });
+  const kidId = kid.body.data.profile.id;
+  await ok(t, 'PUT', `/api/v1/profiles/${kidId}`, 200, { token, body: { name: 'Kiddo', is_kids: true } });
+  await ok(t, 'POST', `/api/v1/profiles/${profileId}/select`, 200, { token });
+  await ok(t, 'DELETE', `/api/v1/profiles/${kidId}`, 200, { token });
+  await ok(t, 'DELETE', `/api/v1/profiles/${kidId}`, 404, { token });
+});
+
+t.test('catalog: browse, search, details', async (t) => {
+  const popular = await ok(t, 'GET', '/api/v1/movies/popular', 200, { token });
+  t.ok(popular.body.data.movies.length > 0);
+  await ok(t, 'GET', '/api/v1/movies/popular?page=2&limit=5', 200);
+  await ok(t, 'GET', '/api/v1/movies/coming-soon', 200, { token });
+  await ok(t, 'GET', '/api/v1/movies/search?q=dilwale', 200, { token });
+  await forbidden(t, 'GET', '/api/v1/movies/search');
+  await ok(t, 'GET', '/api/v1/movies/recommendations', 200, { token });
+  await ok(t, 'GET', '/api/v1/movies/genres', 200);
+  await ok(t, 'GET', '/api/v1/movies/19404', 200, { token });
+  await ok(t, 'GET', '/api/v1/movies/119051', 200, { token });
+  const missing = await ok(t, 'GET', '/api/v1/movies/999999991', 404);
+  t.equal(missing.body.error.code, 'NOT_FOUND');
+  await ok(t, 'GET', '/api/v1/search?q=wednesday', 200, { token });
+  await ok(t, 'GET', '/api/v1/content/browse', 200, { token });
+  await ok(t, 'GET', '/api/v1/content/trending', 200, { token });
+  await ok(t, 'GET', '/api/v1/content/new-releases', 200, { token });
+  await ok(t, 'GET', '/api/v1/content/m19404', 200, { token });
+  await ok(t, 'GET', '/api/v1/recommendations/trending', 200, { token });
+  await ok(t, 'GET', '/api/v1/recommendations/similar/m19404', 200, { token });
+  await ok(t, 'GET', `/api/v1/recommendations/${profileId}`, 200, { token });
+});
+
+t.test('favourites, watchlist, ratings', async (t) => {
+  await ok(t, 'POST', '/api/v1/movies/favourites', 201, { token, body: { movie_id: '19404' } });
+  const favourites = await ok(t, 'GET', '/api/v1/movies/favourites', 200, { token });
+  t.equal(favourites.body.data.movies[0].id, 'm19404');
+  await ok(t, 'DELETE', '/api/v1/movies/favourites?movie_id=19404', 200, { token });
+
+  const w = `/api/v1/profiles/${profileId}/watchlist`;
+  await ok(t, 'POST', w, 201, { token, body: { content_id: 'm238' } });
+  await ok(t, 'GET', w, 200, { token });
+  await ok(t, 'DELETE', `${w}/m238`, 200, { token });
+
+  const rated = await ok(t, 'POST', '/api/v1/movies/ratings', 201, { token, body: { movie_id: 'm238', rating: 'up' } });
+  const ratingId = rated.body.data.rating.id;
+  await ok(t, 'GET', '/api/v1/movies/ratings', 200, { token });
+  await ok(t, 'GET', `/api/v1/movies/ratings/${ratingId}`, 200, { token });
+  await ok(t, 'PATCH', `/api/v1/movies/ratings/${ratingId}`, 200, { token, body: { rating: 'down' } });
+  await ok(t, 'DELETE', `/api/v1/movies/ratings/${ratingId}`, 200, { token });
+});
+
+t.test('notifications', async (t) => {
+  const note = await createNotification({ em: app.em(), realtime: app.realtime }, userId, {
+    type: 'movie_added',
+    title: 'New Movie Added',
+    message: 'A new movie has been added',
+    movie_id: 'm19404',
+  });
+  await ok(t, 'GET', '/api/v1/profile/notifications', 200, { token });
+  await ok(t, 'GET', '/api/v1/profile/notifications?unread_only=true&page=1&limit=5', 200, { token });
+  await ok(t, 'POST', '/api/v1/profile/notifications/read', 200, { token, body: { notification_id: note!.id } });
+  await ok(t, 'POST', '/api/v1/profile/notifications/read-all', 200, { token });
+});
+
+let subscription: { provider_subscription_id: string; provider_customer_id: string } | undefined;
+
+t.test('billing: plans, subscribe with an idempotency key, invoices, the webhook', async (t) => {
+  await ok(t, 'GET', '/api/v1/plans', 200);
+  const manifest = await ok(t, 'GET', '/api/v1/streaming/m238/manifest', 402, { token });
+  t.equal(manifest.body.error.code, 'SUBSCRIPTION_REQUIRED');
+
+  const key = { 'Idempotency-Key': `prism-${Date.now()}` };
+  const body = { plan: 'standard', payment_method: 'pm_card_visa' };
+  const first = await ok(t, 'POST', '/api/v1/subscriptions', 201, { token, body, headers: key });
+  const replay = await ok(t, 'POST', '/api/v1/subscriptions', 201, { token, body, headers: key });
+  t.equal(replay.headers.get('idempotent-replayed'), 'true');
+  t.same(replay.body.data, first.body.data);
+  const mismatch = await ok(t, 'POST', '/api/v1/subscriptions', 422, {
+    token,
+    body: { ...body, plan: 'premium' },
+    headers: key,
+  });
+  t.equal(mismatch.body.error.code, 'IDEMPOTENCY_MISMATCH');
+  await ok(t, 'GET', '/api/v1/subscriptions/current', 200, { token });
+  await app.billing.settle();
+  await ok(t, 'GET', '/api/v1/billing/invoices', 200, { token });
+
+  [subscription] = await app
+    .em()
+    .execute('select provider_subscription_id, provider_customer_id from subscriptions where user_id = ?', [userId]);
+  const event = JSON.stringify({
+    id: `evt_prism_${Date.now()}`,
+    object: 'event',
+    api_version: '2025-09-30.clover',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    type: 'customer.updated',
+    data: { object: { id: subscription!.provider_customer_id, object: 'customer', metadata: {} } },
+  });
+  const signature = Stripe.webhooks.generateTestHeaderString({ payload: event, secret: SECRET });
+  await ok(t, 'POST', '/api/v1/billing/webhook', 200, { raw: event, headers: { 'Stripe-Signature': signature } });
+  const bad = await ok(t, 'POST', '/api/v1/billing/webhook', 400, {
+    raw: event,
+    headers: { 'Stripe-Signature': 't=1,v1=00' },
+  });
+  t.equal(bad.body.success, false);
+});
+
+/** The first URI line of an HLS playlist. */
+const firstUri = (playlist: string) => playlist.split('\n').find((l) => l && !l.startsWith('#')) ?? '';
+/** A server URL as a path and query, to be fetched through the proxy. */
+const pathOf = (url: URL) => `${url.pathname}${url.search}`;
+
+t.test('playback: manifest, start, progress, stop; history', async (t) => {
+  const s = `/api/v1/streaming/${movie.id}`;
+  const notReady = await ok(t, 'GET', '/api/v1/streaming/m238/manifest', 409, { token });
+  t.equal(notReady.body.error.code, 'MEDIA_NOT_READY');
+  const manifest = await ok(t, 'GET', `${s}/manifest`, 200, { token });
+  const start = await ok(t, 'POST', `${s}/start`, 201, { token, body: { device_type: 'web', quality: '1080p' } });
+  const sessionId = start.body.data.session_id;
+  // The signed playlists, through the proxy as a player would fetch them.
+  const master = new URL(start.body.data.manifest_url);
+  t.equal(master.origin, origin, 'the manifest URL points at the server');
+  const playlist = await ok(t, 'GET', pathOf(master), 200);
+  t.match(playlist.body, /^#EXTM3U/);
+  const indexUrl = new URL(firstUri(playlist.body), master);
+  const index = await ok(t, 'GET', pathOf(indexUrl), 200);
+  t.match(index.body, /#EXTINF/);
+  const segment = await ok(t, 'GET', pathOf(new URL(firstUri(index.body), indexUrl)), 200);
+  t.equal(segment.headers.get('content-type'), 'video/mp2t');
+  t.match(manifest.body.data, { content_id: movie.id });
+  await ok(t, 'PUT', `${s}/progress`, 200, {
+    token,
+    body: { position: 600, duration: 8000, session_id: sessionId },
+  });
+  await ok(t, 'POST', `/api/v1/streaming/sessions/${sessionId}/qoe`, 202, {
+    token,
+    body: {
+      kind: 'heartbeat',
+      startup_ms: 800,
+      watch_ms: 30_000,
+      rebuffer_count: 0,
+      rebuffer_ms: 0,
+      bitrate_switches: 1,
+      renditions: [],
+      dropped_frames: 0,
+      fatal_errors: 0,
+    },
+  });
+  // A batch the document allows (100 events, free-form metadata) but over the route's 512 KiB limit.
+  const event = {
+    event_type: 'browse',
+    profile_id: profileId,
+    timestamp: new Date().toISOString(),
+    metadata: { note: 'x'.repeat(6 * 1024) },
+  };
+  const tooLarge = await ok(t, 'POST', '/api/v1/analytics/events', 413, {
+    token,
+    body: { events: Array.from({ length: 100 }, () => event) },
+  });
+  t.equal(tooLarge.body.error.code, 'PAYLOAD_TOO_LARGE');
+  await ok(t, 'POST', `${s}/stop`, 200, { token, body: { session_id: sessionId } });
+  await ok(t, 'POST', `${s}/stop`, 404, { token, body: { session_id: sessionId } });
+
+  const h = `/api/v1/profiles/${profileId}`;
+  await ok(t, 'GET', `${h}/history`, 200, { token });
+  await ok(t, 'GET', `${h}/continue-watching`, 200, { token });
+  await ok(t, 'GET', `${h}/next-up`, 200, { token });
+  await ok(t, 'DELETE', `${h}/history/${movie.id}`, 200, { token });
+});
+
+t.test('cancel and resume with no body; sign out', async (t) => {
+  await ok(t, 'POST', '/api/v1/subscriptions/current/cancel', 200, { token });
+  await ok(t, 'POST', '/api/v1/subscriptions/current/resume', 200, { token });
+  await ok(t, 'POST', '/api/v1/auth/logout', 200, { token });
+  await ok(t, 'GET', '/api/v1/profile', 401, { token });
+});
+
+t.test('Prism logged no violation for the whole session', async (t) => {
+  t.same(
+    prism.log.filter((l) => /violation/i.test(l)),
+    [],
+  );
+  t.ok(
+    prism.log.some((l) => l.includes('Forwarding')),
+    'the session went through the proxy',
+  );
+});
