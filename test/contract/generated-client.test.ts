@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import t from 'tap';
-import { listeningApp, root, toolEnv } from './support.ts';
+import { listeningApp, root } from './support.ts';
 
 t.setTimeout(300_000);
 const dir = await mkdtemp(path.join(tmpdir(), 'cinemate-client-'));
@@ -21,14 +21,12 @@ const tscEntry = path.join(root, 'node_modules', 'typescript', 'lib', 'tsc.js');
 const tsc = (project: string) =>
   spawnSync(process.execPath, [tscEntry, '-p', path.join(dir, project), '--pretty', 'false'], {
     cwd: dir,
-    env: toolEnv(),
     encoding: 'utf8',
   });
 
 t.before(async () => {
   const script = path.join(root, 'scripts/openapi-client.ts');
   const generated = spawnSync(process.execPath, [script, path.join(dir, 'schema.d.ts')], {
-    env: toolEnv(),
     encoding: 'utf8',
   });
   if (generated.status !== 0) throw new Error(`openapi:client failed:\n${generated.stdout}\n${generated.stderr}`);

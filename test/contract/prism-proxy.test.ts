@@ -10,6 +10,7 @@ import { newAdmin } from '../helpers/factories.ts';
 import { addMovie } from '../helpers/titles.ts';
 import { drainJobs } from '../support/media-jobs.ts';
 import { testMedia } from '../support/media-source.ts';
+import { startSmtpServer } from '../support/smtp.ts';
 import { tusClient, uploadAll } from '../support/tus.ts';
 import { listeningApp, startPrism } from './support.ts';
 
@@ -18,7 +19,10 @@ const SECRET = 'whsec_contract_prism_secret';
 t.setTimeout(300_000);
 const media = await testMedia();
 t.teardown(() => media.cleanup());
+const smtp = await startSmtpServer();
+t.teardown(() => smtp.close());
 const { app, origin } = await listeningApp(t, {
+  SMTP_URL: smtp.url,
   STRIPE_WEBHOOK_SECRET: SECRET,
   BILLING_RENEWAL_INTERVAL_SECONDS: '0',
   MEDIA_ENCODER_PRESET: 'ultrafast',
@@ -131,6 +135,21 @@ t.test('sign-up, login, refresh, the profile', async (t) => {
   password = 'PASS9876';
   token = changed.body.data.auth_token;
   await ok(t, 'GET', '/api/v1/profile/sessions', 200, { token });
+});
+
+t.test('forgot password: the emailed code, then a new password', async (t) => {
+  const requested = await ok(t, 'POST', '/api/v1/auth/forgot-password', 200, { body: { email } });
+  const reset = requested.body.data.reset_token;
+  const otp = /code is (\d{6})/.exec((await smtp.next()).raw.replace(/=\r?\n/g, ''))?.[1];
+  t.match(otp, /^\d{6}$/);
+  await ok(t, 'POST', '/api/v1/auth/forgot-password/verify', 200, { token: reset, body: { otp_code: otp } });
+  await ok(t, 'POST', '/api/v1/auth/forgot-password/change', 200, {
+    token: reset,
+    body: { new_password: 'NEWPASS123' },
+  });
+  password = 'NEWPASS123';
+  await ok(t, 'GET', '/api/v1/profile', 401, { token });
+  token = (await ok(t, 'POST', '/api/v1/auth/login', 200, { body: { email, password } })).body.data.auth_token;
 });
 
 t.test('viewer profiles', async (t) => {
@@ -311,6 +330,12 @@ t.test('cancel and resume with no body; sign out', async (t) => {
   await ok(t, 'POST', '/api/v1/subscriptions/current/resume', 200, { token });
   await ok(t, 'POST', '/api/v1/auth/logout', 200, { token });
   await ok(t, 'GET', '/api/v1/profile', 401, { token });
+});
+
+t.test('what Prism refuses is seen as a violation', async (t) => {
+  const undocumented = await send('GET', '/api/v1/not-a-route');
+  t.equal(undocumented.status, 404);
+  t.match(undocumented.violations, [{ type: /NO_PATH_MATCHED/ }]);
 });
 
 t.test('Prism logged no violation for the whole session', async (t) => {

@@ -11,12 +11,6 @@ import { buildTestApp, type TestContext } from '../helpers/app.ts';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
 
-/** The environment for a tool run as a child: without the test runner's loader hooks (NODE_OPTIONS). */
-export function toolEnv(): NodeJS.ProcessEnv {
-  const { NODE_OPTIONS: _hooks, ...env } = process.env;
-  return env;
-}
-
 /** A port free at the time of asking (the proxy needs its upstream's port before the app listens). */
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -48,7 +42,7 @@ export interface Prism {
 export async function startPrism(t: TestContext, upstream: string, timeoutMs = 60_000): Promise<Prism> {
   const port = await freePort();
   const args = ['proxy', path.join(root, 'openapi.json'), upstream, '--errors', '-h', '127.0.0.1', '-p', String(port)];
-  const child = spawn(bin('prism'), args, { cwd: root, env: toolEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin('prism'), args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGTERM');
   });
