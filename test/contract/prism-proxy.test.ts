@@ -225,6 +225,9 @@ t.test('billing: plans, subscribe with an idempotency key, invoices, the webhook
   const manifest = await ok(t, 'GET', '/api/v1/streaming/m238/manifest', 402, { token });
   t.equal(manifest.body.error.code, 'SUBSCRIPTION_REQUIRED');
 
+  // Stripe Checkout needs the Stripe provider: the built-in one says so.
+  const checkout = await ok(t, 'POST', '/api/v1/billing/checkout-session', 422, { token, body: { plan: 'basic' } });
+  t.equal(checkout.body.success, false);
   const key = { 'Idempotency-Key': `prism-${Date.now()}` };
   const body = { plan: 'standard', payment_method: 'pm_card_visa' };
   const first = await ok(t, 'POST', '/api/v1/subscriptions', 201, { token, body, headers: key });
@@ -323,6 +326,67 @@ t.test('playback: manifest, start, progress, stop; history', async (t) => {
   await ok(t, 'GET', `${h}/continue-watching`, 200, { token });
   await ok(t, 'GET', `${h}/next-up`, 200, { token });
   await ok(t, 'DELETE', `${h}/history/${movie.id}`, 200, { token });
+});
+
+t.test('watch parties, analytics, GraphQL, the aliases', async (t) => {
+  const party = await ok(t, 'POST', '/api/v1/watch-parties', 201, { token, body: { content_id: movie.id } });
+  const { id, invite_code: code } = party.body.data.party;
+  await ok(t, 'GET', `/api/v1/watch-parties/${id}`, 200, { token });
+  const guest = await ok(t, 'POST', '/api/v1/auth/signup', 201, {
+    body: { name: 'Guest', email: `guest-${email}`, password: 'PASS1234' },
+  });
+  await ok(t, 'POST', '/api/v1/subscriptions', 201, {
+    token: guest.body.data.auth_token,
+    body: { plan: 'basic', payment_method: 'pm_card_visa' },
+  });
+  await ok(t, 'POST', `/api/v1/watch-parties/${code}/join`, 200, { token: guest.body.data.auth_token, body: {} });
+  await ok(t, 'DELETE', `/api/v1/watch-parties/${id}`, 200, { token });
+
+  const event = {
+    event_type: 'video_play',
+    profile_id: profileId,
+    content_id: 'm238',
+    timestamp: new Date().toISOString(),
+  };
+  await ok(t, 'POST', '/api/v1/analytics/events', 202, { token, body: event });
+  await ok(t, 'GET', `/api/v1/analytics/viewing-stats/${profileId}`, 200, { token });
+
+  const browse = { query: '{ browse(limit: 2) { content { id } pagination { total } } }' };
+  const graphql = await ok(t, 'POST', '/api/v1/graphql', 200, { token, body: browse });
+  t.equal(graphql.body.data.browse.content.length, 2);
+  const unknown = await ok(t, 'POST', '/api/v1/graphql', 400, { token, body: { query: '{ nothing }' } });
+  t.equal(unknown.body.errors[0].extensions.code, 'INVALID_REQUEST');
+  await ok(t, 'POST', '/api/v1/auth/verify', 200, { body: { token } });
+  await ok(t, 'GET', '/api/v1/users/profiles', 200, { token });
+  await ok(t, 'GET', '/api/v1/movies?query=dilwale', 200, { token });
+  await ok(t, 'GET', '/api/v1/artwork/m19404/poster.svg', 200);
+});
+
+t.test('admin: a title with a season and an episode, a broadcast, the audit', async (t) => {
+  const admin = (await newAdmin(app)).token;
+  const created = await ok(t, 'POST', '/api/v1/admin/content', 201, {
+    token: admin,
+    body: { type: 'series', title: 'Contract Series' },
+  });
+  const id = created.body.data.content.id;
+  await ok(t, 'GET', `/api/v1/admin/content/${id}`, 200, { token: admin });
+  await ok(t, 'PATCH', `/api/v1/admin/content/${id}`, 200, { token: admin, body: { overview: 'A series.' } });
+  await ok(t, 'POST', `/api/v1/admin/content/${id}/seasons`, 201, { token: admin, body: { season_number: 1 } });
+  await ok(t, 'POST', `/api/v1/admin/content/${id}/seasons/1/episodes`, 201, {
+    token: admin,
+    body: { episode_number: 1, name: 'Pilot' },
+  });
+  await ok(t, 'GET', '/api/v1/admin/content', 200, { token: admin });
+  await ok(t, 'GET', `/api/v1/admin/content/${movie.id}/processing-status`, 200, { token: admin });
+  await ok(t, 'DELETE', `/api/v1/admin/content/${id}/seasons/1/episodes/1`, 200, { token: admin });
+  await ok(t, 'DELETE', `/api/v1/admin/content/${id}`, 200, { token: admin });
+  const forbidden = await ok(t, 'GET', '/api/v1/admin/content', 403, { token });
+  t.equal(forbidden.body.error.code, 'FORBIDDEN');
+
+  await ok(t, 'POST', '/api/v1/admin/notifications', 202, { token: admin, body: { title: 'Hello', message: 'All' } });
+  await ok(t, 'GET', '/api/v1/admin/audit', 200, { token: admin });
+  await ok(t, 'GET', '/api/v1/admin/analytics/qoe', 200, { token: admin });
+  await ok(t, 'GET', '/api/v1/admin/metrics', 200, { token: admin });
 });
 
 t.test('cancel and resume with no body; sign out', async (t) => {
