@@ -202,6 +202,7 @@ t.test('favourites, watchlist, ratings', async (t) => {
   await ok(t, 'GET', '/api/v1/movies/ratings', 200, { token });
   await ok(t, 'GET', `/api/v1/movies/ratings/${ratingId}`, 200, { token });
   await ok(t, 'PATCH', `/api/v1/movies/ratings/${ratingId}`, 200, { token, body: { rating: 'down' } });
+  await ok(t, 'PUT', `/api/v1/movies/ratings/${ratingId}`, 200, { token, body: { rating: 'up' } });
   await ok(t, 'DELETE', `/api/v1/movies/ratings/${ratingId}`, 200, { token });
 });
 
@@ -241,6 +242,7 @@ t.test('billing: plans, subscribe with an idempotency key, invoices, the webhook
   });
   t.equal(mismatch.body.error.code, 'IDEMPOTENCY_MISMATCH');
   await ok(t, 'GET', '/api/v1/subscriptions/current', 200, { token });
+  await ok(t, 'PATCH', '/api/v1/subscriptions/current', 200, { token, body: { plan: 'premium' } });
   await app.billing.settle();
   await ok(t, 'GET', '/api/v1/billing/invoices', 200, { token });
 
@@ -287,6 +289,13 @@ t.test('playback: manifest, start, progress, stop; history', async (t) => {
   t.match(index.body, /#EXTINF/);
   const segment = await ok(t, 'GET', pathOf(new URL(firstUri(index.body), indexUrl)), 200);
   t.equal(segment.headers.get('content-type'), 'video/mp2t');
+  const partial = await ok(t, 'GET', pathOf(new URL(firstUri(index.body), indexUrl)), 206, {
+    headers: { range: 'bytes=0-187' },
+  });
+  t.equal(partial.headers.get('content-range')?.startsWith('bytes 0-187/'), true);
+  const keyUri = /#EXT-X-KEY:[^\n]*URI="([^"]+)"/.exec(index.body)?.[1] ?? '';
+  const key = await ok(t, 'GET', pathOf(new URL(keyUri, indexUrl)), 200);
+  t.equal(key.headers.get('content-type'), 'application/octet-stream');
   t.match(manifest.body.data, { content_id: movie.id });
   await ok(t, 'PUT', `${s}/progress`, 200, {
     token,
@@ -326,6 +335,7 @@ t.test('playback: manifest, start, progress, stop; history', async (t) => {
   await ok(t, 'GET', `${h}/continue-watching`, 200, { token });
   await ok(t, 'GET', `${h}/next-up`, 200, { token });
   await ok(t, 'DELETE', `${h}/history/${movie.id}`, 200, { token });
+  await ok(t, 'DELETE', `${h}/history`, 200, { token });
 });
 
 t.test('watch parties, analytics, GraphQL, the aliases', async (t) => {
@@ -358,6 +368,16 @@ t.test('watch parties, analytics, GraphQL, the aliases', async (t) => {
   t.equal(unknown.body.errors[0].extensions.code, 'INVALID_REQUEST');
   await ok(t, 'POST', '/api/v1/auth/verify', 200, { body: { token } });
   await ok(t, 'GET', '/api/v1/users/profiles', 200, { token });
+  const graphqlGet = await ok(t, 'GET', `/api/v1/graphql?query=${encodeURIComponent(browse.query)}`, 200, { token });
+  t.equal(graphqlGet.body.data.browse.content.length, 2);
+  const registered = await ok(t, 'POST', '/api/v1/users/register', 201, {
+    body: { name: 'Alias', email: `alias-${email}`, password: 'PASS1234' },
+  });
+  t.ok(registered.body.data);
+  await ok(t, 'POST', '/api/v1/auth/token', 200, { body: { email: `alias-${email}`, password: 'PASS1234' } });
+  const sessions = await ok(t, 'GET', '/api/v1/profile/sessions', 200, { token: registered.body.data.auth_token });
+  const other = sessions.body.data.sessions.find((x: { current: boolean }) => !x.current);
+  await ok(t, 'DELETE', `/api/v1/profile/sessions/${other.id}`, 200, { token: registered.body.data.auth_token });
   await ok(t, 'GET', '/api/v1/movies?query=dilwale', 200, { token });
   await ok(t, 'GET', '/api/v1/artwork/m19404/poster.svg', 200);
 });
