@@ -3,7 +3,7 @@
 // Bad input the document itself forbids is refused by Prism before the server sees it (422, located in the
 // request): the test checks that the server refuses the same request on its own (400).
 import Stripe from 'stripe';
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { createNotification } from '../../services/notifications/store.ts';
 import { newAdmin } from '../helpers/factories.ts';
@@ -12,10 +12,10 @@ import { drainJobs } from '../support/media-jobs.ts';
 import { testMedia } from '../support/media-source.ts';
 import { startSmtpServer } from '../support/smtp.ts';
 import { tusClient, uploadAll } from '../support/tus.ts';
-import { listeningApp, startPrism } from './support.ts';
+import { listeningApp, proxyClient, startPrism } from './support.ts';
 
 const SECRET = 'whsec_contract_prism_secret';
-// Prism starts (a few seconds) while the app builds; both before any request.
+// The app, Prism (a few seconds to read the document) and a short encode come before the first request.
 t.setTimeout(300_000);
 const media = await testMedia();
 t.teardown(() => media.cleanup());
@@ -37,64 +37,7 @@ const source = await readFile(await media.video({ width: 426, height: 240, secon
 await uploadAll(tusClient(origin, (await newAdmin(app)).headers), source, { content_id: movie.id });
 await drainJobs(app);
 
-interface Exchange {
-  status: number;
-  body: any;
-  headers: Headers;
-  /** What Prism found wrong: the `sl-violations` header, or its own problem body instead of the server's. */
-  violations: unknown[];
-}
-interface Send {
-  body?: unknown;
-  raw?: string;
-  token?: string;
-  headers?: Record<string, string>;
-  via?: string;
-}
-
-async function send(method: string, url: string, options: Send = {}): Promise<Exchange> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let payload: string | undefined = options.raw;
-  if (options.body !== undefined) payload = JSON.stringify(options.body);
-  if (payload !== undefined) headers['content-type'] ??= 'application/json';
-  const res = await fetch(`${options.via ?? prism.origin}${url}`, { method, headers, body: payload });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {}
-  const violations: unknown[] = [];
-  const header = res.headers.get('sl-violations');
-  if (header) violations.push(...JSON.parse(header));
-  if (typeof body?.type === 'string' && body.type.startsWith('https://stoplight.io/prism/errors'))
-    violations.push(body.validation ?? body);
-  return { status: res.status, body, headers: res.headers, violations };
-}
-
-/** One exchange that Prism passes untouched: the expected status, no violation. */
-async function ok(t: Test, method: string, url: string, status: number, options: Send = {}) {
-  const res = await send(method, url, options);
-  t.same(res.violations, [], `${method} ${url}: no violation`);
-  t.equal(
-    res.status,
-    status,
-    `${method} ${url}: ${status} ${typeof res.body === 'string' ? '' : JSON.stringify(res.body).slice(0, 300)}`,
-  );
-  return res;
-}
-
-/** Input the document forbids: Prism refuses it (422, in the request), and so does the server (400). */
-async function forbidden(t: Test, method: string, url: string, options: Send = {}) {
-  const viaPrism = await send(method, url, options);
-  t.equal(viaPrism.status, 422, `${method} ${url}: the document refuses it`);
-  t.ok(viaPrism.body.validation?.length > 0, 'Prism names what the document forbids');
-  for (const v of viaPrism.body.validation ?? [])
-    t.ok(['query', 'body', 'path', 'header'].includes(v.location[0]), `located in the request: ${v.message}`);
-  const direct = await send(method, url, { ...options, via: origin });
-  t.equal(direct.status, 400, `${method} ${url}: the server refuses it too`);
-  t.equal(direct.body.error.code, 'INVALID_REQUEST');
-}
+const { send, ok, forbidden } = proxyClient(prism, origin);
 
 const email = `prism-${Date.now()}@example.com`;
 let password = 'PASS1234';
