@@ -4,8 +4,9 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { optionalBody } from '../schemas/common.ts';
 import { components } from '../schemas/components.ts';
-import { finishDocument, type OpenApiDocument } from '../services/openapi.ts';
+import { finishDocument, OPTIONAL_BODY, type OpenApiDocument } from '../services/openapi.ts';
 import { asyncApi } from '../services/asyncapi.ts';
 
 export default fp(
@@ -88,6 +89,12 @@ export default fp(
           { name: 'system', description: 'Health, liveness and readiness probes, and metrics' },
         ],
       },
+      // A route that fills an absent body in (optionalBody) says so to the document; the mark becomes
+      // `requestBody.required: false` in finishDocument.
+      transform: ({ schema, url, route }) => ({
+        schema: [route.preValidation].flat().includes(optionalBody) ? { ...schema, [OPTIONAL_BODY]: true } : schema,
+        url,
+      }),
       transformObject: (document) =>
         'openapiObject' in document
           ? finishDocument(document.openapiObject as unknown as OpenApiDocument)

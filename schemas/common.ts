@@ -28,6 +28,14 @@ export const ErrorResponse = Type.Object(
 
 const errorRef = ref(ErrorResponse);
 
+/**
+ * A response that is not JSON (a playlist, a segment, a picture): the schema under each media type the
+ * route answers with, so the document names what a client receives.
+ */
+export function mediaTypes(schema: TSchema, ...types: string[]) {
+  return { content: Object.fromEntries(types.map((type) => [type, { schema }])) };
+}
+
 /** Response entries for the given error statuses, all in the error envelope. */
 export function errors(...statuses: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
@@ -129,3 +137,11 @@ export const GenreIds = Type.Array(
 );
 
 export const bearer = [{ bearerAuth: [] }];
+
+/**
+ * The preValidation hook of a route whose body may be left out (it validates as `{}`). The OpenAPI document
+ * marks the body of every route with this hook optional (plugins/docs.ts), so the two cannot disagree.
+ */
+export async function optionalBody(request: { body: unknown }): Promise<void> {
+  request.body ??= {};
+}

@@ -14,13 +14,14 @@ interface Response {
   headers?: Record<string, unknown>;
 }
 interface Operation {
+  [OPTIONAL_BODY]?: boolean;
   operationId?: string;
   tags?: string[];
   summary?: string;
   description?: string;
   security?: Record<string, string[]>[];
   parameters?: Parameter[];
-  requestBody?: unknown;
+  requestBody?: { required?: boolean };
   responses: Record<string, Response>;
 }
 export interface OpenApiDocument {
@@ -28,6 +29,9 @@ export interface OpenApiDocument {
   components: Record<string, Record<string, unknown>>;
   [key: string]: unknown;
 }
+
+/** The mark of a route whose body may be left out (an `x-` key, which the generator copies to the operation). */
+export const OPTIONAL_BODY = 'x-optional-body';
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 const errorRef = { $ref: '#/components/schemas/ErrorResponse' };
@@ -93,6 +97,47 @@ const signatureHeader = {
   description: 'Signature of the raw body with the webhook secret',
   schema: { type: 'string' },
 };
+
+// The GraphQL route (mercurius) has no response schema of its own: the answer is a GraphQL result, with the
+// status of its first error's code when nothing could run; what fails before mercurius (the rate limit, a
+// bad token) answers in the error envelope.
+const graphqlError = {
+  type: 'object',
+  required: ['message'],
+  properties: {
+    message: { type: 'string' },
+    locations: {
+      type: 'array',
+      items: { type: 'object', properties: { line: { type: 'integer' }, column: { type: 'integer' } } },
+    },
+    path: { type: 'array', items: { type: ['string', 'integer'] } },
+    extensions: {
+      type: 'object',
+      properties: { code: { type: 'string', examples: ['NOT_FOUND'] }, details: { type: 'object' } },
+    },
+  },
+};
+const graphqlResult = {
+  type: 'object',
+  required: ['data'],
+  properties: { data: { type: ['object', 'null'] }, errors: { type: 'array', items: graphqlError } },
+};
+function graphqlResponses(): Record<string, Response> {
+  const json = (schema: unknown) => ({ 'application/json': { schema } });
+  const failed = (description: string) =>
+    ({ description, content: json({ anyOf: [graphqlResult, errorRef] }) }) as Response;
+  return {
+    200: { description: 'The result; `errors` names the fields that failed', content: json(graphqlResult) } as Response,
+    400: failed('The document or the variables are invalid, or the operation is too deep or too costly'),
+    401: failed('The bearer token is invalid or expired, or a field needs one'),
+    403: failed('The caller may not read or do this'),
+    404: failed('What the operation names does not exist'),
+    405: failed('A mutation sent with GET'),
+    409: failed('The change conflicts with the current state'),
+    429: failed('Rate limited (the request, or the operation costs, past the budget of the window)'),
+    503: failed('A dependency is unavailable'),
+  };
+}
 
 // Hidden routes registered by plugins (probes and the Prometheus endpoint), documented here.
 const probes: Record<string, Record<string, Operation>> = {
@@ -235,11 +280,14 @@ function finishOperation(path: string, method: string, op: Operation): void {
   for (const p of params) if (p.in === 'query' && p.schema?.default !== undefined) delete p.required;
   const signedIn = op.security.some((s) => 'bearerAuth' in s);
   if (signedIn && PROFILE_SCOPED.some((prefix) => path.startsWith(prefix))) params.push(profileHeader);
+  if (path === '/api/v1/graphql') op.responses = graphqlResponses();
   if (path === '/api/v1/billing/webhook' && method === 'post') {
     op.requestBody ??= webhookBody;
     params.push(signatureHeader);
   }
   if (params.length === 0) delete op.parameters;
+  if (op[OPTIONAL_BODY] && op.requestBody) op.requestBody.required = false;
+  delete op[OPTIONAL_BODY];
 
   const { responses } = op;
   if (op.requestBody && !responses[413]) responses[413] = errorResponse('The body is larger than the limit');

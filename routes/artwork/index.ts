@@ -1,11 +1,11 @@
 // /artwork: the generated poster and backdrop of a title (the demo catalog's pictures), as SVG.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { errors } from '../../schemas/common.ts';
+import { errors, mediaTypes } from '../../schemas/common.ts';
 import { ContentId } from '../../schemas/movies.ts';
 import { titleArtwork } from '../../services/catalog/artwork.ts';
 
-const Svg = Type.Unsafe<string>({ type: 'string', description: 'An SVG image (image/svg+xml)' });
+const Svg = mediaTypes(Type.String({ description: 'An SVG image' }), 'image/svg+xml');
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

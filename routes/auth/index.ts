@@ -2,7 +2,7 @@
 // seeds 001 and 004 (/auth/refresh, /auth/token/, /auth/verify/) served by the same handlers.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { MessageResponse, aliasOf, bearer, errors } from '../../schemas/common.ts';
+import { MessageResponse, aliasOf, bearer, errors, optionalBody } from '../../schemas/common.ts';
 import {
   AuthResponse,
   ForgotBody,
@@ -48,7 +48,8 @@ const refreshSchema = {
     'token that was already used ends the whole session (reuse detection). Without a body (seed 003): a still-valid access token in the ' +
     'Authorization header of an active session gets a fresh access token.',
   body: RefreshBody,
-  security: bearer,
+  // Either credential: the refresh token in the body needs no Authorization header.
+  security: [...bearer, {}],
   response: { 200: RefreshResponse, ...errors(400, 401, 429) },
 };
 
@@ -101,9 +102,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       {
         config: { rateLimit },
         // Seed 003 clients send no body at all.
-        preValidation: async (request) => {
-          request.body ??= {};
-        },
+        preValidation: optionalBody,
         schema,
       },
       async (request) => {

@@ -1,7 +1,7 @@
 // /billing: invoices, Stripe Checkout and customer-portal links, and the provider webhook (raw body).
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { bearer, errors, pageQuery, pagination } from '../../schemas/common.ts';
+import { bearer, errors, optionalBody, pageQuery, pagination } from '../../schemas/common.ts';
 import {
   CheckoutBody,
   EmptyBody,
@@ -115,9 +115,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     authed.post(
       '/portal-session',
       {
-        preValidation: async (request) => {
-          request.body ??= {};
-        },
+        preValidation: optionalBody,
         schema: {
           tags,
           summary: 'Open the Stripe customer portal',

@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { errors } from '../../schemas/common.ts';
+import { errors, mediaTypes } from '../../schemas/common.ts';
 import { GrantQuery } from '../../schemas/media.ts';
 import { ContentId } from '../../schemas/movies.ts';
 import { AppError } from '../../services/errors.ts';
@@ -12,9 +12,12 @@ import { keyFor, masterFor, mediaPlaylist, openFile, UnsatisfiableRange } from '
 import { grantQuery, readGrant, type GrantParams } from '../../services/media/signing.ts';
 
 const PLAYLIST = 'application/vnd.apple.mpegurl';
-const Playlist = Type.String({ description: PLAYLIST });
+const Playlist = mediaTypes(Type.String({ description: 'An HLS playlist' }), PLAYLIST);
 // Sent as bytes (a Buffer or a stream), never serialized.
-const Binary = Type.Unsafe<Buffer | Readable>({ type: 'string', format: 'binary' });
+const Bytes = Type.Unsafe<Buffer | Readable>({ type: 'string', format: 'binary' });
+// The types services/media/delivery.ts serves files with.
+const FileBytes = mediaTypes(Bytes, 'video/mp2t', 'text/vtt', 'image/jpeg');
+const Key = mediaTypes(Bytes, 'application/octet-stream');
 const AssetParams = { content_id: ContentId, asset: Type.String({ format: 'uuid' }) };
 const Rendition = Type.String({ pattern: '^(v\\d{2,4}|a\\d{1,2}|s\\d{1,2})$', description: 'v<height>, a<n> or s<n>' });
 const File = Type.String({ maxLength: 40, pattern: '^[a-z0-9_]+\\.(ts|vtt|jpg)$' });
@@ -61,7 +64,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'HLS clear-key encryption: the 16-byte key, only to a valid grant for this title.',
         params: Type.Object(AssetParams),
         querystring: GrantQuery,
-        response: { 200: Binary, ...errors(400, 403, 404) },
+        response: { 200: Key, ...errors(400, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -123,7 +126,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'MPEG-TS segments (AES-128 encrypted) and WebVTT files; `Range` supported.',
         params: Type.Object({ ...AssetParams, rendition: Rendition, file: File }),
         querystring: GrantQuery,
-        response: { 200: Binary, 206: Binary, ...errors(400, 403, 404, 416) },
+        response: { 200: FileBytes, 206: FileBytes, ...errors(400, 403, 404, 416) },
       },
     },
     (request, reply) => sendFile(request, reply, request.params.rendition, request.params.file),
@@ -137,7 +140,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Poster, thumbnail sprite or storyboard of a ladder (signed link)',
         params: Type.Object({ ...AssetParams, file: File }),
         querystring: GrantQuery,
-        response: { 200: Binary, 206: Binary, ...errors(400, 403, 404, 416) },
+        response: { 200: FileBytes, 206: FileBytes, ...errors(400, 403, 404, 416) },
       },
     },
     (request, reply) => sendFile(request, reply, null, request.params.file),

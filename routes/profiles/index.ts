@@ -1,7 +1,7 @@
 // /profiles (also served at /users/profiles, seed 001): viewer profiles of the account, PIN-protected
 // switching, and (library.ts) each profile's watchlist, history, continue watching and next up.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MessageResponse, bearer, errors } from '../../schemas/common.ts';
+import { MessageResponse, bearer, errors, optionalBody } from '../../schemas/common.ts';
 import {
   ProfileCreateBody,
   ProfileParams,
@@ -117,9 +117,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         body: SelectBody,
         response: { 200: ProfileResponse, ...errors(400, 401, 403, 404, 429) },
       },
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: optionalBody,
     },
     async (request) => ({
       success: true as const,

@@ -1,7 +1,7 @@
 // /subscriptions: the caller's own subscription: subscribe, read, change plan or card, cancel, resume.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { bearer, errors } from '../../schemas/common.ts';
+import { bearer, errors, optionalBody } from '../../schemas/common.ts';
 import {
   CancelBody,
   ChangeSubscriptionBody,
@@ -94,9 +94,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/current/cancel',
     {
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: optionalBody,
       schema: {
         tags,
         summary: 'Cancel my subscription',
@@ -118,9 +116,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/current/resume',
     {
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: optionalBody,
       schema: {
         tags,
         summary: 'Undo a scheduled cancel',
