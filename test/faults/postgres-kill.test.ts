@@ -70,8 +70,14 @@ t.test('PostgreSQL SIGKILLed under load and restarted', { skip: privatePostgresM
   const favourites = new Map<string, Set<string>>(users.map((u) => [u.id, new Set()]));
   const positions = new Map<string, Map<string, number>>(users.map((u) => [u.id, new Map()]));
   const subscribed = new Set<string>();
-  let phase: 'up' | 'down' | 'back' = 'up';
-  const seen = { up: new Map<number, number>(), down: new Map<number, number>(), back: new Map<number, number>() };
+  // killing: between the signal and the last backend's death, when a request may meet either state.
+  let phase: 'up' | 'killing' | 'down' | 'back' = 'up';
+  const seen = {
+    up: new Map<number, number>(),
+    killing: new Map<number, number>(),
+    down: new Map<number, number>(),
+    back: new Map<number, number>(),
+  };
   const problems: string[] = [];
   let slowestDown = 0;
   let stop = false;
@@ -127,6 +133,7 @@ t.test('PostgreSQL SIGKILLed under load and restarted', { skip: privatePostgresM
   const load = users.flatMap((u) => [client(u, 0), client(u, 1)]);
   await sleep(2000);
 
+  phase = 'killing';
   await cluster.kill();
   phase = 'down';
   const killedAt = Date.now();
