@@ -3,7 +3,7 @@
 // PostgreSQL database reached through a URL the test controls, and a PostgreSQL cluster of the test's own
 // (initdb on a spare port) that can be killed with SIGKILL and started again on its data.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -182,6 +182,12 @@ export async function startPostgres(): Promise<PrivatePostgres> {
     running.kill(signal);
     await exited;
   };
+  // Should the test process die before its teardown (a timeout), the cluster must not outlive it.
+  const orphaned = () => {
+    child?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', orphaned);
   await start();
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
   await admin.connect();
@@ -215,6 +221,7 @@ export async function startPostgres(): Promise<PrivatePostgres> {
       }
     },
     destroy: async () => {
+      process.removeListener('exit', orphaned);
       await stop('SIGQUIT');
       await rm(dir, { recursive: true, force: true });
     },
