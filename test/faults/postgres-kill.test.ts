@@ -70,12 +70,14 @@ t.test('PostgreSQL SIGKILLed under load and restarted', { skip: privatePostgresM
   const favourites = new Map<string, Set<string>>(users.map((u) => [u.id, new Set()]));
   const positions = new Map<string, Map<string, number>>(users.map((u) => [u.id, new Map()]));
   const subscribed = new Set<string>();
-  // killing: between the signal and the last backend's death, when a request may meet either state.
-  let phase: 'up' | 'killing' | 'down' | 'back' = 'up';
+  // killing: between the signal and the last backend's death; restarting: from the start of postgres to this
+  // test seeing it up. A request may meet either state then.
+  let phase: 'up' | 'killing' | 'down' | 'restarting' | 'back' = 'up';
   const seen = {
     up: new Map<number, number>(),
     killing: new Map<number, number>(),
     down: new Map<number, number>(),
+    restarting: new Map<number, number>(),
     back: new Map<number, number>(),
   };
   const problems: string[] = [];
@@ -146,6 +148,7 @@ t.test('PostgreSQL SIGKILLed under load and restarted', { skip: privatePostgresM
   t.same([...readiness.keys()], [503], `/readyz not ready during the outage (${JSON.stringify([...readiness])})`);
   t.equal(server.child.exitCode, null, 'the API process lives through the outage');
 
+  phase = 'restarting';
   await cluster.start();
   phase = 'back';
   const restartedAt = Date.now();
