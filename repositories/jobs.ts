@@ -65,6 +65,16 @@ export async function claim(em: Em, names: string[], limit: number, leaseSeconds
     .execute();
 }
 
+/** Holds a running job's claim for another leaseSeconds (its worker is alive); never shortens a longer one. */
+export async function extendLease(em: Em, id: string, leaseSeconds: number): Promise<void> {
+  await db(em)
+    .updateTable('jobs')
+    .set({ locked_until: sql`greatest(locked_until, now() + make_interval(secs => ${leaseSeconds}))` })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .execute();
+}
+
 export async function complete(em: Em, id: string): Promise<void> {
   await db(em)
     .updateTable('jobs')

@@ -45,7 +45,8 @@ export interface ProviderInvoice {
 
 export type SubscriptionRow = Selectable<DB['subscriptions']>;
 
-const LIVE = ['trialing', 'active', 'past_due'] as const;
+/** The statuses of a live subscription (one per account: subscriptions_one_live_uq). */
+export const LIVE = ['trialing', 'active', 'past_due'] as const;
 
 export async function customerOf(em: Em, userId: string, provider: string): Promise<string | null> {
   const row = await tdb(em)
@@ -149,6 +150,18 @@ export async function upsertSubscription(
     .returning('id')
     .execute();
   return rows.length > 0;
+}
+
+/** Whether the account has a live subscription other than the provider's subscription id. */
+export async function otherLiveSubscription(em: Em, userId: string, providerSubscriptionId: string): Promise<boolean> {
+  const row = await tdb(em)
+    .selectFrom('subscriptions')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('status', 'in', [...LIVE])
+    .where('provider_subscription_id', '<>', providerSubscriptionId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Invoices move forward only: a paid or void invoice is never reopened by a late failure event. */

@@ -1,6 +1,7 @@
 // The subscription lifecycle a user drives: subscribe, change plan or card, cancel, resume, read invoices.
 // The provider does the charging; each answer it gives is written to the mirror in one transaction.
 import type { Static } from '@sinclair/typebox';
+import { isUniqueViolation } from '../../repositories/accounts.ts';
 import {
   accountEmail,
   currentSubscription,
@@ -55,10 +56,12 @@ export const getCurrent = view;
 /** The subscribe body, its interval defaulted by the route. */
 export type CreateInput = Static<typeof CreateSubscriptionBody> & { interval: Interval };
 
+const alreadySubscribed = () =>
+  new AppError('CONFLICT', 'You already have a subscription: change it with PATCH /subscriptions/current');
+
 export async function subscribe(deps: BillingDeps, userId: string, input: CreateInput) {
   const plan = await requirePlan(deps.em, input.plan);
-  if (await currentSubscription(deps.em, userId))
-    throw new AppError('CONFLICT', 'You already have a subscription: change it with PATCH /subscriptions/current');
+  if (await currentSubscription(deps.em, userId)) throw alreadySubscribed();
   const customer = await ensureCustomer(deps, userId);
   await deps.billing.attachPaymentMethod(customer, input.payment_method);
   const result = await deps.billing.createSubscription({
@@ -74,6 +77,9 @@ export async function subscribe(deps: BillingDeps, userId: string, input: Create
     await deps.billing
       .cancelNow(result.subscription.id)
       .catch((e) => deps.log.error({ err: e }, 'compensating cancel failed'));
+    // Two subscribe requests at once both pass the check above; the one-live-subscription index stops the
+    // second, which is the same conflict the check answers.
+    if (isUniqueViolation(err)) throw alreadySubscribed();
     throw err;
   }
   return view(deps, userId);

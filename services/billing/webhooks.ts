@@ -3,7 +3,14 @@
 import Stripe from 'stripe';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { recordEvent, upsertInvoice, upsertSubscription, userOfCustomer } from '../../repositories/subscriptions.ts';
+import {
+  LIVE,
+  otherLiveSubscription,
+  recordEvent,
+  upsertInvoice,
+  upsertSubscription,
+  userOfCustomer,
+} from '../../repositories/subscriptions.ts';
 import { notifyBillingProblem, type BillingProblem, type NotifyBillingDeps } from './notify.ts';
 import { fromStripeInvoice, fromStripeSubscription } from './stripe-objects.ts';
 
@@ -59,6 +66,11 @@ async function apply(
     const snapshot = fromStripeSubscription(object, stateAt);
     const userId = (await userOfCustomer(em, provider, snapshot.customer)) ?? snapshot.metadata.user_id;
     if (!userId) return unknownCustomer(em, event);
+    // The loser of two concurrent subscribe requests is cancelled at the provider; its live snapshot must not
+    // fail on the one-live-subscription index (a 500 the provider would retry for days). Its cancellation is
+    // stored when it arrives.
+    if ((LIVE as readonly string[]).includes(snapshot.status) && (await otherLiveSubscription(em, userId, snapshot.id)))
+      return null;
     await upsertSubscription(em, userId, provider, snapshot, true);
     return null;
   }

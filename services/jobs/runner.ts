@@ -2,7 +2,16 @@
 // ones. Start-up fails when a recurring or known job has no handler.
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
-import { claim, claimPeriod, complete, enqueue, fail, prune, type ClaimedJob } from '../../repositories/jobs.ts';
+import {
+  claim,
+  claimPeriod,
+  complete,
+  enqueue,
+  extendLease,
+  fail,
+  prune,
+  type ClaimedJob,
+} from '../../repositories/jobs.ts';
 import { jobRun } from '../metrics/registry.ts';
 import { inJobSpan, takeTraceContext } from '../tracing/context.ts';
 
@@ -48,6 +57,7 @@ export function createRunner(options: RunnerOptions): Runner {
   let lastPrune = 0;
 
   const clock = options.now ?? (() => new Date());
+  const leaseSeconds = options.leaseSeconds ?? 120;
 
   // A recurring job is enqueued once per period: the worker that wins the period's compare-and-set
   // enqueues it, in one transaction, so a crash between the two never loses or doubles a period.
@@ -76,6 +86,17 @@ export function createRunner(options: RunnerOptions): Runner {
     const started = performance.now();
     const { payload, parent } = takeTraceContext(job.payload);
     let ok = false;
+    // The lease is what tells a crashed worker's job from a long one: renewed while the handler runs, so a
+    // job longer than the lease (a large broadcast, an encode) is not taken over by another worker midway.
+    const renew = setInterval(
+      () => {
+        extendLease(options.em(), job.id, leaseSeconds).catch((err) =>
+          log.warn({ err, job: { id: job.id, name: job.name } }, 'job lease renewal failed'),
+        );
+      },
+      (leaseSeconds * 1000) / 3,
+    );
+    renew.unref();
     try {
       await inJobSpan(job.name, parent, { 'job.id': job.id, 'job.attempt': job.attempts }, async () => {
         await def.handler(payload, { ...job, payload });
@@ -86,6 +107,7 @@ export function createRunner(options: RunnerOptions): Runner {
       log.error({ err, job: { id: job.id, name: job.name, attempts: job.attempts } }, 'job failed');
       await fail(options.em(), job, err instanceof Error ? err.message : String(err));
     } finally {
+      clearInterval(renew);
       running.set(job.name, (running.get(job.name) ?? 1) - 1);
       jobRun(job.name, ok, (performance.now() - started) / 1000);
     }
@@ -100,7 +122,7 @@ export function createRunner(options: RunnerOptions): Runner {
       em,
       free.map(([name]) => name),
       10,
-      options.leaseSeconds,
+      leaseSeconds,
     );
     await Promise.all(claimed.map(runOne));
     return claimed.length;

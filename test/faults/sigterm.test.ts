@@ -1,59 +1,14 @@
 // SIGTERM to a real API process under a steady load of writes: in-flight requests finish, new ones get a 503
 // or a refused connection (never another 5xx), the process exits within the drain delay, and every write it
 // acknowledged is stored (read back from a fresh process on the same data).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { freshDatabase, TEST_ENV } from '../helpers/app.ts';
-import { freePort } from './support.ts';
+import { freshDatabase } from '../helpers/app.ts';
+import { json, startServer } from './support.ts';
 
-const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Server {
-  base: string;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'server.ts')], {
-    cwd: root,
-    env: { PATH: process.env.PATH, ...TEST_ENV, ...env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    const ready = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) return { base, child, exited };
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server not ready: ${stderr}`);
-}
-
-async function json(base: string, method: string, url: string, body?: unknown, token?: string) {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-}
 
 t.test('SIGTERM under load: acknowledged writes stored, in-flight finished, 503 for new, prompt exit', async (t) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cinemate-sigterm-'));
