@@ -9,7 +9,7 @@ import { AppError } from '../services/errors.ts';
 import { isSessionActive } from '../services/auth/session-state.ts';
 import type { AccessClaims } from '../services/auth/tokens.ts';
 import { createMemoryHub, createRedisHub, type Hub } from '../services/realtime/hub.ts';
-import { createGateway, type Gateway, type SocketIdentity } from '../services/realtime/gateway.ts';
+import { createGateway, MAX_FRAME_BYTES, type Gateway, type SocketIdentity } from '../services/realtime/gateway.ts';
 import { unreadState } from '../services/notifications/store.ts';
 
 declare module 'fastify' {
@@ -63,6 +63,8 @@ export default fp(
       authTimeoutMs: config.WS_AUTH_TIMEOUT_MS,
       maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
       maxPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
+      maxMessages: config.WS_MAX_MESSAGES,
+      messageWindowMs: config.WS_MESSAGE_WINDOW_MS,
       log: app.log,
     });
     app.decorate('realtime', Object.assign(hub, { gateway, authenticate }));
@@ -73,7 +75,7 @@ export default fp(
 
     await app.register(websocket, {
       options: {
-        maxPayload: 64 * 1024,
+        maxPayload: MAX_FRAME_BYTES,
         // The client offers ["bearer", <token>]; only "bearer" is echoed back, never the token. GraphQL
         // subscriptions (/api/v1/graphql, routes/graphql) share this server and speak graphql-transport-ws.
         handleProtocols: (protocols: Set<string>) =>

@@ -1,6 +1,7 @@
 // The WebSocket gateway: authenticates each socket (token at the upgrade or a first `auth` message), caps
 // sockets per user, relays the user's hub messages, and drops what must not linger: peers that miss a pong,
-// slow readers whose send buffer passes the bound, sockets whose session ended or whose token expired.
+// slow readers whose send buffer passes the bound, sockets whose session ended or whose token expired, and
+// sockets that send more messages than their budget (each may cost a token check or a database write).
 import type { WebSocket } from 'ws';
 import type { Logger } from '../deps.ts';
 import type { Hub } from './hub.ts';
@@ -13,7 +14,11 @@ export const CLOSE = {
   authTimeout: 4008,
   slowConsumer: 4009,
   tooManyConnections: 4029,
+  tooManyMessages: 4030,
 } as const;
+
+/** The largest frame a client may send; ws closes the socket with 1009 past it. */
+export const MAX_FRAME_BYTES = 64 * 1024;
 
 export interface SocketIdentity {
   userId: string;
@@ -46,6 +51,9 @@ export interface GatewayOptions {
   authTimeoutMs: number;
   maxBufferedBytes: number;
   maxPerUser: number;
+  /** Messages one socket may send per messageWindowMs (a fixed window from its first message). */
+  maxMessages: number;
+  messageWindowMs: number;
   log: Logger;
 }
 
@@ -61,6 +69,9 @@ interface Conn {
   extensions?: Set<GatewayExtension>;
   expiry?: NodeJS.Timeout;
   authTimer?: NodeJS.Timeout;
+  /** The current message window: when it started and how many messages it has seen. */
+  windowStart: number;
+  received: number;
 }
 
 const MAX_HELD = 100;
@@ -109,6 +120,20 @@ export function createGateway(options: GatewayOptions) {
     conn.unsubscribe = undefined;
     for (const ext of conn.extensions ?? []) ext.closed(conn.handle!);
     conn.extensions = undefined;
+  }
+
+  /** Counts one message; false (and the socket closing) once the window's budget is spent. */
+  function withinBudget(conn: Conn): boolean {
+    const now = Date.now();
+    if (now - conn.windowStart >= options.messageWindowMs) {
+      conn.windowStart = now;
+      conn.received = 0;
+    }
+    conn.received += 1;
+    if (conn.received <= options.maxMessages) return true;
+    log.warn({ user_id: conn.identity?.userId }, 'websocket closed: too many messages');
+    close(conn, CLOSE.tooManyMessages, 'too many messages');
+    return false;
   }
 
   function extend(conn: Conn, type: string, msg: { type: string }) {
@@ -214,11 +239,13 @@ export function createGateway(options: GatewayOptions) {
   return {
     /** Takes over an upgraded socket; identity is set when the token came with the upgrade. */
     accept(socket: WebSocket, identity: SocketIdentity | null) {
-      const conn: Conn = { socket, identity: null, alive: true, held: null };
+      const conn: Conn = { socket, identity: null, alive: true, held: null, windowStart: Date.now(), received: 0 };
       conns.add(conn);
       socket.on('pong', () => void (conn.alive = true));
       socket.on('message', (data, isBinary) => {
         conn.alive = true;
+        // Nothing more is read from a socket being closed, so a flood past the budget costs nothing.
+        if (socket.readyState !== socket.OPEN || !withinBudget(conn)) return;
         if (isBinary) return close(conn, CLOSE.badMessage, 'messages are JSON text');
         void onMessage(conn, data.toString()).catch((err) => log.warn({ err }, 'websocket message failed'));
       });
