@@ -11,6 +11,7 @@ import type { AccessClaims } from '../services/auth/tokens.ts';
 import { createMemoryHub, createRedisHub, type Hub } from '../services/realtime/hub.ts';
 import { createGateway, MAX_FRAME_BYTES, type Gateway, type SocketIdentity } from '../services/realtime/gateway.ts';
 import { unreadState } from '../services/notifications/store.ts';
+import { limitMessages } from '../services/realtime/message-budget.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -63,8 +64,6 @@ export default fp(
       authTimeoutMs: config.WS_AUTH_TIMEOUT_MS,
       maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
       maxPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
-      maxMessages: config.WS_MAX_MESSAGES,
-      messageWindowMs: config.WS_MESSAGE_WINDOW_MS,
       log: app.log,
     });
     app.decorate('realtime', Object.assign(hub, { gateway, authenticate }));
@@ -82,6 +81,10 @@ export default fp(
           protocols.has('bearer') ? 'bearer' : (GRAPHQL_PROTOCOLS.find((p) => protocols.has(p)) ?? false),
       },
     });
+
+    // Every socket of this server, GraphQL subscriptions included, has one message budget.
+    const budget = { max: config.WS_MAX_MESSAGES, windowMs: config.WS_MESSAGE_WINDOW_MS, log: app.log };
+    app.websocketServer.on('connection', (socket: import('ws').WebSocket) => limitMessages(socket, budget));
 
     const identities = new WeakMap<object, SocketIdentity>();
     app.get(

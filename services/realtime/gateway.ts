@@ -1,10 +1,11 @@
 // The WebSocket gateway: authenticates each socket (token at the upgrade or a first `auth` message), caps
 // sockets per user, relays the user's hub messages, and drops what must not linger: peers that miss a pong,
-// slow readers whose send buffer passes the bound, sockets whose session ended or whose token expired, and
-// sockets that send more messages than their budget (each may cost a token check or a database write).
+// slow readers whose send buffer passes the bound, sockets whose session ended or whose token expired. The
+// message budget of every socket is message-budget.ts, applied by the realtime plugin before this sees it.
 import type { WebSocket } from 'ws';
 import type { Logger } from '../deps.ts';
 import type { Hub } from './hub.ts';
+import { TOO_MANY_MESSAGES } from './message-budget.ts';
 
 /** Close codes sent to clients (documented in the README). */
 export const CLOSE = {
@@ -14,7 +15,7 @@ export const CLOSE = {
   authTimeout: 4008,
   slowConsumer: 4009,
   tooManyConnections: 4029,
-  tooManyMessages: 4030,
+  tooManyMessages: TOO_MANY_MESSAGES,
 } as const;
 
 /** The largest frame a client may send; ws closes the socket with 1009 past it. */
@@ -51,9 +52,6 @@ export interface GatewayOptions {
   authTimeoutMs: number;
   maxBufferedBytes: number;
   maxPerUser: number;
-  /** Messages one socket may send per messageWindowMs (a fixed window from its first message). */
-  maxMessages: number;
-  messageWindowMs: number;
   log: Logger;
 }
 
@@ -69,9 +67,6 @@ interface Conn {
   extensions?: Set<GatewayExtension>;
   expiry?: NodeJS.Timeout;
   authTimer?: NodeJS.Timeout;
-  /** The current message window: when it started and how many messages it has seen. */
-  windowStart: number;
-  received: number;
 }
 
 const MAX_HELD = 100;
@@ -120,20 +115,6 @@ export function createGateway(options: GatewayOptions) {
     conn.unsubscribe = undefined;
     for (const ext of conn.extensions ?? []) ext.closed(conn.handle!);
     conn.extensions = undefined;
-  }
-
-  /** Counts one message; false (and the socket closing) once the window's budget is spent. */
-  function withinBudget(conn: Conn): boolean {
-    const now = Date.now();
-    if (now - conn.windowStart >= options.messageWindowMs) {
-      conn.windowStart = now;
-      conn.received = 0;
-    }
-    conn.received += 1;
-    if (conn.received <= options.maxMessages) return true;
-    log.warn({ user_id: conn.identity?.userId }, 'websocket closed: too many messages');
-    close(conn, CLOSE.tooManyMessages, 'too many messages');
-    return false;
   }
 
   function extend(conn: Conn, type: string, msg: { type: string }) {
@@ -239,13 +220,13 @@ export function createGateway(options: GatewayOptions) {
   return {
     /** Takes over an upgraded socket; identity is set when the token came with the upgrade. */
     accept(socket: WebSocket, identity: SocketIdentity | null) {
-      const conn: Conn = { socket, identity: null, alive: true, held: null, windowStart: Date.now(), received: 0 };
+      const conn: Conn = { socket, identity: null, alive: true, held: null };
       conns.add(conn);
       socket.on('pong', () => void (conn.alive = true));
       socket.on('message', (data, isBinary) => {
         conn.alive = true;
-        // Nothing more is read from a socket being closed, so a flood past the budget costs nothing.
-        if (socket.readyState !== socket.OPEN || !withinBudget(conn)) return;
+        // Nothing more is read from a socket being closed (past its message budget, say).
+        if (socket.readyState !== socket.OPEN) return;
         if (isBinary) return close(conn, CLOSE.badMessage, 'messages are JSON text');
         void onMessage(conn, data.toString()).catch((err) => log.warn({ err }, 'websocket message failed'));
       });
