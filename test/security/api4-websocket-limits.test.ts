@@ -1,6 +1,7 @@
-// OWASP API4 on the WebSocket (/api/v1/ws): a frame over 64 KiB closes the socket with 1009, and a socket
-// that sends more than WS_MAX_MESSAGES messages in WS_MESSAGE_WINDOW_MS is closed with 4030 (each message
-// may cost a token check or a database write). Both are in asyncapi.json.
+// OWASP API4 on the WebSockets (/api/v1/ws, and GraphQL subscriptions on /api/v1/graphql): a frame over
+// 64 KiB closes the socket with 1009, and a socket that sends more than WS_MAX_MESSAGES messages in
+// WS_MESSAGE_WINDOW_MS is closed with 4030 (each message may cost a token check, a subscription or a
+// database write). Both are in asyncapi.json.
 import t from 'tap';
 import WebSocket from 'ws';
 import { signup, startServer } from './support.ts';
@@ -86,4 +87,31 @@ t.test('a socket past its message budget is closed with 4030', async (t) => {
   t.pass('a new socket of the same account opens afterwards');
   fresh.ws.close();
   socket.ws.close();
+});
+
+t.test('a GraphQL subscription socket has the same message budget', async (t) => {
+  const ws = new WebSocket(`${server.base.replace('http', 'ws')}/api/v1/graphql`, ['graphql-transport-ws']);
+  let pongs = 0;
+  const acked = new Promise<void>((resolve) =>
+    ws.on('message', (data) => {
+      const { type } = JSON.parse(data.toString());
+      if (type === 'connection_ack') resolve();
+      if (type === 'pong') pongs += 1;
+    }),
+  );
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise((resolve) => ws.on('open', resolve));
+  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${user.token}` } }));
+  await acked;
+  for (let i = 0; i < 5; i++) ws.send(JSON.stringify({ type: 'ping' }));
+  while (pongs < 5) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(ws.readyState, WebSocket.OPEN, 'signed in, pings answered');
+  const subscribe = (i: number) =>
+    JSON.stringify({
+      id: String(i),
+      type: 'subscribe',
+      payload: { query: 'subscription { notificationAdded { unread_count } }' },
+    });
+  for (let i = 0; i < 500; i++) ws.send(subscribe(i));
+  t.equal(await closed, 4030, 'a subscription flood closes the socket');
 });
