@@ -20,6 +20,8 @@ const wrongCode = (left: number) =>
 const tooMany = () => new AppError('INVALID_OTP', 'Too many wrong codes; request a new one', { attempts_left: 0 });
 const notVerified = () => new AppError('FORBIDDEN', 'Verify the code before changing the password');
 
+/** How long after the answer a reset mail is composed and sent. */
+const MAIL_DELAY_MS = 100;
 const decoyIpKey = (resetId: string) => `reset:decoy:${resetId}`;
 const decoyTriesKey = (resetId: string) => `reset:decoy-tries:${resetId}`;
 
@@ -68,8 +70,10 @@ export async function requestReset(deps: Deps, email: string, ip: string): Promi
       targetType: 'password_reset',
       targetId: resetId,
     });
-    // Composed once the answer has gone out: building the mail must not lengthen a known email's answer.
-    setImmediate(() => sendResetMail(deps, resetId, resetMail(user, otp, Math.round(deps.config.OTP_TTL / 60))));
+    // Composed a moment after the answer has gone out: building the mail takes the event loop for a few ms,
+    // which must not lengthen a known email's answer (nor the next request on the same connection).
+    const mail = resetMail(user, otp, Math.round(deps.config.OTP_TTL / 60));
+    setTimeout(() => sendResetMail(deps, resetId, mail), MAIL_DELAY_MS).unref();
     return { reset_token: resetToken };
   }
   await audit(deps, {
