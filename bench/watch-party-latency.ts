@@ -42,6 +42,8 @@ async function start(extra: Record<string, string | undefined> = {}) {
       JWT_SECRET: 'bench-watch-party-secret-0123456789abcdef',
       RATE_LIMIT_GENERAL_MAX: '1000000',
       RATE_LIMIT_AUTH_MAX: '100000',
+      // The host sends every seek on one socket, far past a client's message budget.
+      WS_MAX_MESSAGES: '100000',
       JOBS_INLINE: 'false',
       OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
       ...extra,

@@ -9,8 +9,9 @@ import { AppError } from '../services/errors.ts';
 import { isSessionActive } from '../services/auth/session-state.ts';
 import type { AccessClaims } from '../services/auth/tokens.ts';
 import { createMemoryHub, createRedisHub, type Hub } from '../services/realtime/hub.ts';
-import { createGateway, type Gateway, type SocketIdentity } from '../services/realtime/gateway.ts';
+import { createGateway, MAX_FRAME_BYTES, type Gateway, type SocketIdentity } from '../services/realtime/gateway.ts';
 import { unreadState } from '../services/notifications/store.ts';
+import { limitMessages } from '../services/realtime/message-budget.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -73,13 +74,17 @@ export default fp(
 
     await app.register(websocket, {
       options: {
-        maxPayload: 64 * 1024,
+        maxPayload: MAX_FRAME_BYTES,
         // The client offers ["bearer", <token>]; only "bearer" is echoed back, never the token. GraphQL
         // subscriptions (/api/v1/graphql, routes/graphql) share this server and speak graphql-transport-ws.
         handleProtocols: (protocols: Set<string>) =>
           protocols.has('bearer') ? 'bearer' : (GRAPHQL_PROTOCOLS.find((p) => protocols.has(p)) ?? false),
       },
     });
+
+    // Every socket of this server, GraphQL subscriptions included, has one message budget.
+    const budget = { max: config.WS_MAX_MESSAGES, windowMs: config.WS_MESSAGE_WINDOW_MS, log: app.log };
+    app.websocketServer.on('connection', (socket: import('ws').WebSocket) => limitMessages(socket, budget));
 
     const identities = new WeakMap<object, SocketIdentity>();
     app.get(

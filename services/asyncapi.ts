@@ -4,7 +4,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { clientMessages, serverMessages } from '../schemas/realtime.ts';
 import { partyClientMessages, partyServerMessages } from '../schemas/watch-parties.ts';
-import { CLOSE } from './realtime/gateway.ts';
+import { CLOSE, MAX_FRAME_BYTES } from './realtime/gateway.ts';
 
 const titles: Record<string, string> = {
   hello: 'Hello',
@@ -50,6 +50,7 @@ const closeCodes: Record<keyof typeof CLOSE, string> = {
   authTimeout: 'no `auth` message in time after opening without a token',
   slowConsumer: 'the client read too slowly (send buffer over WS_MAX_BUFFERED_BYTES)',
   tooManyConnections: 'more sockets than WS_MAX_CONNECTIONS_PER_USER for the account',
+  tooManyMessages: 'the socket sent more than WS_MAX_MESSAGES messages in WS_MESSAGE_WINDOW_MS',
 };
 
 /** A message name as a component key: `unread_count` is `unreadCount`, `party.join` is `partyJoin`. */
@@ -129,7 +130,8 @@ export function asyncApi(version: string) {
         'watch parties (`party.*`: after POST /api/v1/watch-parties/{code}/join, send `party.join`; every event has the ' +
         'party’s `seq`, in increasing order, and a `server_ts`; refusals come back as `party.error`). ' +
         'Authenticate with the access token in the `token` query parameter, in `Sec-WebSocket-Protocol: bearer, <token>`, ' +
-        'or in a first `auth` message. Frames are JSON text. Close codes: ' +
+        `or in a first \`auth\` message. Frames are JSON text of at most ${MAX_FRAME_BYTES / 1024} KiB. Close codes: ` +
+        `\`1009\` a frame over ${MAX_FRAME_BYTES / 1024} KiB; ` +
         `${closeList}.`,
       license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
       contact: { name: 'Cinemate' },

@@ -158,6 +158,8 @@ export const ConfigSchema = Type.Object({
     'Unsent bytes a socket may hold before it is dropped as a slow reader',
   ),
   WS_MAX_CONNECTIONS_PER_USER: Int(1, 1000, 10, 'Open sockets per account on one instance'),
+  WS_MAX_MESSAGES: Int(1, 100_000, 120, 'Messages one socket may send per WS_MESSAGE_WINDOW_MS before it is closed'),
+  WS_MESSAGE_WINDOW_MS: Int(100, 3_600_000, 10_000, 'The window of WS_MAX_MESSAGES, ms'),
   WATCH_PARTY_HOST_GRACE_MS: Int(
     100,
     3_600_000,

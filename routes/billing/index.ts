@@ -37,7 +37,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
           summary: 'Provider webhook (Stripe events)',
           description:
             "Verifies `Stripe-Signature` on the raw body (300 s tolerance), records the event id and applies it once, in the order of the objects' state. " +
-            'Answers 200 only after the change is committed; a bad signature, a changed body or a stale timestamp is 400.',
+            'Answers 200 only after the change is committed; a bad signature, a changed body or a timestamp over 300 s old or ahead is 400.',
           response: { 200: WebhookResponse, ...errors(400, 500) },
         },
       },

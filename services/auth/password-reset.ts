@@ -20,6 +20,8 @@ const wrongCode = (left: number) =>
 const tooMany = () => new AppError('INVALID_OTP', 'Too many wrong codes; request a new one', { attempts_left: 0 });
 const notVerified = () => new AppError('FORBIDDEN', 'Verify the code before changing the password');
 
+/** How long after the answer a reset mail is composed and sent. */
+const MAIL_DELAY_MS = 100;
 const decoyIpKey = (resetId: string) => `reset:decoy:${resetId}`;
 const decoyTriesKey = (resetId: string) => `reset:decoy-tries:${resetId}`;
 
@@ -40,36 +42,47 @@ export async function requestReset(deps: Deps, email: string, ip: string): Promi
   const otpHash = await hashSecret(otp);
   const issue = (userId: string) => deps.tokens.reset({ user_id: userId, reset_id: resetId });
   const user = await accounts.findCredentialsByEmail(deps.em, email);
-  if (user) {
-    const { PASSWORD_RESET_MAILS_PER_ACCOUNT: cap, PASSWORD_RESET_MAIL_WINDOW_SECONDS: window } = deps.config;
-    // The account row is locked while counting, so parallel requests from many addresses cannot pass the cap.
-    const resetToken = await deps.em.transactional(async (em) => {
-      await accounts.lockAccount(em, user.id);
-      if ((await resets.countRecentResets(em, user.id, window)) >= cap) return null;
-      const token = issue(user.id);
-      await resets.insertReset(em, {
-        id: resetId,
-        userId: user.id,
-        tokenHash: sha256(token),
-        otpHash,
-        ip,
-        ttlSeconds: deps.config.OTP_TTL,
-      });
-      return token;
+  const { PASSWORD_RESET_MAILS_PER_ACCOUNT: cap, PASSWORD_RESET_MAIL_WINDOW_SECONDS: window } = deps.config;
+  // An unknown email walks the same transaction, on an id no account has, and is audited alike, so that its
+  // answer takes as long as a known one's. The account row is locked while counting, so parallel requests
+  // from many addresses cannot pass the cap.
+  const accountId = user?.id ?? crypto.randomUUID();
+  const resetToken = await deps.em.transactional(async (em) => {
+    await accounts.lockAccount(em, accountId);
+    const recent = await resets.countRecentResets(em, accountId, window);
+    if (!user || recent >= cap) return null;
+    const token = issue(user.id);
+    await resets.insertReset(em, {
+      id: resetId,
+      userId: user.id,
+      tokenHash: sha256(token),
+      otpHash,
+      ip,
+      ttlSeconds: deps.config.OTP_TTL,
     });
-    if (resetToken) {
-      sendResetMail(deps, resetId, resetMail(user, otp, Math.round(deps.config.OTP_TTL / 60)));
-      await audit(deps, {
-        action: 'auth.password_reset_requested',
-        actorId: user.id,
-        ip,
-        targetType: 'password_reset',
-        targetId: resetId,
-      });
-      return { reset_token: resetToken };
-    }
-    await audit(deps, { action: 'auth.password_reset_capped', actorId: user.id, ip });
+    return token;
+  });
+  if (user && resetToken) {
+    await audit(deps, {
+      action: 'auth.password_reset_requested',
+      actorId: user.id,
+      ip,
+      targetType: 'password_reset',
+      targetId: resetId,
+    });
+    // Composed a moment after the answer has gone out: building the mail takes the event loop for a few ms,
+    // which must not lengthen a known email's answer (nor the next request on the same connection).
+    const mail = resetMail(user, otp, Math.round(deps.config.OTP_TTL / 60));
+    setTimeout(() => sendResetMail(deps, resetId, mail), MAIL_DELAY_MS).unref();
+    return { reset_token: resetToken };
   }
+  await audit(deps, {
+    action: user ? 'auth.password_reset_capped' : 'auth.password_reset_unknown_email',
+    actorId: user?.id ?? null,
+    ip,
+    targetType: 'password_reset',
+    targetId: resetId,
+  });
   await orElse(deps, deps.cache.set(decoyIpKey(resetId), ip, deps.config.OTP_TTL), undefined);
   return { reset_token: issue(crypto.randomUUID()) };
 }

@@ -1,4 +1,4 @@
-// Provider webhooks: the signature is checked on the raw body (Stripe's scheme, 300 s tolerance), each
+// Provider webhooks: the signature is checked on the raw body (Stripe's scheme, 300 s tolerance either way), each
 // event id is recorded and applied once in the same transaction, and only a committed change is acknowledged.
 import Stripe from 'stripe';
 import type { Deps } from '../deps.ts';
@@ -28,11 +28,20 @@ type Event = { id: string; type: string; created: number; data: { object: Record
 
 export function verifyEvent(rawBody: Buffer | string, signature: string | string[] | undefined, secret: string): Event {
   if (!signature || Array.isArray(signature)) throw new AppError('INVALID_REQUEST', 'Missing Stripe-Signature header');
+  let event: Event;
   try {
-    return Stripe.webhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS) as unknown as Event;
+    event = Stripe.webhooks.constructEvent(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS) as unknown as Event;
   } catch (err) {
     throw new AppError('INVALID_REQUEST', `Webhook signature verification failed: ${(err as Error).message}`);
   }
+  // The SDK refuses only old timestamps; one signed for the future would stay replayable until then.
+  const signedAt = Number(/(?:^|,)\s*t=(\d+)/.exec(signature)?.[1]);
+  if (!(signedAt <= Date.now() / 1000 + WEBHOOK_TOLERANCE_SECONDS))
+    throw new AppError(
+      'INVALID_REQUEST',
+      'Webhook signature verification failed: Timestamp outside the tolerance zone',
+    );
+  return event;
 }
 
 export async function handleWebhook(

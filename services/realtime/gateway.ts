@@ -1,9 +1,11 @@
 // The WebSocket gateway: authenticates each socket (token at the upgrade or a first `auth` message), caps
 // sockets per user, relays the user's hub messages, and drops what must not linger: peers that miss a pong,
-// slow readers whose send buffer passes the bound, sockets whose session ended or whose token expired.
+// slow readers whose send buffer passes the bound, sockets whose session ended or whose token expired. The
+// message budget of every socket is message-budget.ts, applied by the realtime plugin before this sees it.
 import type { WebSocket } from 'ws';
 import type { Logger } from '../deps.ts';
 import type { Hub } from './hub.ts';
+import { TOO_MANY_MESSAGES } from './message-budget.ts';
 
 /** Close codes sent to clients (documented in the README). */
 export const CLOSE = {
@@ -13,7 +15,11 @@ export const CLOSE = {
   authTimeout: 4008,
   slowConsumer: 4009,
   tooManyConnections: 4029,
+  tooManyMessages: TOO_MANY_MESSAGES,
 } as const;
+
+/** The largest frame a client may send; ws closes the socket with 1009 past it. */
+export const MAX_FRAME_BYTES = 64 * 1024;
 
 export interface SocketIdentity {
   userId: string;
@@ -219,6 +225,8 @@ export function createGateway(options: GatewayOptions) {
       socket.on('pong', () => void (conn.alive = true));
       socket.on('message', (data, isBinary) => {
         conn.alive = true;
+        // Nothing more is read from a socket being closed (past its message budget, say).
+        if (socket.readyState !== socket.OPEN) return;
         if (isBinary) return close(conn, CLOSE.badMessage, 'messages are JSON text');
         void onMessage(conn, data.toString()).catch((err) => log.warn({ err }, 'websocket message failed'));
       });

@@ -19,6 +19,7 @@ declare module 'fastify' {
   }
 }
 
+const METADATA_MAX_BYTES = 256 * 1024;
 const bad = (field: string, message: string) =>
   new AppError('INVALID_REQUEST', 'The request is invalid', { fields: [{ field, in: 'body', message }] });
 
@@ -30,7 +31,7 @@ export const multipartContent = fp(
         files: 1,
         fields: 1,
         parts: 2,
-        fieldSize: 256 * 1024,
+        fieldSize: METADATA_MAX_BYTES,
         headerPairs: 100,
       },
     });
@@ -54,6 +55,9 @@ export async function readMultipartContent(request: FastifyRequest, _reply: Fast
       await pipeline(part.file, createWriteStream(file));
       request.mediaUpload.size = (await stat(file)).size;
     } else if (part.fieldname === 'metadata') {
+      // The parser cuts a longer field at the limit: that is an oversized body, not malformed JSON.
+      if (part.valueTruncated)
+        throw new AppError('PAYLOAD_TOO_LARGE', `metadata is larger than ${METADATA_MAX_BYTES / 1024} KiB`);
       try {
         body = JSON.parse(String(part.value));
       } catch {
