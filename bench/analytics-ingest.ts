@@ -90,7 +90,7 @@ const app = await buildApp({
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: 'bench-an:' } : {}),
     RATE_LIMIT_GENERAL_MAX: '1000000',
     RATE_LIMIT_AUTH_MAX: '100000',
-    RATE_LIMIT_ANALYTICS_MAX: '10000000',
+    RATE_LIMIT_ANALYTICS_MAX: '1000000',
     LOGIN_BLOCK_THRESHOLD: '10000',
     JOBS_INLINE: 'false',
     OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
