@@ -4,7 +4,7 @@
 // job drops months past retention.
 import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
-import { call, firstProfileId, newUser, type TestUser } from './helpers/factories.ts';
+import { call, firstProfileId, newProfile, newUser, type TestUser } from './helpers/factories.ts';
 import { ensurePartitions, insertEvents } from '../repositories/analytics.ts';
 
 const app = await buildTestApp(t);
@@ -118,6 +118,18 @@ t.test('someone else’s profile is 404, also inside a batch, and nothing is sto
   t.equal(res.status, 404);
   t.equal(res.body.error.code, 'NOT_FOUND');
   t.equal(await count(bob.id), before);
+});
+
+t.test('a profile deleted through the API takes no more events at once', async (t) => {
+  const user = await newUser(app);
+  const second = await newProfile(app, user);
+  const profileId = second.id;
+  t.equal((await post(user, event(profileId))).status, 202, 'its events are taken while it exists');
+  const del = await call(app, { method: 'DELETE', url: `/api/v1/profiles/${profileId}`, headers: user.headers });
+  t.equal(del.status, 200);
+  const res = await post(user, event(profileId));
+  t.equal(res.status, 404, 'the remembered ownership went with the deletion');
+  t.equal(res.body.error.code, 'NOT_FOUND');
 });
 
 t.test('a client clock far ahead is clamped to the server time; a small skew is kept', async (t) => {

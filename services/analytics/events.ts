@@ -4,6 +4,7 @@
 import { insertNewEvents, type NewEvent, ownedProfileIds } from '../../repositories/analytics.ts';
 import type { AnalyticsEventInput } from '../../schemas/analytics.ts';
 import { parseContentId } from '../catalog/ids.ts';
+import { personalTier } from '../cache/personal.ts';
 import type { Cache } from '../cache/types.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
@@ -45,16 +46,17 @@ export function toRow(userId: string, e: AnalyticsEventInput, index: number, now
   };
 }
 
-// A client sends events every few seconds: the profiles it acts for are remembered briefly instead of
-// being looked up on each request (a profile deleted meanwhile may log events for up to a minute).
-const OWNED_TTL_SECONDS = 60;
-
+// A client sends events every few seconds: the profiles it acts for are remembered in the per-instance
+// personal tier, under the account's version. Creating or deleting a profile is a write of the account,
+// which bumps the version (here and on every instance), so the next batch checks the database again.
+// Sending events is not such a write (the route says so), or every batch would forget the answer.
 async function ownedOf(deps: { em: Em; cache: Cache }, userId: string, profiles: string[]): Promise<Set<string>> {
-  const key = `analytics:owned:${userId}:${[...profiles].sort().join(',')}`;
-  if ((await deps.cache.get(key)) === '1') return new Set(profiles);
-  const owned = new Set(await ownedProfileIds(deps.em, userId, profiles));
-  if (owned.size === profiles.length) await deps.cache.set(key, '1', OWNED_TTL_SECONDS);
-  return owned;
+  const key = `analytics:owned:${[...profiles].sort().join(',')}`;
+  return personalTier(deps.cache).read(
+    userId,
+    key,
+    async () => new Set(await ownedProfileIds(deps.em, userId, profiles)),
+  );
 }
 
 export async function recordEvents(
