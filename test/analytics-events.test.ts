@@ -108,6 +108,10 @@ t.test('validation matrix', async (t) => {
   t.equal(await count(alice.id), before, 'nothing of a refused request is stored');
   const nested = await post(alice, { ...ok, metadata: { a: { b: { c: 1 } } } });
   t.equal(nested.status, 202, 'three levels are allowed');
+  const large = await post(alice, { ...ok, metadata: { blob: 'é'.repeat(1000) } });
+  t.equal(large.status, 202, 'just under 2 KiB as UTF-8 JSON is allowed');
+  const over = await post(alice, { ...ok, metadata: { blob: 'é'.repeat(1030) } });
+  t.equal(over.status, 400, 'just over 2 KiB is refused');
   t.equal((await post(null, ok)).status, 401, 'anonymous');
 });
 

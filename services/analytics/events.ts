@@ -10,12 +10,30 @@ import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './rules.ts';
 
-function depthOf(value: unknown): number {
-  if (value === null || typeof value !== 'object') return 0;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  let deepest = 0;
-  for (const child of children) deepest = Math.max(deepest, depthOf(child));
-  return 1 + deepest;
+/**
+ * The nesting depth of a JSON value and an upper bound of its UTF-8 size as JSON: a string character takes
+ * at most 6 bytes (a \u escape), a number at most 24. Most metadata is then known to fit without being
+ * serialized once more (it is serialized with the batch anyway).
+ */
+function shapeOf(value: unknown): { depth: number; bytes: number } {
+  if (typeof value === 'string') return { depth: 0, bytes: 2 + 6 * value.length };
+  if (value === null || typeof value !== 'object') return { depth: 0, bytes: 24 };
+  let depth = 0;
+  let bytes = 2;
+  if (Array.isArray(value)) {
+    for (const child of value) {
+      const shape = shapeOf(child);
+      depth = Math.max(depth, shape.depth);
+      bytes += shape.bytes + 1;
+    }
+  } else {
+    for (const key in value) {
+      const shape = shapeOf((value as Record<string, unknown>)[key]);
+      depth = Math.max(depth, shape.depth);
+      bytes += 4 + 6 * key.length + shape.bytes;
+    }
+  }
+  return { depth: depth + 1, bytes };
 }
 
 function invalid(index: number, message: string): AppError {
@@ -25,8 +43,9 @@ function invalid(index: number, message: string): AppError {
 /** The stored row of one event, or an INVALID_REQUEST naming its index in the batch. */
 export function toRow(userId: string, e: AnalyticsEventInput, index: number, now: number): NewEvent {
   const metadata = e.metadata ?? {};
-  if (depthOf(metadata) > MAX_METADATA_DEPTH) throw invalid(index, `metadata nests deeper than ${MAX_METADATA_DEPTH}`);
-  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
+  const shape = shapeOf(metadata);
+  if (shape.depth > MAX_METADATA_DEPTH) throw invalid(index, `metadata nests deeper than ${MAX_METADATA_DEPTH}`);
+  if (shape.bytes > MAX_METADATA_BYTES && Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
     throw invalid(index, `metadata is larger than ${MAX_METADATA_BYTES} bytes`);
   }
   if (e.event_type.startsWith('video_') && !e.content_id) throw invalid(index, `${e.event_type} needs content_id`);
