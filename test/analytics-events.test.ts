@@ -81,6 +81,7 @@ t.test('validation matrix', async (t) => {
     ['bad content id', { ...ok, content_id: 'x!y' }, 400],
     ['bad event id', { ...ok, event_id: '123' }, 400],
     ['bad timestamp', { ...ok, timestamp: 'yesterday' }, 400],
+    ['timestamp with an hour-only offset', { ...ok, timestamp: now().replace('Z', '+00') }, 400],
     ['too long', { ...ok, metadata: { quality: 'x'.repeat(11) } }, 400],
     ['extra field', { ...ok, admin: true }, 400],
     ['wrong metadata type', { ...ok, metadata: { watched_seconds: 'ten' } }, 400],
@@ -141,15 +142,25 @@ t.test('a client clock far ahead is clamped to the server time; a small skew is 
   const profile = await firstProfileId(app, user);
   const ahead = new Date(Date.now() + 86_400_000).toISOString();
   const slight = new Date(Date.now() + 60_000).toISOString();
-  await post(user, { events: [event(profile, { timestamp: ahead }), event(profile, { timestamp: slight })] });
+  // Two minutes ago written in UTC+02:00: the offset is honoured.
+  const offset = new Date(Date.now() - 120_000 + 7_200_000).toISOString().replace('Z', '+02:00');
+  const res = await post(user, {
+    events: [
+      event(profile, { timestamp: ahead }),
+      event(profile, { timestamp: slight }),
+      event(profile, { timestamp: offset }),
+    ],
+  });
+  t.equal(res.status, 202);
   const rows = await app
     .em()
     .execute<{ skew: number }[]>(
       `select extract(epoch from occurred_at - received_at)::float8 as skew from analytics_events where user_id = ? order by skew`,
       [user.id],
     );
-  t.ok(Math.abs(rows[0].skew) < 5, `clamped: ${rows[0].skew}`);
-  t.ok(rows[1].skew > 50 && rows[1].skew < 70, `kept: ${rows[1].skew}`);
+  t.ok(rows[0].skew > -130 && rows[0].skew < -110, `offset read: ${rows[0].skew}`);
+  t.ok(Math.abs(rows[1].skew) < 5, `clamped: ${rows[1].skew}`);
+  t.ok(rows[2].skew > 50 && rows[2].skew < 70, `kept: ${rows[2].skew}`);
 });
 
 t.test('events land in the partition of their month', async (t) => {

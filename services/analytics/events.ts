@@ -50,10 +50,13 @@ export function toRow(userId: string, e: AnalyticsEventInput, index: number, now
   }
   if (e.event_type.startsWith('video_') && !e.content_id) throw invalid(index, `${e.event_type} needs content_id`);
   const at = Date.parse(e.timestamp);
+  // The format admits forms Date cannot read (an hour-only offset, a leap second): refused, not guessed.
+  if (Number.isNaN(at)) throw invalid(index, 'timestamp must be an RFC 3339 date-time with a hh:mm offset');
   if (at < now - MAX_AGE_MS) throw invalid(index, 'timestamp is more than 7 days old');
   return {
-    // A clock far ahead is wrong, not the future: the event happened about now.
-    occurred_at: new Date(at > now + MAX_FUTURE_SKEW_MS ? now : at),
+    // A clock far ahead is wrong, not the future: the event happened about now. Otherwise the client's
+    // text goes to PostgreSQL as sent, with no Date made and formatted again per event.
+    occurred_at: at > now + MAX_FUTURE_SKEW_MS ? new Date(now).toISOString() : e.timestamp,
     user_id: userId,
     profile_id: e.profile_id,
     event_type: e.event_type,
