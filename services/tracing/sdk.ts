@@ -11,6 +11,7 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { markTracingStarted } from './context.ts';
+import { sampledOnly } from './sampled-only.ts';
 
 /** The packages the instrumentations below patch when they load (http for outgoing calls only). */
 const PATCHED_PACKAGES = ['pg', 'pg-pool', 'ioredis', 'http', 'https'];
@@ -52,7 +53,7 @@ export function startTracing(options: TracingOptions = {}): NodeSDK {
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new UndiciInstrumentation(),
       new PgInstrumentation({ requireParentSpan: true }),
-      new IORedisInstrumentation({ requireParentSpan: true }),
+      sampledOnly(new IORedisInstrumentation({ requireParentSpan: true })),
     ],
   });
   sdk.start();
