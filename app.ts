@@ -11,6 +11,7 @@ import { nextRequestId } from './services/request-id.ts';
 import { CENSOR, REDACT_PATHS, redactUrl } from './services/security/log-redaction.ts';
 import probeRoutes from './routes/system/probes.ts';
 import { sendError } from './plugins/errors.ts';
+import { traceLogFields, tracingStarted } from './services/tracing/context.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -40,6 +41,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       level: config.LOG_LEVEL,
       redact: { paths: REDACT_PATHS, censor: CENSOR },
       serializers: { req: serializeRequest },
+      // With tracing on (services/tracing/preload.ts), each line of a request or job names its trace.
+      ...(tracingStarted() ? { mixin: traceLogFields } : {}),
       // A captured stream (tests) wins; otherwise readable lines on a terminal outside production.
       ...(options.logStream
         ? { stream: options.logStream }

@@ -3,6 +3,7 @@
 // { url, connections, duration, usersFile, batch, ids }; prints the result as JSON.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { autocannonSummary } from './lib.ts';
 
 // autocannon ships no type declarations; only its result fields read below are relied on.
 const autocannon = createRequire(import.meta.url)('autocannon') as (opts: object) => Promise<any>;
@@ -51,14 +52,4 @@ const result = await autocannon({
     },
   ],
 });
-console.log(
-  JSON.stringify({
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    total: result.requests.total,
-    ok: result['2xx'],
-  }),
-);
+console.log(JSON.stringify(autocannonSummary(result)));

@@ -143,8 +143,15 @@ export function report(row: Row): void {
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Signs a viewer up and picks its first profile, as the app does after login: the headers of its requests. */
-export async function signIn(base: string): Promise<Record<string, string>> {
+export interface BenchUser {
+  id: string;
+  token: string;
+  /** The account's first profile. */
+  profile: string;
+}
+
+/** Signs a new viewer up through the API and picks its first profile, as the app does after login. */
+export async function signUp(base: string): Promise<BenchUser> {
   const email = `bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const res = await fetch(`${base}/api/v1/auth/signup`, {
     method: 'POST',
@@ -152,13 +159,55 @@ export async function signIn(base: string): Promise<Record<string, string>> {
     body: JSON.stringify({ name: 'Bench Viewer', email, password: 'BenchPass123', genres: [] }),
   });
   if (res.status !== 201) throw new Error(`signup: ${res.status} ${await res.text()}`);
-  const token = ((await res.json()) as { data: { auth_token: string } }).data.auth_token;
-  const authorization = `Bearer ${token}`;
-  const profiles = await fetch(`${base}/api/v1/profiles`, { headers: { authorization } });
+  const { auth_token: token, user } = ((await res.json()) as { data: { auth_token: string; user: { id: string } } })
+    .data;
+  const profiles = await fetch(`${base}/api/v1/profiles`, { headers: { authorization: `Bearer ${token}` } });
   const list = ((await profiles.json()) as { data: { id: string }[] | { profiles: { id: string }[] } }).data;
   const first = Array.isArray(list) ? list[0] : list.profiles[0];
   if (!first) throw new Error('the new account has no profile');
-  return { authorization, 'x-profile-id': first.id };
+  return { id: user.id, token, profile: first.id };
+}
+
+/** Signs a viewer up: the headers of its requests (bearer token and X-Profile-Id). */
+export async function signIn(base: string): Promise<Record<string, string>> {
+  const user = await signUp(base);
+  return { authorization: `Bearer ${user.token}`, 'x-profile-id': user.profile };
+}
+
+/**
+ * A fresh database named `name` on the PostgreSQL server of `adminUrl` (dropped first if a killed run left
+ * it): its URL, and drop() for the bench's finally block.
+ */
+export async function scratchDatabase(adminUrl: string, name: string) {
+  const { default: pg } = await import('pg');
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+/** The fields of an autocannon result the benches read, as the load-client children print them. */
+export function autocannonSummary(result: any) {
+  return {
+    rps: result.requests.average as number,
+    p50: result.latency.p50 as number,
+    p99: result.latency.p99 as number,
+    non2xx: result.non2xx as number,
+    errors: result.errors as number,
+    timeouts: result.timeouts as number,
+    total: result.requests.total as number,
+    ok: result['2xx'] as number,
+  };
 }
 
 /** A database of its own on the given PostgreSQL server, dropped by `drop()`: a bench never writes to DATABASE_URL's. */

@@ -5,6 +5,7 @@
 // interleaved. Servers on core 0, load generator and sink on core 1.
 // Usage: node bench/observability-overhead.ts [seconds=10] [runs=3]   (DATABASE_URL, REDIS_URL optional)
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { load, loadGenerator, median, pinning, pinSelf, report } from './lib.ts';
@@ -53,16 +54,27 @@ function startServer(metrics: boolean, traced: boolean, sinkUrl: string, extra: 
   const args = [...(traced ? ['--import', './services/tracing/preload.ts'] : []), 'bench/observability-server.ts'];
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
-  return new Promise<{ base: string; headers: Record<string, string> }>((resolve, reject) => {
+  return new Promise<{ base: string; headers: Record<string, string>; pid: number }>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.startsWith('READY '));
-      if (line) resolve(JSON.parse(line.slice(6)));
+      if (line) resolve({ ...JSON.parse(line.slice(6)), pid: child.pid! });
     });
     child.once('exit', (code) => reject(new Error(`observability-server exited with ${code}`)));
   });
 }
+
+/**
+ * CPU seconds (user + system) the process has used so far, from /proc. On a machine shared with other
+ * work, throughput follows whatever else runs; the CPU each request costs does not, so it is reported too.
+ */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
 
 const store = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'} + ${process.env.REDIS_URL ? 'Redis' : 'in-process cache'}`;
 console.log(`observability overhead on ${store}; ${SECONDS}s × ${RUNS} runs (median); ${loadGenerator}`);
@@ -97,13 +109,16 @@ type Side = keyof typeof sides;
 const rps: Record<Side, number[]> = { off: [], metrics: [], all: [], tenth: [] };
 const ratios: Record<Exclude<Side, 'off'>, number[]> = { metrics: [], all: [], tenth: [] };
 const p99: Record<Side, number> = { off: 0, metrics: 0, all: 0, tenth: 0 };
+const cpuPerRequest: Record<Side, number[]> = { off: [], metrics: [], all: [], tenth: [] };
 let timeouts = 0;
 // Interleaved, so that a change in the machine's load hits every side alike.
 for (let i = 0; i < RUNS; i++) {
   const run = {} as Record<Side, number>;
   for (const name of ['all', 'off', 'metrics', 'tenth'] as Side[]) {
     const side = sides[name];
+    const cpuBefore = cpuSeconds(side.pid);
     const r = await load({ url: side.base + PATH, headers: side.headers, seconds: SECONDS, connections: CONNECTIONS });
+    cpuPerRequest[name].push((cpuSeconds(side.pid) - cpuBefore) / (r.rps * SECONDS));
     // Any non-2xx is a broken bench; a few socket timeouts on a crowded machine are noise, not a result.
     if (r.non2xx > 0 || r.errors > r.rps * SECONDS * 0.001)
       throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} socket errors`);
@@ -123,6 +138,13 @@ for (let i = 0; i < RUNS; i++) {
 await new Promise((r) => setTimeout(r, 5500));
 const { bytes, batches } = sink.stats();
 if (batches === 0) throw new Error('no span batch reached the sink: tracing is not on');
+const us = (side: Side) => median(cpuPerRequest[side]) * 1e6;
+console.log(
+  `server CPU per request (median): off ${us('off').toFixed(0)} µs, metrics only ${us('metrics').toFixed(0)} µs, ` +
+    `all sampled ${us('all').toFixed(0)} µs, 10% sampled ${us('tenth').toFixed(0)} µs; as throughput ratios ` +
+    `(off ÷ side, what a dedicated core would give): metrics ${(us('off') / us('metrics')).toFixed(2)}, ` +
+    `all ${(us('off') / us('all')).toFixed(2)}, 10% ${(us('off') / us('tenth')).toFixed(2)}`,
+);
 console.log(`sink: ${batches} OTLP batches, ${(bytes / 1e6).toFixed(1)} MB; ${timeouts} socket errors in all runs`);
 const baseline = `${median(rps.off).toFixed(0)} req/s (p99 ${p99.off.toFixed(1)} ms) with METRICS_ENABLED=false, no tracing`;
 for (const [name, label] of [

@@ -5,7 +5,8 @@ import type { Em } from '../services/db/orm.ts';
 import { db } from './db.ts';
 
 export interface NewEvent {
-  occurred_at: Date;
+  /** A Date, or an RFC 3339 date-time text (PostgreSQL reads it as timestamptz). */
+  occurred_at: Date | string;
   user_id: string;
   profile_id: string;
   event_type: string;
@@ -60,6 +61,7 @@ export async function insertEvents(em: Em, events: NewEvent[]): Promise<void> {
     .values(
       events.map((e) => ({
         ...e,
+        occurred_at: new Date(e.occurred_at),
         metadata: sql<Record<string, unknown>>`cast(${JSON.stringify(e.metadata)} as jsonb)`,
       })),
     )

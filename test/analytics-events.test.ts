@@ -4,7 +4,7 @@
 // job drops months past retention.
 import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
-import { call, firstProfileId, newUser, type TestUser } from './helpers/factories.ts';
+import { call, firstProfileId, newProfile, newUser, type TestUser } from './helpers/factories.ts';
 import { ensurePartitions, insertEvents } from '../repositories/analytics.ts';
 
 const app = await buildTestApp(t);
@@ -81,6 +81,7 @@ t.test('validation matrix', async (t) => {
     ['bad content id', { ...ok, content_id: 'x!y' }, 400],
     ['bad event id', { ...ok, event_id: '123' }, 400],
     ['bad timestamp', { ...ok, timestamp: 'yesterday' }, 400],
+    ['timestamp with an hour-only offset', { ...ok, timestamp: now().replace('Z', '+00') }, 400],
     ['too long', { ...ok, metadata: { quality: 'x'.repeat(11) } }, 400],
     ['extra field', { ...ok, admin: true }, 400],
     ['wrong metadata type', { ...ok, metadata: { watched_seconds: 'ten' } }, 400],
@@ -108,6 +109,10 @@ t.test('validation matrix', async (t) => {
   t.equal(await count(alice.id), before, 'nothing of a refused request is stored');
   const nested = await post(alice, { ...ok, metadata: { a: { b: { c: 1 } } } });
   t.equal(nested.status, 202, 'three levels are allowed');
+  const large = await post(alice, { ...ok, metadata: { blob: 'é'.repeat(1000) } });
+  t.equal(large.status, 202, 'just under 2 KiB as UTF-8 JSON is allowed');
+  const over = await post(alice, { ...ok, metadata: { blob: 'é'.repeat(1030) } });
+  t.equal(over.status, 400, 'just over 2 KiB is refused');
   t.equal((await post(null, ok)).status, 401, 'anonymous');
 });
 
@@ -120,20 +125,42 @@ t.test('someone else’s profile is 404, also inside a batch, and nothing is sto
   t.equal(await count(bob.id), before);
 });
 
+t.test('a profile deleted through the API takes no more events at once', async (t) => {
+  const user = await newUser(app);
+  const second = await newProfile(app, user);
+  const profileId = second.id;
+  t.equal((await post(user, event(profileId))).status, 202, 'its events are taken while it exists');
+  const del = await call(app, { method: 'DELETE', url: `/api/v1/profiles/${profileId}`, headers: user.headers });
+  t.equal(del.status, 200);
+  const res = await post(user, event(profileId));
+  t.equal(res.status, 404, 'the remembered ownership went with the deletion');
+  t.equal(res.body.error.code, 'NOT_FOUND');
+});
+
 t.test('a client clock far ahead is clamped to the server time; a small skew is kept', async (t) => {
   const user = await newUser(app);
   const profile = await firstProfileId(app, user);
   const ahead = new Date(Date.now() + 86_400_000).toISOString();
   const slight = new Date(Date.now() + 60_000).toISOString();
-  await post(user, { events: [event(profile, { timestamp: ahead }), event(profile, { timestamp: slight })] });
+  // Two minutes ago written in UTC+02:00: the offset is honoured.
+  const offset = new Date(Date.now() - 120_000 + 7_200_000).toISOString().replace('Z', '+02:00');
+  const res = await post(user, {
+    events: [
+      event(profile, { timestamp: ahead }),
+      event(profile, { timestamp: slight }),
+      event(profile, { timestamp: offset }),
+    ],
+  });
+  t.equal(res.status, 202);
   const rows = await app
     .em()
     .execute<{ skew: number }[]>(
       `select extract(epoch from occurred_at - received_at)::float8 as skew from analytics_events where user_id = ? order by skew`,
       [user.id],
     );
-  t.ok(Math.abs(rows[0].skew) < 5, `clamped: ${rows[0].skew}`);
-  t.ok(rows[1].skew > 50 && rows[1].skew < 70, `kept: ${rows[1].skew}`);
+  t.ok(rows[0].skew > -130 && rows[0].skew < -110, `offset read: ${rows[0].skew}`);
+  t.ok(Math.abs(rows[1].skew) < 5, `clamped: ${rows[1].skew}`);
+  t.ok(rows[2].skew > 50 && rows[2].skew < 70, `kept: ${rows[2].skew}`);
 });
 
 t.test('events land in the partition of their month', async (t) => {

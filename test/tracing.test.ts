@@ -1,7 +1,7 @@
 // Tracing: the SDK with its in-memory exporter is started before the app's modules load (as the preload
 // does), then an admin broadcast (a request that enqueues a job) and the job's run by the runner must be
 // one trace, the request's log line must carry that trace id, and on PostgreSQL the job's queries must
-// appear as pg spans of the same trace.
+// appear as pg spans of the same trace; Redis commands are traced only under a sampled span.
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -106,4 +106,36 @@ t.test("a caller's W3C traceparent is continued", async (t) => {
   const span = requestSpan('/api/v1/movies/genres');
   t.equal(span?.spanContext().traceId, callerTrace, 'the request span joins the caller trace');
   t.equal(span?.parentSpanContext?.spanId, '00f067aa0ba902b7', "under the caller's span");
+});
+
+t.test('Redis commands are traced only under a sampled span', async (t) => {
+  const { context, trace, TraceFlags } = await import('@opentelemetry/api');
+  const { IORedisInstrumentation } = await import('@opentelemetry/instrumentation-ioredis');
+  const { sampledOnly } = await import('../services/tracing/sampled-only.ts');
+  const real = new IORedisInstrumentation({ enabled: false }) as unknown as { _traceSendCommand: unknown };
+  t.type(real._traceSendCommand, 'function', 'the instrumentation still has the method that is wrapped');
+
+  const calls: string[] = [];
+  const fake = {
+    _traceSendCommand: (original: (...args: unknown[]) => unknown) =>
+      function (this: unknown, ...args: unknown[]) {
+        calls.push('traced');
+        return original.apply(this, args);
+      },
+  };
+  sampledOnly(fake as never);
+  const send = fake._traceSendCommand(() => calls.push('sent'));
+  const under = (traceFlags: number) =>
+    trace.setSpan(
+      context.active(),
+      trace.wrapSpanContext({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags }),
+    );
+  context.with(under(TraceFlags.SAMPLED), () => send());
+  t.same(calls, ['traced', 'sent'], 'under a sampled span the command is traced');
+  calls.length = 0;
+  context.with(under(TraceFlags.NONE), () => send());
+  t.same(calls, ['sent'], 'under an unsampled span it goes straight to the client');
+  calls.length = 0;
+  send();
+  t.same(calls, ['sent'], 'with no span at all too');
 });

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { EventsBody, EventsResponse, StatsParams, StatsResponse } from '../../schemas/analytics.ts';
 import { bearer, errors } from '../../schemas/common.ts';
 import { recordEvents } from '../../services/analytics/events.ts';
+import { readOnlyRequests } from '../../services/cache/personal.ts';
 import { EVENT_TYPES, MAX_BATCH } from '../../services/analytics/rules.ts';
 import { viewingStats } from '../../services/analytics/stats.ts';
 
@@ -40,6 +41,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      // Events change nothing a signed-in read shows (stats come from the rollups): the account's
+      // personal cache entries stay valid.
+      readOnlyRequests.add(request);
       const body = request.body;
       const events = 'events' in body ? body.events : [body];
       const data = await recordEvents(request.deps, request.auth!.userId, events);

@@ -4,17 +4,36 @@
 import { insertNewEvents, type NewEvent, ownedProfileIds } from '../../repositories/analytics.ts';
 import type { AnalyticsEventInput } from '../../schemas/analytics.ts';
 import { parseContentId } from '../catalog/ids.ts';
+import { personalTier } from '../cache/personal.ts';
 import type { Cache } from '../cache/types.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { MAX_AGE_MS, MAX_FUTURE_SKEW_MS, MAX_METADATA_BYTES, MAX_METADATA_DEPTH } from './rules.ts';
 
-function depthOf(value: unknown): number {
-  if (value === null || typeof value !== 'object') return 0;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  let deepest = 0;
-  for (const child of children) deepest = Math.max(deepest, depthOf(child));
-  return 1 + deepest;
+/**
+ * The nesting depth of a JSON value and an upper bound of its UTF-8 size as JSON: a string character takes
+ * at most 6 bytes (a \u escape), a number at most 24. Most metadata is then known to fit without being
+ * serialized once more (it is serialized with the batch anyway).
+ */
+function shapeOf(value: unknown): { depth: number; bytes: number } {
+  if (typeof value === 'string') return { depth: 0, bytes: 2 + 6 * value.length };
+  if (value === null || typeof value !== 'object') return { depth: 0, bytes: 24 };
+  let depth = 0;
+  let bytes = 2;
+  if (Array.isArray(value)) {
+    for (const child of value) {
+      const shape = shapeOf(child);
+      depth = Math.max(depth, shape.depth);
+      bytes += shape.bytes + 1;
+    }
+  } else {
+    for (const key in value) {
+      const shape = shapeOf((value as Record<string, unknown>)[key]);
+      depth = Math.max(depth, shape.depth);
+      bytes += 4 + 6 * key.length + shape.bytes;
+    }
+  }
+  return { depth: depth + 1, bytes };
 }
 
 function invalid(index: number, message: string): AppError {
@@ -24,16 +43,20 @@ function invalid(index: number, message: string): AppError {
 /** The stored row of one event, or an INVALID_REQUEST naming its index in the batch. */
 export function toRow(userId: string, e: AnalyticsEventInput, index: number, now: number): NewEvent {
   const metadata = e.metadata ?? {};
-  if (depthOf(metadata) > MAX_METADATA_DEPTH) throw invalid(index, `metadata nests deeper than ${MAX_METADATA_DEPTH}`);
-  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
+  const shape = shapeOf(metadata);
+  if (shape.depth > MAX_METADATA_DEPTH) throw invalid(index, `metadata nests deeper than ${MAX_METADATA_DEPTH}`);
+  if (shape.bytes > MAX_METADATA_BYTES && Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
     throw invalid(index, `metadata is larger than ${MAX_METADATA_BYTES} bytes`);
   }
   if (e.event_type.startsWith('video_') && !e.content_id) throw invalid(index, `${e.event_type} needs content_id`);
   const at = Date.parse(e.timestamp);
+  // The format admits forms Date cannot read (an hour-only offset, a leap second): refused, not guessed.
+  if (Number.isNaN(at)) throw invalid(index, 'timestamp must be an RFC 3339 date-time with a hh:mm offset');
   if (at < now - MAX_AGE_MS) throw invalid(index, 'timestamp is more than 7 days old');
   return {
-    // A clock far ahead is wrong, not the future: the event happened about now.
-    occurred_at: new Date(at > now + MAX_FUTURE_SKEW_MS ? now : at),
+    // A clock far ahead is wrong, not the future: the event happened about now. Otherwise the client's
+    // text goes to PostgreSQL as sent, with no Date made and formatted again per event.
+    occurred_at: at > now + MAX_FUTURE_SKEW_MS ? new Date(now).toISOString() : e.timestamp,
     user_id: userId,
     profile_id: e.profile_id,
     event_type: e.event_type,
@@ -45,16 +68,17 @@ export function toRow(userId: string, e: AnalyticsEventInput, index: number, now
   };
 }
 
-// A client sends events every few seconds: the profiles it acts for are remembered briefly instead of
-// being looked up on each request (a profile deleted meanwhile may log events for up to a minute).
-const OWNED_TTL_SECONDS = 60;
-
+// A client sends events every few seconds: the profiles it acts for are remembered in the per-instance
+// personal tier, under the account's version. Creating or deleting a profile is a write of the account,
+// which bumps the version (here and on every instance), so the next batch checks the database again.
+// Sending events is not such a write (the route says so), or every batch would forget the answer.
 async function ownedOf(deps: { em: Em; cache: Cache }, userId: string, profiles: string[]): Promise<Set<string>> {
-  const key = `analytics:owned:${userId}:${[...profiles].sort().join(',')}`;
-  if ((await deps.cache.get(key)) === '1') return new Set(profiles);
-  const owned = new Set(await ownedProfileIds(deps.em, userId, profiles));
-  if (owned.size === profiles.length) await deps.cache.set(key, '1', OWNED_TTL_SECONDS);
-  return owned;
+  const key = `analytics:owned:${[...profiles].sort().join(',')}`;
+  return personalTier(deps.cache).read(
+    userId,
+    key,
+    async () => new Set(await ownedProfileIds(deps.em, userId, profiles)),
+  );
 }
 
 export async function recordEvents(

@@ -23,6 +23,15 @@ export function activeTraceId(): string | undefined {
   return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
 }
 
+/**
+ * pino's mixin with tracing on: a line written inside a traced request or job carries its trace id. It runs
+ * only for lines actually written, where a child logger per request would cost every request.
+ */
+export function traceLogFields(): { trace_id?: string } {
+  const traceId = activeTraceId();
+  return traceId ? { trace_id: traceId } : {};
+}
+
 /** The payload with the active trace context added (unchanged when there is none, or it is not an object). */
 export function withTraceContext(payload: unknown): unknown {
   if (!started || !payload || typeof payload !== 'object' || Array.isArray(payload)) return payload;

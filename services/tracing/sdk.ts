@@ -11,6 +11,10 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { markTracingStarted } from './context.ts';
+import { sampledOnly } from './sampled-only.ts';
+
+/** The packages the instrumentations below patch when they load (http for outgoing calls only). */
+const PATCHED_PACKAGES = ['pg', 'pg-pool', 'ioredis', 'http', 'https'];
 
 // Probes and scrapes would be most of the spans and tell nothing.
 const PROBES = /^\/(livez|readyz|metrics)\b/;
@@ -23,8 +27,11 @@ export interface TracingOptions {
 
 export function startTracing(options: TracingOptions = {}): NodeSDK {
   // ESM imports are only seen by instrumentations through this loader hook; CommonJS requires are
-  // patched without it. It affects modules loaded after this call, hence the preload.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  // patched without it. It affects modules loaded after this call, hence the preload. Only the packages
+  // patched below are wrapped: wrapping every module of the app (the default) costs start-up time and
+  // puts a proxy between each import and its module for nothing. Fastify and undici report through
+  // diagnostics channels and need no wrapper.
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url, { data: { include: PATCHED_PACKAGES } });
   // Metrics are Prometheus' (prom-client) and logs go to stdout: the SDK exports traces only.
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
@@ -46,7 +53,7 @@ export function startTracing(options: TracingOptions = {}): NodeSDK {
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new UndiciInstrumentation(),
       new PgInstrumentation({ requireParentSpan: true }),
-      new IORedisInstrumentation({ requireParentSpan: true }),
+      sampledOnly(new IORedisInstrumentation({ requireParentSpan: true })),
     ],
   });
   sdk.start();
