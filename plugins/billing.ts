@@ -31,7 +31,7 @@ export async function respondIdempotently(
 ) {
   const key = request.headers['idempotency-key'];
   const out = await idempotent(
-    request.em,
+    request.deps,
     {
       userId: request.auth!.userId,
       key: Array.isArray(key) ? key[0] : key,
@@ -109,7 +109,9 @@ export default fp(
       app.addHook('onReady', async () => {
         timer = setInterval(() => {
           app.billing.runRenewals().catch((err) => app.log.error({ err }, 'billing renewals failed'));
-          purgeExpiredKeys(app.em()).catch((err) => app.log.error({ err }, 'idempotency key purge failed'));
+          purgeExpiredKeys(app.em(), app.clock.now()).catch((err) =>
+            app.log.error({ err }, 'idempotency key purge failed'),
+          );
         }, every * 1000);
         timer.unref();
       });

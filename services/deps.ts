@@ -1,5 +1,6 @@
 // What a service may use: passed in as one object, so services never import Fastify.
 import type { Cache } from './cache/types.ts';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Em } from './db/orm.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -17,6 +18,7 @@ export interface Deps {
   config: Config;
   tokens: TokenSigner;
   mailer: Mailer;
+  clock: Clock;
   log: Logger;
 }
 

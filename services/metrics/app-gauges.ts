@@ -2,6 +2,7 @@
 // queue depth and active playback sessions (from the database, so every instance reports the same
 // cluster-wide value: dashboards take max), WebSocket connections, the PostgreSQL pool and the TMDb
 // circuit breaker of this instance.
+import type { Clock } from '../clock.ts';
 import type { Em } from '../db/orm.ts';
 import { queueDepth } from '../../repositories/jobs.ts';
 import { countActive } from '../../repositories/playback.ts';
@@ -16,6 +17,7 @@ export interface PoolStats {
 
 export interface GaugeSources {
   em: () => Em;
+  clock: Clock;
   jobNames: string[];
   playbackStaleSeconds: number;
   webSockets?: () => number;
@@ -54,7 +56,7 @@ export function registerAppGauges(metrics: MetricsRegistry, s: GaugeSources): vo
     'cinemate_playback_sessions_active',
     'Playback sessions with a recent heartbeat (all instances)',
     [],
-    async () => [[{}, await countActive(s.em(), s.playbackStaleSeconds)]],
+    async () => [[{}, await countActive(s.em(), s.playbackStaleSeconds, s.clock.now())]],
   );
   const sockets = s.webSockets;
   if (sockets) metrics.gauge('cinemate_websocket_connections', 'Open WebSocket connections on this instance', sockets);

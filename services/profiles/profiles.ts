@@ -106,19 +106,22 @@ export async function deleteProfile(deps: Pick<Deps, 'em'>, caller: Caller, id: 
  * An attempt is reserved (counted) before the slow hash check, so parallel guesses cannot exceed the limit.
  */
 export async function selectProfile(
-  deps: Pick<Deps, 'em'>,
+  deps: Pick<Deps, 'em' | 'clock'>,
   caller: Caller,
   id: string,
   pin: string | undefined,
 ): Promise<ProfileView> {
   const profile = await getProfile(deps.em, caller.userId, id);
   if (!profile.has_pin) return profile;
-  const slot = await profiles.reservePinAttempt(deps.em, caller.userId, id);
+  const slot = await profiles.reservePinAttempt(deps.em, caller.userId, id, deps.clock.now());
   if (!slot) throw locked(await profiles.lockedUntil(deps.em, id));
   if (slot.attempts > MAX_PIN_ATTEMPTS) throw locked(null);
   const ok = pin !== undefined && (await verifySecret(slot.pin_hash, pin));
   if (!ok) {
-    if (slot.attempts >= MAX_PIN_ATTEMPTS) throw locked(await profiles.lockProfile(deps.em, id, LOCK_MINUTES));
+    if (slot.attempts >= MAX_PIN_ATTEMPTS) {
+      const until = new Date(deps.clock.now().getTime() + LOCK_MINUTES * 60_000);
+      throw locked(await profiles.lockProfile(deps.em, id, until));
+    }
     throw new AppError('INVALID_PIN', 'Wrong PIN', { attempts_left: MAX_PIN_ATTEMPTS - slot.attempts });
   }
   await deps.em.transactional((tx) => profiles.recordUnlock(tx, caller.sessionId, id, UNLOCK_HOURS));

@@ -122,7 +122,7 @@ export async function joinParty(
     throw new AppError('CONFLICT', 'This watch party is full', { max_members: deps.config.WATCH_PARTY_MAX_MEMBERS });
   // Joining again (another device, another profile) gives the slot back before taking a new one.
   if (before?.playback_session_id)
-    await stopSession(deps.em, viewer.userId, party.title_id, before.playback_session_id);
+    await stopSession(deps.em, viewer.userId, party.title_id, before.playback_session_id, deps.clock.now());
   const playback = await startPlayback(
     deps,
     media,
