@@ -122,6 +122,7 @@ export default fp(
           return request.em;
         },
         cache: app.cache,
+        clock: app.clock,
       };
       if (!(await isSessionActive(deps, claims.session_id))) {
         throw new AppError('UNAUTHORIZED', 'The session has ended');

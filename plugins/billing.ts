@@ -83,6 +83,7 @@ export default fp(
         em: () => app.em(),
         webhookSecret,
         log: app.log,
+        clock: app.clock,
         price: async (em, plan, interval) => priceOf(await requirePlan(em, plan), interval),
         deliver: async (payload, signature) => {
           const res = await app.inject({

@@ -49,7 +49,7 @@ export default fp(
       // Expiry is checked here rather than by the verifier so the socket can also learn when to close.
       const claims = app.tokens.verifyAccessIgnoringExpiry(token) as AccessClaims & { exp: number };
       if (claims.exp * 1000 <= Date.now()) throw new AppError('TOKEN_EXPIRED', 'The token has expired');
-      if (!(await isSessionActive({ em: app.em(), cache: app.cache }, claims.session_id)))
+      if (!(await isSessionActive({ em: app.em(), cache: app.cache, clock: app.clock }, claims.session_id)))
         throw new AppError('UNAUTHORIZED', 'The session has ended');
       return { userId: claims.user_id, sessionId: claims.session_id, expiresAt: claims.exp * 1000 };
     };
@@ -57,7 +57,7 @@ export default fp(
     const gateway = createGateway({
       hub,
       authenticate,
-      sessionActive: (sessionId) => isSessionActive({ em: app.em(), cache: app.cache }, sessionId),
+      sessionActive: (sessionId) => isSessionActive({ em: app.em(), cache: app.cache, clock: app.clock }, sessionId),
       unreadState: (userId) => unreadState(app.em(), userId),
       heartbeatMs: config.WS_HEARTBEAT_MS,
       authTimeoutMs: config.WS_AUTH_TIMEOUT_MS,

@@ -45,7 +45,7 @@ export async function requestReset(deps: Deps, email: string, ip: string): Promi
     // The account row is locked while counting, so parallel requests from many addresses cannot pass the cap.
     const resetToken = await deps.em.transactional(async (em) => {
       await accounts.lockAccount(em, user.id);
-      if ((await resets.countRecentResets(em, user.id, window)) >= cap) return null;
+      if ((await resets.countRecentResets(em, user.id, window, deps.clock.now())) >= cap) return null;
       const token = issue(user.id);
       await resets.insertReset(em, {
         id: resetId,
@@ -54,6 +54,7 @@ export async function requestReset(deps: Deps, email: string, ip: string): Promi
         otpHash,
         ip,
         ttlSeconds: deps.config.OTP_TTL,
+        at: deps.clock.now(),
       });
       return token;
     });
@@ -75,7 +76,7 @@ export async function requestReset(deps: Deps, email: string, ip: string): Promi
 }
 
 async function loadReset(deps: Deps, resetId: string, token: string): Promise<resets.ResetState | undefined> {
-  const row = await resets.findReset(deps.em, resetId);
+  const row = await resets.findReset(deps.em, resetId, deps.clock.now());
   return row && row.tokenHash === sha256(token) ? row : undefined;
 }
 
@@ -105,7 +106,7 @@ export async function verifyOtp(
   if (row.ipAddress !== ip) throw wrongAddress();
   const max = deps.config.OTP_MAX_ATTEMPTS;
   // Claim one attempt atomically before checking, so parallel guesses cannot exceed the limit.
-  const claimed = await resets.claimAttempt(deps.em, claims.reset_id, max);
+  const claimed = await resets.claimAttempt(deps.em, claims.reset_id, max, deps.clock.now());
   if (!claimed) {
     await resets.moveReset(deps.em, claims.reset_id, 'pending', 'revoked');
     throw tooMany();

@@ -66,7 +66,7 @@ export async function tmdbMovieList(
   q = '',
 ): Promise<Served<MovieList>> {
   const level = levelOf(viewer);
-  const day = today();
+  const day = today(deps.clock.now());
   const key = listKey(`tmdb-${kind}`, {
     l: level,
     p: p.page,

@@ -49,7 +49,7 @@ export function registerAppGauges(metrics: MetricsRegistry, s: GaugeSources): vo
   }
   metrics.collect('cinemate_job_queue_depth', 'Jobs due and waiting for a worker, by job name', ['job'], async () => {
     const depth = new Map(s.jobNames.map((name) => [name, 0]));
-    for (const row of await queueDepth(s.em())) depth.set(row.name, row.depth);
+    for (const row of await queueDepth(s.em(), s.clock.now())) depth.set(row.name, row.depth);
     return [...depth].map(([job, n]) => [{ job }, n]);
   });
   metrics.collect(

@@ -70,7 +70,7 @@ export async function startPlayback(
   });
   // The slot is the account's; the link exists only once the title has a ready ladder.
   const asset = await readyAsset(deps.em, title.id, episode);
-  const links = asset ? signedLinks(media, asset, heightOf(quality)) : null;
+  const links = asset ? signedLinks(media, asset, heightOf(quality), deps.clock.now()) : null;
   return {
     session_id: sessionId,
     content_id: title.id,
