@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../services/errors.ts';
 import { isSessionActive } from '../services/auth/session-state.ts';
-import type { AccessClaims } from '../services/auth/tokens.ts';
+import type { AccessClaims } from '../services/deps.ts';
 import { createMemoryHub, createRedisHub, type Hub } from '../services/realtime/hub.ts';
 import { createGateway, type Gateway, type SocketIdentity } from '../services/realtime/gateway.ts';
 import { unreadState } from '../services/notifications/store.ts';

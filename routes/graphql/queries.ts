@@ -15,7 +15,7 @@ import { listCollection } from '../../services/library/collections.ts';
 import { continueWatching, listHistory, nextUp } from '../../services/library/history.ts';
 import { listNotifications } from '../../services/notifications/store.ts';
 import { listProfiles } from '../../services/profiles/profiles.ts';
-import type { Viewer } from '../../services/profiles/viewer.ts';
+import type { Viewer } from '../../services/deps.ts';
 import { recommendationRows } from '../../services/recommendations/views.ts';
 import type { Gql, GqlContext } from './context.ts';
 import { dataOf, fromDetails } from './titles.ts';

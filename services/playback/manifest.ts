@@ -8,7 +8,7 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { requireEpisode, requireTitle } from '../library/titles.ts';
 import type { MediaContext } from '../media/context.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { ceilingOf } from './renditions.ts';
 import { grantQuery } from '../media/signing.ts';
 

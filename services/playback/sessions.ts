@@ -16,7 +16,7 @@ import { audit } from '../audit.ts';
 import { resolveTitleId } from '../library/titles.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { type GrantMedia, resolvePlayable, signedLinks } from './manifest.ts';
 import { capQuality, heightOf } from './renditions.ts';
 

@@ -20,7 +20,7 @@ import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import type { GrantMedia } from '../playback/manifest.ts';
 import { startPlayback } from '../playback/sessions.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import type { PartyDeps } from './context.ts';
 import { endParty } from './events.ts';
 

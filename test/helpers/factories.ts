@@ -5,7 +5,8 @@ import { addToCollection, type Collection } from '../../services/library/collect
 import { type ProgressInput, recordProgress } from '../../services/library/progress.ts';
 import { rate, type Vote } from '../../services/library/ratings.ts';
 import { createProfile, listProfiles } from '../../services/profiles/profiles.ts';
-import { resolveViewer, type Viewer } from '../../services/profiles/viewer.ts';
+import { resolveViewer } from '../../services/profiles/viewer.ts';
+import type { Viewer } from '../../services/deps.ts';
 import type { ProfileCreateBody } from '../../schemas/profiles.ts';
 import type { Static } from '@sinclair/typebox';
 
