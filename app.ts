@@ -8,7 +8,7 @@ import autoload from '@fastify/autoload';
 import type { Clock } from './services/clock.ts';
 import { loadConfig, listOf, prettyLogs, type Config } from './services/config.ts';
 import { createValidatorCompiler } from './services/validation.ts';
-import { nextRequestId } from './services/request-id.ts';
+import { requestIds } from './services/request-id.ts';
 import { CENSOR, REDACT_PATHS, redactUrl } from './services/security/log-redaction.ts';
 import probeRoutes from './routes/system/probes.ts';
 import { sendError } from './plugins/errors.ts';
@@ -61,7 +61,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
     },
     keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-    genReqId: nextRequestId,
+    genReqId: requestIds(),
     trustProxy: trusted.length > 0 ? trusted : false,
     bodyLimit: config.BODY_LIMIT,
     return503OnClosing: true,

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BillingProvider } from '../services/billing/provider.ts';
 import { createLocalProvider } from '../services/billing/local-provider.ts';
 import { createStripeProvider } from '../services/billing/stripe-provider.ts';
-import { configurePlans, priceOf, requirePlan } from '../services/billing/plans.ts';
+import { priceOf, requirePlan } from '../services/billing/plans.ts';
 import { idempotent, purgeExpiredKeys } from '../services/billing/idempotency.ts';
 
 export interface Billing {
@@ -56,7 +56,6 @@ export const WEBHOOK_PATH = '/api/v1/billing/webhook';
 export default fp(
   async (app) => {
     const { config } = app;
-    configurePlans({ profilesPerPlan: config.BILLING_PROFILES_PER_PLAN });
     const useStripe =
       config.BILLING_PROVIDER === 'stripe' || (config.BILLING_PROVIDER === 'auto' && Boolean(config.STRIPE_SECRET_KEY));
     const webhookSecret = config.STRIPE_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64url')}`;
@@ -84,7 +83,7 @@ export default fp(
         webhookSecret,
         log: app.log,
         clock: app.clock,
-        price: async (em, plan, interval) => priceOf(await requirePlan(em, plan), interval),
+        price: async (em, plan, interval) => priceOf(await requirePlan({ em, config }, plan), interval),
         deliver: async (payload, signature) => {
           const res = await app.inject({
             method: 'POST',

@@ -135,7 +135,13 @@ export const queryResolvers = {
 function current(gql: Gql, me: { userId: string }) {
   const key = `billing:${me.userId}`;
   if (!gql.memo.has(key)) {
-    gql.memo.set(key, getCurrent({ em: gql.em, log: gql.request.log, billing: gql.app.billing.provider }, me.userId));
+    gql.memo.set(
+      key,
+      getCurrent(
+        { em: gql.em, config: gql.app.config, log: gql.request.log, billing: gql.app.billing.provider },
+        me.userId,
+      ),
+    );
   }
   return gql.memo.get(key) as ReturnType<typeof getCurrent>;
 }

@@ -26,7 +26,7 @@ export async function resolvePlayable(deps: Deps, viewer: Viewer, rawId: string,
     throw new AppError('INVALID_REQUEST', 'A movie has no episodes', {
       fields: [{ field: 'episode_id', in: 'body', message: 'only for series' }],
     });
-  const plan = await requireEntitlement(deps.em, viewer.userId);
+  const plan = await requireEntitlement(deps, viewer.userId);
   return { title, episode, plan };
 }
 

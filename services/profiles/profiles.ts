@@ -28,7 +28,7 @@ interface Caller {
 export const listProfiles = (em: Em, userId: string): Promise<ProfileView[]> => profiles.listProfiles(em, userId);
 
 export async function createProfile(
-  deps: Pick<Deps, 'em'>,
+  deps: Pick<Deps, 'em' | 'config'>,
   caller: Pick<Caller, 'userId'>,
   input: Static<typeof ProfileCreateBody>,
 ): Promise<ProfileView> {
@@ -38,7 +38,7 @@ export async function createProfile(
     await profiles.lockAccount(tx, caller.userId);
     const { count, next } = await profiles.profileSlots(tx, caller.userId);
     // The cap is the plan's (entitlements), the same number every other part reads.
-    const { max_profiles: max } = await entitlements(tx, caller.userId);
+    const { max_profiles: max } = await entitlements({ em: tx, config: deps.config }, caller.userId);
     if (count >= max) throw new AppError('PROFILE_LIMIT_REACHED', `This account has at most ${max} profiles`, { max });
     const isKids = input.is_kids ?? false;
     return profiles.insertProfile(tx, {
