@@ -2,8 +2,7 @@
 // read what a key holds, store the answer, release it, and purge expired keys.
 import type { Selectable } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import type { DB } from './db.ts';
-import { tdb } from './typed-db.ts';
+import { type DB, tdb } from './db.ts';
 
 export type StoredKey = Pick<
   Selectable<DB['idempotency_keys']>,

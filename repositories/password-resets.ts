@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { ResetStatus } from '../entities/accounts/password-reset.ts';
 import type { Em } from '../services/db/orm.ts';
-import { db } from './db.ts';
+import { db, toDate } from './db.ts';
 
 const now = sql<Date>`now()`;
 
@@ -128,7 +128,7 @@ export async function reissueOtp(
     .where('r.expires_at', '>', at)
     .returning(['u.email_address', 'u.full_name', 'r.expires_at'])
     .executeTakeFirst();
-  return row && { email: row.email_address, fullName: row.full_name, expiresAt: new Date(row.expires_at) };
+  return row && { email: row.email_address, fullName: row.full_name, expiresAt: toDate(row.expires_at) };
 }
 
 /** Housekeeping: open requests past their expiry become 'revoked'. */

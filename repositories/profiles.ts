@@ -2,8 +2,7 @@
 // lock), the PIN attempt counter and lock, and the one-query viewer lookup every request runs.
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import { type DB, db } from './db.ts';
-import { toDate } from './library-catalog.ts';
+import { type DB, db, toDate } from './db.ts';
 
 const hasPin = (eb: ExpressionBuilder<DB, 'viewer_profiles'>) =>
   eb('viewer_profiles.pin_hash', 'is not', null).$castTo<boolean>().as('has_pin');

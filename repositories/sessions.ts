@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Platform, SessionStatus } from '../entities/accounts/login-session.ts';
 import type { Role } from '../entities/accounts/user.ts';
 import type { Em } from '../services/db/orm.ts';
-import { db } from './db.ts';
+import { db, toDate } from './db.ts';
 
 const now = sql<Date>`now()`;
 
@@ -160,8 +160,8 @@ export async function listLiveSessions(em: Em, userId: string, at: Date): Promis
     platform: r.platform,
     deviceName: r.device_name,
     ipAddress: r.ip_address,
-    sessionStart: new Date(r.session_start),
-    lastUsedAt: new Date(r.last_used_at),
+    sessionStart: toDate(r.session_start),
+    lastUsedAt: toDate(r.last_used_at),
   }));
 }
 
