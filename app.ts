@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import autoload from '@fastify/autoload';
+import type { Clock } from './services/clock.ts';
 import { loadConfig, listOf, prettyLogs, type Config } from './services/config.ts';
 import { createValidatorCompiler } from './services/validation.ts';
-import { nextRequestId } from './services/request-id.ts';
+import { requestIds } from './services/request-id.ts';
 import { CENSOR, REDACT_PATHS, redactUrl } from './services/security/log-redaction.ts';
 import probeRoutes from './routes/system/probes.ts';
 import { sendError } from './plugins/errors.ts';
@@ -22,6 +23,8 @@ export interface BuildOptions {
   config?: Config;
   /** Where the log lines go (default: stdout); tests capture them to prove no credential is written. */
   logStream?: DestinationStream;
+  /** The time the rules read (default: the system clock); tests pass one they can move forward. */
+  clock?: Clock;
 }
 
 // Fastify's request serializer, with the credentials a query string may carry censored.
@@ -61,7 +64,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
       connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.HTTP_HEADERS_TIMEOUT_MS / 4))),
     },
     keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-    genReqId: nextRequestId,
+    genReqId: requestIds(),
     trustProxy: trusted.length > 0 ? trusted : false,
     bodyLimit: config.BODY_LIMIT,
     return503OnClosing: true,
@@ -80,7 +83,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<FastifyInsta
   // Unknown properties are an error (no silent stripping), so mass assignment gets a 400.
   app.setValidatorCompiler(createValidatorCompiler());
 
-  await app.register(autoload, { dir: path.join(root, 'plugins'), options: { config } });
+  await app.register(autoload, { dir: path.join(root, 'plugins'), options: { config, clock: options.clock } });
   // Orchestrator probes stay at the root (/livez, /readyz), outside the versioned API.
   await app.register(probeRoutes);
   await app.register(autoload, { dir: path.join(root, 'routes'), options: { prefix: '/api/v1' }, autoHooks: false });

@@ -29,7 +29,7 @@ export function jobRegistry(app: FastifyInstance): JobRegistry {
     'auth.expire-stale': {
       everySeconds: 3600,
       handler: async () => {
-        await expireStaleRecords(app.em());
+        await expireStaleRecords(app.em(), app.clock.now());
       },
     },
     // Notification fan-outs push through the real-time hub (read when a job runs, not at registration).
@@ -41,7 +41,7 @@ export function jobRegistry(app: FastifyInstance): JobRegistry {
     [RESET_MAIL_JOB]: {
       maxAttempts: RESET_MAIL_ATTEMPTS,
       handler: async (payload: ResetMailPayload) => {
-        await deliverQueuedResetMail({ em: app.em(), mailer: app.mailer, log: app.log }, payload);
+        await deliverQueuedResetMail({ em: app.em(), mailer: app.mailer, clock: app.clock, log: app.log }, payload);
       },
     },
     // Probe, encode the HLS ladder, thumbnails, publish; one encode at a time per worker (CPU bound).
@@ -49,7 +49,7 @@ export function jobRegistry(app: FastifyInstance): JobRegistry {
       concurrency: 1,
       maxAttempts: 3,
       handler: async (payload: { asset_id: string }, job) => {
-        await processAsset({ em: () => app.em(), media: app.media }, payload.asset_id, job.id);
+        await processAsset({ em: () => app.em(), media: app.media, clock: app.clock }, payload.asset_id, job.id);
       },
     },
     // New analytics events into the daily rollups the viewing stats read (incremental, by watermark).
@@ -63,7 +63,7 @@ export function jobRegistry(app: FastifyInstance): JobRegistry {
     [MAINTAIN_JOB]: {
       everySeconds: 86_400,
       handler: async () => {
-        await maintain({ em: app.em(), log: app.log }, app.config.ANALYTICS_RETENTION_DAYS);
+        await maintain({ em: app.em(), clock: app.clock, log: app.log }, app.config.ANALYTICS_RETENTION_DAYS);
       },
     },
   };

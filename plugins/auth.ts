@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../services/errors.ts';
-import type { AccessClaims, ResetClaims, TokenSigner } from '../services/auth/tokens.ts';
+import type { AccessClaims, ResetClaims, TokenSigner } from '../services/deps.ts';
 import { hasRole } from '../services/auth/admin.ts';
 import { isSessionActive } from '../services/auth/session-state.ts';
 import type { Config } from '../services/config.ts';
@@ -122,6 +122,7 @@ export default fp(
           return request.em;
         },
         cache: app.cache,
+        clock: app.clock,
       };
       if (!(await isSessionActive(deps, claims.session_id))) {
         throw new AppError('UNAUTHORIZED', 'The session has ended');

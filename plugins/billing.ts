@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BillingProvider } from '../services/billing/provider.ts';
 import { createLocalProvider } from '../services/billing/local-provider.ts';
 import { createStripeProvider } from '../services/billing/stripe-provider.ts';
-import { configurePlans, priceOf, requirePlan } from '../services/billing/plans.ts';
+import { priceOf, requirePlan } from '../services/billing/plans.ts';
 import { idempotent, purgeExpiredKeys } from '../services/billing/idempotency.ts';
 
 export interface Billing {
@@ -31,7 +31,7 @@ export async function respondIdempotently(
 ) {
   const key = request.headers['idempotency-key'];
   const out = await idempotent(
-    request.em,
+    request.deps,
     {
       userId: request.auth!.userId,
       key: Array.isArray(key) ? key[0] : key,
@@ -56,7 +56,6 @@ export const WEBHOOK_PATH = '/api/v1/billing/webhook';
 export default fp(
   async (app) => {
     const { config } = app;
-    configurePlans({ profilesPerPlan: config.BILLING_PROFILES_PER_PLAN });
     const useStripe =
       config.BILLING_PROVIDER === 'stripe' || (config.BILLING_PROVIDER === 'auto' && Boolean(config.STRIPE_SECRET_KEY));
     const webhookSecret = config.STRIPE_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64url')}`;
@@ -83,7 +82,8 @@ export default fp(
         em: () => app.em(),
         webhookSecret,
         log: app.log,
-        price: async (em, plan, interval) => priceOf(await requirePlan(em, plan), interval),
+        clock: app.clock,
+        price: async (em, plan, interval) => priceOf(await requirePlan({ em, config }, plan), interval),
         deliver: async (payload, signature) => {
           const res = await app.inject({
             method: 'POST',
@@ -109,7 +109,9 @@ export default fp(
       app.addHook('onReady', async () => {
         timer = setInterval(() => {
           app.billing.runRenewals().catch((err) => app.log.error({ err }, 'billing renewals failed'));
-          purgeExpiredKeys(app.em()).catch((err) => app.log.error({ err }, 'idempotency key purge failed'));
+          purgeExpiredKeys(app.em(), app.clock.now()).catch((err) =>
+            app.log.error({ err }, 'idempotency key purge failed'),
+          );
         }, every * 1000);
         timer.unref();
       });

@@ -20,7 +20,13 @@ export default fp(
   async (app) => {
     const registry = jobRegistry(app);
     const leaseSeconds = app.config.JOBS_LEASE_SECONDS;
-    const runner = createRunner({ em: () => app.em(), jobs: registry, log: app.log, leaseSeconds });
+    const runner = createRunner({
+      em: () => app.em(),
+      jobs: registry,
+      log: app.log,
+      leaseSeconds,
+      now: () => app.clock.now(),
+    });
     app.decorate('jobs', {
       async enqueue(name: string, payload: unknown, options?: EnqueueOptions) {
         if (!registry[name]) throw new Error(`unknown job "${name}"`);

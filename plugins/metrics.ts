@@ -45,6 +45,7 @@ export default fp(
         : undefined;
       registerAppGauges(metrics, {
         em: () => app.em(),
+        clock: app.clock,
         jobNames: app.jobs.names,
         playbackStaleSeconds: STALE_SECONDS,
         webSockets: app.hasDecorator('realtime') ? () => app.realtime.gateway.connections() : undefined,

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../services/errors.ts';
 import { isSessionActive } from '../services/auth/session-state.ts';
-import type { AccessClaims } from '../services/auth/tokens.ts';
+import type { AccessClaims } from '../services/deps.ts';
 import { createMemoryHub, createRedisHub, type Hub } from '../services/realtime/hub.ts';
 import { createGateway, MAX_FRAME_BYTES, type Gateway, type SocketIdentity } from '../services/realtime/gateway.ts';
 import { unreadState } from '../services/notifications/store.ts';
@@ -50,7 +50,7 @@ export default fp(
       // Expiry is checked here rather than by the verifier so the socket can also learn when to close.
       const claims = app.tokens.verifyAccessIgnoringExpiry(token) as AccessClaims & { exp: number };
       if (claims.exp * 1000 <= Date.now()) throw new AppError('TOKEN_EXPIRED', 'The token has expired');
-      if (!(await isSessionActive({ em: app.em(), cache: app.cache }, claims.session_id)))
+      if (!(await isSessionActive({ em: app.em(), cache: app.cache, clock: app.clock }, claims.session_id)))
         throw new AppError('UNAUTHORIZED', 'The session has ended');
       return { userId: claims.user_id, sessionId: claims.session_id, expiresAt: claims.exp * 1000 };
     };
@@ -58,7 +58,7 @@ export default fp(
     const gateway = createGateway({
       hub,
       authenticate,
-      sessionActive: (sessionId) => isSessionActive({ em: app.em(), cache: app.cache }, sessionId),
+      sessionActive: (sessionId) => isSessionActive({ em: app.em(), cache: app.cache, clock: app.clock }, sessionId),
       unreadState: (userId) => unreadState(app.em(), userId),
       heartbeatMs: config.WS_HEARTBEAT_MS,
       authTimeoutMs: config.WS_AUTH_TIMEOUT_MS,

@@ -22,6 +22,7 @@ export default fp(
           config: app.config,
           tokens: app.tokens,
           mailer: app.mailer,
+          clock: app.clock,
           log: this.log,
         };
       },

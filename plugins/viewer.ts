@@ -5,7 +5,8 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { personalTier } from '../services/cache/personal.ts';
-import { resolveViewer, type Viewer } from '../services/profiles/viewer.ts';
+import { resolveViewer } from '../services/profiles/viewer.ts';
+import type { Viewer } from '../services/deps.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -12,7 +12,13 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const deps = (): PartyDeps => ({ em: app.em(), cache: app.cache, config: app.config, hub: app.realtime });
+    const deps = (): PartyDeps => ({
+      em: app.em(),
+      cache: app.cache,
+      config: app.config,
+      clock: app.clock,
+      hub: app.realtime,
+    });
     const rooms = createRooms({ deps, hub: app.realtime, log: app.log });
     app.realtime.gateway.use('party.', rooms.extension);
     app.decorate('watchParties', Object.assign(rooms, { deps }));

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { MaturityFilter, Role } from '../entities/accounts/user.ts';
 import type { Em } from '../services/db/orm.ts';
-import { db } from './db.ts';
+import { db, toDate } from './db.ts';
 
 /** Emails are stored and compared lower-cased (users_email_uq is on lower(email_address)). */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
@@ -76,7 +76,7 @@ export async function findAccount(em: Em, id: string): Promise<AccountRow | unde
       maturityFilter: row.maturity_filter,
       preferredLanguage: row.preferred_language,
       role: row.role,
-      createdAt: new Date(row.created_at),
+      createdAt: toDate(row.created_at),
     }
   );
 }

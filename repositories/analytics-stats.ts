@@ -35,12 +35,11 @@ export async function byGenre(em: Em, profileId: string): Promise<Array<Bucket &
   return rows;
 }
 
-/** The `days` days ending today (UTC), oldest first, with zeros for days without viewing. */
-export async function byDay(em: Em, profileId: string, days: number): Promise<Bucket[]> {
+/** The `days` days ending on `today` (a UTC YYYY-MM-DD), oldest first, with zeros for days without viewing. */
+export async function byDay(em: Em, profileId: string, days: number, today: string): Promise<Bucket[]> {
   const { rows } = await sql<Bucket>`select to_char(s.day, 'YYYY-MM-DD') as key,
       coalesce(sum(d.watch_seconds), 0)::float8 as watch_seconds, count(distinct d.title_id)::int as titles
-    from generate_series((now() at time zone 'UTC')::date - ${days - 1}::int, (now() at time zone 'UTC')::date,
-      interval '1 day') as s(day)
+    from generate_series(${today}::date - ${days - 1}::int, ${today}::date, interval '1 day') as s(day)
     left join analytics_profile_daily d on d.profile_id = ${profileId} and d.day = s.day::date
     group by s.day order by s.day`.execute(db(em));
   return rows;
@@ -54,13 +53,13 @@ export async function byDevice(em: Em, profileId: string): Promise<Bucket[]> {
   return rows;
 }
 
-/** Days with viewing in the last `days` days, newest first, as YYYY-MM-DD. */
-export async function activeDays(em: Em, profileId: string, days: number): Promise<string[]> {
+/** Days with viewing in the `days` days ending on `today` (a UTC YYYY-MM-DD), newest first, as YYYY-MM-DD. */
+export async function activeDays(em: Em, profileId: string, days: number, today: string): Promise<string[]> {
   const rows = await db(em)
     .selectFrom('analytics_profile_daily')
     .select(sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'))
     .where('profile_id', '=', profileId)
-    .where(sql<boolean>`day > (now() at time zone 'UTC')::date - ${days}::int`)
+    .where(sql<boolean>`day > ${today}::date - ${days}::int`)
     .where((eb) => eb.or([eb('watch_seconds', '>', 0), eb('plays', '>', 0)]))
     .groupBy('day')
     .orderBy('day', 'desc')

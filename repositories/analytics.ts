@@ -2,7 +2,7 @@
 // incremental rollup into the daily tables, and the viewing-stats reads over those rollups.
 import { sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import { db } from './db.ts';
+import { db, toDate } from './db.ts';
 
 export interface NewEvent {
   /** A Date, or an RFC 3339 date-time text (PostgreSQL reads it as timestamptz). */
@@ -167,5 +167,5 @@ export async function rollupUpdatedAt(em: Em, name: string): Promise<Date | null
     .select('updated_at')
     .where('name', '=', name)
     .executeTakeFirst();
-  return row ? new Date(row.updated_at) : null;
+  return row ? toDate(row.updated_at) : null;
 }

@@ -2,8 +2,7 @@
 // subscriptions, and the renewals, retries and scheduled cancels that fall due.
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import type { DB } from './db.ts';
-import { tdb, toDate } from './typed-db.ts';
+import { type DB, tdb, toDate } from './db.ts';
 
 export type LocalSubscriptionRow = Selectable<DB['billing_local_subscriptions']>;
 export type LocalSubscriptionChanges = Omit<Updateable<DB['billing_local_subscriptions']>, 'id' | 'updated_at'>;

@@ -3,7 +3,8 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
 import { db } from './db.ts';
-import { type LibraryDB, catalogDb, toDate, visibleTitle } from './library-catalog.ts';
+import { toDate } from './db.ts';
+import { type LibraryDB, catalogDb, visibleTitle } from './library-catalog.ts';
 import { type Page, pageOffset } from './library.ts';
 
 /** The episode shown beside a history, continue-watching or next-up entry. */

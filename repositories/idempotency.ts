@@ -1,9 +1,8 @@
 // The idempotency_keys table: claim a key for one request (taking over a crashed claim with the same body),
 // read what a key holds, store the answer, release it, and purge expired keys.
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import type { DB } from './db.ts';
-import { tdb } from './typed-db.ts';
+import { type DB, tdb } from './db.ts';
 
 export type StoredKey = Pick<
   Selectable<DB['idempotency_keys']>,
@@ -16,15 +15,18 @@ export interface KeyClaim {
   hash: string;
   lockSeconds: number;
   ttlHours: number;
+  now: Date;
 }
 
+const after = (from: Date, seconds: number) => new Date(from.getTime() + seconds * 1000);
+
 /** Drops this key when it has expired, so the claim below starts afresh. */
-export async function deleteExpiredKey(em: Em, userId: string, key: string): Promise<void> {
+export async function deleteExpiredKey(em: Em, userId: string, key: string, now: Date): Promise<void> {
   await tdb(em)
     .deleteFrom('idempotency_keys')
     .where('user_id', '=', userId)
     .where('key', '=', key)
-    .where('expires_at', '<', sql<Date>`now()`)
+    .where('expires_at', '<', now)
     .execute();
 }
 
@@ -40,15 +42,15 @@ export async function claimKey(em: Em, c: KeyClaim): Promise<boolean> {
       key: c.key,
       request_hash: c.hash,
       status: 'in_flight',
-      locked_until: sql<Date>`now() + make_interval(secs => ${c.lockSeconds})`,
-      expires_at: sql<Date>`now() + make_interval(hours => ${c.ttlHours})`,
+      locked_until: after(c.now, c.lockSeconds),
+      expires_at: after(c.now, c.ttlHours * 3600),
     })
     .onConflict((oc) =>
       oc
         .columns(['user_id', 'key'])
         .doUpdateSet((eb) => ({ locked_until: eb.ref('excluded.locked_until') }))
         .where('idempotency_keys.status', '=', 'in_flight')
-        .where('idempotency_keys.locked_until', '<', sql<Date>`now()`)
+        .where('idempotency_keys.locked_until', '<', c.now)
         .where((eb) => eb('idempotency_keys.request_hash', '=', eb.ref('excluded.request_hash'))),
     )
     .returning('key')
@@ -79,6 +81,6 @@ export async function releaseKey(em: Em, userId: string, key: string): Promise<v
   await tdb(em).deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).execute();
 }
 
-export async function purgeExpiredKeys(em: Em): Promise<void> {
-  await tdb(em).deleteFrom('idempotency_keys').where('expires_at', '<', sql<Date>`now()`).execute();
+export async function purgeExpiredKeys(em: Em, now: Date): Promise<void> {
+  await tdb(em).deleteFrom('idempotency_keys').where('expires_at', '<', now).execute();
 }

@@ -1,7 +1,7 @@
 // The ip_blacklist table's SQL: timed blocks of one client address.
 import { sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import { db } from './db.ts';
+import { db, toDate } from './db.ts';
 
 /** When the address's latest block ends, or null when it is not blocked now. */
 export async function blockedUntil(em: Em, ip: string): Promise<Date | null> {
@@ -11,7 +11,7 @@ export async function blockedUntil(em: Em, ip: string): Promise<Date | null> {
     .where('ip_address', '=', ip)
     .where('blocked_until', '>', sql<Date>`now()`)
     .executeTakeFirst();
-  return row?.until ? new Date(row.until) : null;
+  return row?.until ? toDate(row.until) : null;
 }
 
 export async function insertBlock(em: Em, block: { ip: string; until: Date; reason: string }): Promise<void> {

@@ -35,8 +35,16 @@ export async function enqueue(em: Em, name: string, payload: unknown, options: E
     .execute();
 }
 
-/** Claims up to limit due jobs, leasing them for leaseSeconds (a crashed worker's jobs come back). */
-export async function claim(em: Em, names: string[], limit: number, leaseSeconds = 120): Promise<ClaimedJob[]> {
+const after = (from: Date, seconds: number) => new Date(from.getTime() + seconds * 1000);
+
+/** Claims up to limit jobs due at `now`, leasing them for leaseSeconds (a crashed worker's jobs come back). */
+export async function claim(
+  em: Em,
+  names: string[],
+  limit: number,
+  leaseSeconds = 120,
+  now = new Date(),
+): Promise<ClaimedJob[]> {
   if (names.length === 0) return [];
   const k = db(em);
   const due = k
@@ -45,8 +53,8 @@ export async function claim(em: Em, names: string[], limit: number, leaseSeconds
     .where('name', 'in', names)
     .where((w) =>
       w.or([
-        w.and([w('status', '=', 'queued'), w('run_at', '<=', sql<Date>`now()`)]),
-        w.and([w('status', '=', 'running'), w('locked_until', '<', sql<Date>`now()`)]),
+        w.and([w('status', '=', 'queued'), w('run_at', '<=', now)]),
+        w.and([w('status', '=', 'running'), w('locked_until', '<', now)]),
       ]),
     )
     .orderBy('run_at')
@@ -58,7 +66,7 @@ export async function claim(em: Em, names: string[], limit: number, leaseSeconds
     .set({
       status: 'running',
       attempts: sql`attempts + 1`,
-      locked_until: sql`now() + make_interval(secs => ${leaseSeconds})`,
+      locked_until: after(now, leaseSeconds),
     })
     .where('id', 'in', due)
     .returning(['id', 'name', 'payload', 'attempts', 'max_attempts'])
@@ -66,24 +74,24 @@ export async function claim(em: Em, names: string[], limit: number, leaseSeconds
 }
 
 /** Holds a running job's claim for another leaseSeconds (its worker is alive); never shortens a longer one. */
-export async function extendLease(em: Em, id: string, leaseSeconds: number): Promise<void> {
+export async function extendLease(em: Em, id: string, leaseSeconds: number, now = new Date()): Promise<void> {
   await db(em)
     .updateTable('jobs')
-    .set({ locked_until: sql`greatest(locked_until, now() + make_interval(secs => ${leaseSeconds}))` })
+    .set({ locked_until: sql`greatest(locked_until, ${after(now, leaseSeconds)})` })
     .where('id', '=', id)
     .where('status', '=', 'running')
     .execute();
 }
 
-export async function complete(em: Em, id: string): Promise<void> {
+export async function complete(em: Em, id: string, now = new Date()): Promise<void> {
   await db(em)
     .updateTable('jobs')
-    .set({ status: 'done', finished_at: sql`now()`, locked_until: null, dedupe_key: null })
+    .set({ status: 'done', finished_at: now, locked_until: null, dedupe_key: null })
     .where('id', '=', id)
     .execute();
 }
 
-export async function fail(em: Em, job: ClaimedJob, error: string): Promise<void> {
+export async function fail(em: Em, job: ClaimedJob, error: string, now = new Date()): Promise<void> {
   const final = job.attempts >= job.max_attempts;
   const backoff = Math.min(3600, 2 ** job.attempts * 5);
   await db(em)
@@ -92,20 +100,20 @@ export async function fail(em: Em, job: ClaimedJob, error: string): Promise<void
       status: final ? 'failed' : 'queued',
       last_error: error.slice(0, 2000),
       locked_until: null,
-      run_at: sql`now() + make_interval(secs => ${backoff})`,
-      finished_at: final ? sql`now()` : null,
+      run_at: after(now, backoff),
+      finished_at: final ? now : null,
       ...(final ? { dedupe_key: null } : {}),
     })
     .where('id', '=', job.id)
     .execute();
 }
 
-/** Removes finished jobs older than the given age. */
-export async function prune(em: Em, olderThanSeconds: number): Promise<void> {
+/** Removes jobs finished more than olderThanSeconds before `now`. */
+export async function prune(em: Em, olderThanSeconds: number, now = new Date()): Promise<void> {
   await db(em)
     .deleteFrom('jobs')
     .where('status', 'in', ['done', 'failed'])
-    .where('finished_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanSeconds})`)
+    .where('finished_at', '<', after(now, -olderThanSeconds))
     .execute();
 }
 
@@ -130,13 +138,13 @@ export async function claimPeriod(em: Em, name: string, now: Date, next: Date): 
   return won.length === 1;
 }
 
-/** Jobs waiting to run now, by job name (the queue depth a scrape reports). */
-export async function queueDepth(em: Em): Promise<Array<{ name: string; depth: number }>> {
+/** Jobs due at `now` and waiting, by job name (the queue depth a scrape reports). */
+export async function queueDepth(em: Em, now = new Date()): Promise<Array<{ name: string; depth: number }>> {
   const rows = await db(em)
     .selectFrom('jobs')
     .select(['name', (eb) => eb.fn.countAll<string>().as('depth')])
     .where('status', '=', 'queued')
-    .where('run_at', '<=', sql<Date>`now()`)
+    .where('run_at', '<=', now)
     .groupBy('name')
     .execute();
   return rows.map((r) => ({ name: r.name, depth: Number(r.depth) }));

@@ -5,12 +5,6 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
 import { type DB, db } from './db.ts';
 
-/**
- * Timestamps arrive as the driver's text (the ORM leaves them unparsed) although the model types them as
- * Date: every library repository converts them here, once.
- */
-export const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
-
 /** The titles and episodes columns read here (types as the migrations declare them). */
 type CatalogTables = {
   titles: {

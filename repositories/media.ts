@@ -226,11 +226,11 @@ export async function setRuntime(em: Em, titleId: string, episodeId: string | nu
   await query.execute(db(em));
 }
 
-/** Keeps a long encode's job leased to this worker (the runner's default lease is two minutes). */
-export async function extendJobLease(em: Em, jobId: string, seconds: number): Promise<void> {
+/** Keeps a long encode's job leased to this worker until `until` (the runner's default lease is two minutes). */
+export async function extendJobLease(em: Em, jobId: string, until: Date): Promise<void> {
   await db(em)
     .updateTable('jobs')
-    .set({ locked_until: sql<Date>`now() + make_interval(secs => ${seconds})` })
+    .set({ locked_until: until })
     .where('id', '=', jobId)
     .where('status', '=', 'running')
     .execute();

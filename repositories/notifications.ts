@@ -2,8 +2,7 @@
 // mark read, the per-user write lock), the broadcasts' bookkeeping, and the batched fan-out statements.
 import { type Expression, type Insertable, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import { type DB, db } from './db.ts';
-import { tdb, toCount, toDate } from './typed-db.ts';
+import { type DB, db, tdb, toCount, toDate } from './db.ts';
 
 const COLUMNS = ['id', 'title', 'message', 'type', 'read', 'created_at', 'movie_id', 'image'] as const;
 

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { ResetStatus } from '../entities/accounts/password-reset.ts';
 import type { Em } from '../services/db/orm.ts';
-import { db } from './db.ts';
+import { db, toDate } from './db.ts';
 
 const now = sql<Date>`now()`;
 
@@ -17,7 +17,7 @@ export interface ResetState {
 
 export async function insertReset(
   em: Em,
-  reset: { id: string; userId: string; tokenHash: string; otpHash: string; ip: string; ttlSeconds: number },
+  reset: { id: string; userId: string; tokenHash: string; otpHash: string; ip: string; ttlSeconds: number; at: Date },
 ): Promise<void> {
   await db(em)
     .insertInto('password_resets')
@@ -26,7 +26,8 @@ export async function insertReset(
       user_id: reset.userId,
       reset_token: reset.tokenHash,
       otp_code_hash: reset.otpHash,
-      expires_at: sql<Date>`now() + make_interval(secs => ${reset.ttlSeconds})`,
+      created_at: reset.at,
+      expires_at: new Date(reset.at.getTime() + reset.ttlSeconds * 1000),
       status: 'pending',
       ip_address: reset.ip,
       attempts: 0,
@@ -34,21 +35,21 @@ export async function insertReset(
     .execute();
 }
 
-/** Reset requests (= mails) created for the account within the last windowSeconds. */
-export async function countRecentResets(em: Em, userId: string, windowSeconds: number): Promise<number> {
+/** Reset requests (= mails) created for the account within the windowSeconds before `at`. */
+export async function countRecentResets(em: Em, userId: string, windowSeconds: number, at: Date): Promise<number> {
   const row = await db(em)
     .selectFrom('password_resets')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('user_id', '=', userId)
-    .where('created_at', '>', sql<Date>`now() - make_interval(secs => ${windowSeconds})`)
+    .where('created_at', '>', new Date(at.getTime() - windowSeconds * 1000))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-export async function findReset(em: Em, id: string): Promise<ResetState | undefined> {
+export async function findReset(em: Em, id: string, at: Date): Promise<ResetState | undefined> {
   const row = await db(em)
     .selectFrom('password_resets')
-    .select((eb) => ['user_id', 'status', 'ip_address', 'reset_token', eb('expires_at', '<=', now).as('expired')])
+    .select((eb) => ['user_id', 'status', 'ip_address', 'reset_token', eb('expires_at', '<=', at).as('expired')])
     .where('id', '=', id)
     .executeTakeFirst();
   return (
@@ -70,6 +71,7 @@ export async function claimAttempt(
   em: Em,
   id: string,
   maxAttempts: number,
+  at: Date,
 ): Promise<{ attempts: number; otpHash: string | null } | undefined> {
   const row = await db(em)
     .updateTable('password_resets')
@@ -77,7 +79,7 @@ export async function claimAttempt(
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .where('attempts', '<', maxAttempts)
-    .where('expires_at', '>', now)
+    .where('expires_at', '>', at)
     .returning(['attempts', 'otp_code_hash'])
     .executeTakeFirst();
   return row && { attempts: row.attempts, otpHash: row.otp_code_hash };
@@ -114,6 +116,7 @@ export async function reissueOtp(
   em: Em,
   id: string,
   otpHash: string,
+  at: Date,
 ): Promise<{ email: string; fullName: string; expiresAt: Date } | undefined> {
   const row = await db(em)
     .updateTable('password_resets as r')
@@ -122,18 +125,18 @@ export async function reissueOtp(
     .whereRef('u.id', '=', 'r.user_id')
     .where('r.id', '=', id)
     .where('r.status', '=', 'pending')
-    .where('r.expires_at', '>', now)
+    .where('r.expires_at', '>', at)
     .returning(['u.email_address', 'u.full_name', 'r.expires_at'])
     .executeTakeFirst();
-  return row && { email: row.email_address, fullName: row.full_name, expiresAt: new Date(row.expires_at) };
+  return row && { email: row.email_address, fullName: row.full_name, expiresAt: toDate(row.expires_at) };
 }
 
 /** Housekeeping: open requests past their expiry become 'revoked'. */
-export async function expireStaleResets(em: Em): Promise<void> {
+export async function expireStaleResets(em: Em, at: Date): Promise<void> {
   await db(em)
     .updateTable('password_resets')
     .set({ status: 'revoked', updated_at: now })
     .where('status', 'in', ['pending', 'verified'])
-    .where('expires_at', '<=', now)
+    .where('expires_at', '<=', at)
     .execute();
 }

@@ -1,8 +1,7 @@
 // The plans table (seeded by migration 0004): the active plans in upgrade order, and one plan by code.
 import type { Selectable } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import type { DB } from './db.ts';
-import { tdb } from './typed-db.ts';
+import { type DB, tdb } from './db.ts';
 
 const COLUMNS = [
   'code',

@@ -18,6 +18,8 @@ export interface NewSession {
   episodeId: string | null;
   deviceType: string;
   quality: string;
+  /** When it starts (its first heartbeat). */
+  at: Date;
 }
 
 /** The first regular episode (season 1 onwards, specials last) of a series, or null. */
@@ -35,13 +37,13 @@ export async function lockAccount(em: Em, userId: string): Promise<void> {
 }
 
 /** Sessions silent for longer than staleSeconds stop counting (ended at their last heartbeat). */
-export async function expireStale(em: Em, userId: string, staleSeconds: number): Promise<void> {
+export async function expireStale(em: Em, userId: string, staleSeconds: number, now: Date): Promise<void> {
   await db(em)
     .updateTable('playback_sessions')
     .set({ status: 'expired', ended_at: sql<Date>`last_heartbeat_at` })
     .where('user_id', '=', userId)
     .where('status', '=', 'active')
-    .where('last_heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${staleSeconds})`)
+    .where('last_heartbeat_at', '<', new Date(now.getTime() - staleSeconds * 1000))
     .execute();
 }
 
@@ -65,14 +67,16 @@ export async function insertSession(em: Em, s: NewSession): Promise<void> {
       episode_id: s.episodeId,
       device_type: s.deviceType,
       quality: s.quality,
+      started_at: s.at,
+      last_heartbeat_at: s.at,
     })
     .execute();
 }
 
-export async function touchSession(em: Em, userId: string, sessionId: string): Promise<void> {
+export async function touchSession(em: Em, userId: string, sessionId: string, now: Date): Promise<void> {
   await db(em)
     .updateTable('playback_sessions')
-    .set({ last_heartbeat_at: sql<Date>`now()` })
+    .set({ last_heartbeat_at: now })
     .where('id', '=', sessionId)
     .where('user_id', '=', userId)
     .where('status', '=', 'active')
@@ -80,10 +84,16 @@ export async function touchSession(em: Em, userId: string, sessionId: string): P
 }
 
 /** Stops an active session of the account on the title; the seconds it lasted, or null when none. */
-export async function stopSession(em: Em, userId: string, titleId: string, sessionId: string): Promise<number | null> {
+export async function stopSession(
+  em: Em,
+  userId: string,
+  titleId: string,
+  sessionId: string,
+  now: Date,
+): Promise<number | null> {
   const row = await db(em)
     .updateTable('playback_sessions')
-    .set({ status: 'stopped', ended_at: sql<Date>`now()` })
+    .set({ status: 'stopped', ended_at: now })
     .where('id', '=', sessionId)
     .where('user_id', '=', userId)
     .where('status', '=', 'active')
@@ -93,13 +103,13 @@ export async function stopSession(em: Em, userId: string, titleId: string, sessi
   return row ? Number(row.seconds) : null;
 }
 
-/** Active sessions across all accounts that sent a heartbeat within staleSeconds. */
-export async function countActive(em: Em, staleSeconds: number): Promise<number> {
+/** Active sessions across all accounts that sent a heartbeat within staleSeconds of `now`. */
+export async function countActive(em: Em, staleSeconds: number, now: Date): Promise<number> {
   const row = await db(em)
     .selectFrom('playback_sessions')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('status', '=', 'active')
-    .where('last_heartbeat_at', '>=', sql<Date>`now() - make_interval(secs => ${staleSeconds})`)
+    .where('last_heartbeat_at', '>=', new Date(now.getTime() - staleSeconds * 1000))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

@@ -2,8 +2,7 @@
 // lock), the PIN attempt counter and lock, and the one-query viewer lookup every request runs.
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import { type DB, db } from './db.ts';
-import { toDate } from './library-catalog.ts';
+import { type DB, db, toDate } from './db.ts';
 
 const hasPin = (eb: ExpressionBuilder<DB, 'viewer_profiles'>) =>
   eb('viewer_profiles.pin_hash', 'is not', null).$castTo<boolean>().as('has_pin');
@@ -157,8 +156,9 @@ export async function reservePinAttempt(
   em: Em,
   userId: string,
   id: string,
+  now: Date,
 ): Promise<{ attempts: number; pin_hash: string } | undefined> {
-  const lockOver = sql<boolean>`locked_until is not null and locked_until <= now()`;
+  const lockOver = sql<boolean>`locked_until is not null and locked_until <= ${now}`;
   const row = await db(em)
     .updateTable('viewer_profiles')
     .set({
@@ -168,7 +168,7 @@ export async function reservePinAttempt(
     .where('id', '=', id)
     .where('user_id', '=', userId)
     .where('pin_hash', 'is not', null)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', sql<Date>`now()`)]))
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
     .returning(['pin_failed_attempts as attempts', 'pin_hash'])
     .executeTakeFirst();
   return row?.pin_hash ? { attempts: row.attempts, pin_hash: row.pin_hash } : undefined;
@@ -179,11 +179,11 @@ export async function lockedUntil(em: Em, id: string): Promise<Date | null> {
   return row?.locked_until ? toDate(row.locked_until) : null;
 }
 
-/** Locks the profile against PIN attempts for `minutes`; returns until when. */
-export async function lockProfile(em: Em, id: string, minutes: number): Promise<Date | null> {
+/** Locks the profile against PIN attempts until `until`; returns until when (null for no such profile). */
+export async function lockProfile(em: Em, id: string, until: Date): Promise<Date | null> {
   const row = await db(em)
     .updateTable('viewer_profiles')
-    .set({ locked_until: sql<Date>`now() + make_interval(mins => ${minutes})` })
+    .set({ locked_until: until })
     .where('id', '=', id)
     .returning('locked_until')
     .executeTakeFirst();

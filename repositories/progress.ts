@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
 import { db } from './db.ts';
-import { toDate } from './library-catalog.ts';
+import { toDate } from './db.ts';
 
 export interface ProgressRow {
   title_id: string;

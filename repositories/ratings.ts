@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import type { VOTES } from '../entities/library/rating.ts';
 import type { Em } from '../services/db/orm.ts';
 import { db } from './db.ts';
-import { catalogDb, toDate, visibleTitle } from './library-catalog.ts';
+import { toDate } from './db.ts';
+import { catalogDb, visibleTitle } from './library-catalog.ts';
 import { type Page, pageOffset } from './library.ts';
 
 export type Vote = (typeof VOTES)[number];

@@ -6,8 +6,7 @@
 // statements are `sql` fragments typed with sql<T>; the recommender's own tables go through the builder.
 import { type Selectable, sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import { type DB, db } from './db.ts';
-import { tdb } from './typed-db.ts';
+import { type DB, db, tdb } from './db.ts';
 
 type Filter = ReturnType<typeof sql>;
 

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Platform, SessionStatus } from '../entities/accounts/login-session.ts';
 import type { Role } from '../entities/accounts/user.ts';
 import type { Em } from '../services/db/orm.ts';
-import { db } from './db.ts';
+import { db, toDate } from './db.ts';
 
 const now = sql<Date>`now()`;
 
@@ -16,6 +16,8 @@ export interface NewSession {
   deviceName: string;
   refreshHash: string;
   ttlSeconds: number;
+  /** When it opens: its refresh token expires ttlSeconds later. */
+  at: Date;
 }
 
 export interface SessionRow {
@@ -37,7 +39,7 @@ export async function insertSession(em: Em, s: NewSession): Promise<void> {
       platform: s.platform,
       device_name: s.deviceName,
       refresh_token: s.refreshHash,
-      refresh_token_expires_at: sql<Date>`now() + make_interval(secs => ${s.ttlSeconds})`,
+      refresh_token_expires_at: new Date(s.at.getTime() + s.ttlSeconds * 1000),
     })
     .execute();
 }
@@ -49,7 +51,7 @@ export async function insertSession(em: Em, s: NewSession): Promise<void> {
  */
 export async function swapRefreshToken(
   em: Em,
-  swap: { sessionId: string; oldHash: string; newHash: string; ip: string },
+  swap: { sessionId: string; oldHash: string; newHash: string; ip: string; now: Date },
 ): Promise<{ userId: string; role: Role } | undefined> {
   const row = await db(em)
     .updateTable('login_sessions as s')
@@ -59,27 +61,28 @@ export async function swapRefreshToken(
     .where('s.id', '=', swap.sessionId)
     .where('s.refresh_token', '=', swap.oldHash)
     .where('s.status', '=', 'active')
-    .where('s.refresh_token_expires_at', '>', now)
+    .where('s.refresh_token_expires_at', '>', swap.now)
     .returning(['s.user_id', 'u.role'])
     .executeTakeFirst();
   return row && { userId: row.user_id, role: row.role };
 }
 
-/** A session's owner, status and whether its refresh token has expired (by the database clock). */
+/** A session's owner, status and whether its refresh token has expired by `at`. */
 export async function findSessionState(
   em: Em,
   sessionId: string,
+  at: Date,
 ): Promise<{ userId: string; status: SessionStatus; expired: boolean } | undefined> {
   const row = await db(em)
     .selectFrom('login_sessions')
-    .select((eb) => ['user_id', 'status', eb('refresh_token_expires_at', '<=', now).as('expired')])
+    .select((eb) => ['user_id', 'status', eb('refresh_token_expires_at', '<=', at).as('expired')])
     .where('id', '=', sessionId)
     .executeTakeFirst();
   return row && { userId: row.user_id, status: row.status, expired: Boolean(row.expired) };
 }
 
 /** Marks a live session of the user as used; returns the user's role, or undefined when it is not live. */
-export async function touchLiveSession(em: Em, sessionId: string, userId: string): Promise<Role | undefined> {
+export async function touchLiveSession(em: Em, sessionId: string, userId: string, at: Date): Promise<Role | undefined> {
   const row = await db(em)
     .updateTable('login_sessions as s')
     .from('users as u')
@@ -88,17 +91,17 @@ export async function touchLiveSession(em: Em, sessionId: string, userId: string
     .where('s.id', '=', sessionId)
     .where('s.user_id', '=', userId)
     .where('s.status', '=', 'active')
-    .where('s.refresh_token_expires_at', '>', now)
+    .where('s.refresh_token_expires_at', '>', at)
     .returning('u.role')
     .executeTakeFirst();
   return row?.role;
 }
 
 /** Whether the session is active with an unexpired refresh token: the request path's one query. */
-export async function isSessionLive(em: Em, sessionId: string): Promise<boolean> {
+export async function isSessionLive(em: Em, sessionId: string, at: Date): Promise<boolean> {
   const row = await db(em)
     .selectFrom('login_sessions')
-    .select((eb) => eb.and([eb('status', '=', 'active'), eb('refresh_token_expires_at', '>', now)]).as('active'))
+    .select((eb) => eb.and([eb('status', '=', 'active'), eb('refresh_token_expires_at', '>', at)]).as('active'))
     .where('id', '=', sessionId)
     .executeTakeFirst();
   return row?.active === true;
@@ -142,13 +145,13 @@ export async function endUserSession(em: Em, userId: string, sessionId: string):
 }
 
 /** The user's live sessions, most recently used first (at most 100). */
-export async function listLiveSessions(em: Em, userId: string): Promise<SessionRow[]> {
+export async function listLiveSessions(em: Em, userId: string, at: Date): Promise<SessionRow[]> {
   const rows = await db(em)
     .selectFrom('login_sessions')
     .select(['id', 'platform', 'device_name', 'ip_address', 'session_start', 'last_used_at'])
     .where('user_id', '=', userId)
     .where('status', '=', 'active')
-    .where('refresh_token_expires_at', '>', now)
+    .where('refresh_token_expires_at', '>', at)
     .orderBy('last_used_at', 'desc')
     .limit(100)
     .execute();
@@ -157,17 +160,17 @@ export async function listLiveSessions(em: Em, userId: string): Promise<SessionR
     platform: r.platform,
     deviceName: r.device_name,
     ipAddress: r.ip_address,
-    sessionStart: new Date(r.session_start),
-    lastUsedAt: new Date(r.last_used_at),
+    sessionStart: toDate(r.session_start),
+    lastUsedAt: toDate(r.last_used_at),
   }));
 }
 
 /** Housekeeping: active sessions past their refresh expiry become 'expired'. */
-export async function expireStaleSessions(em: Em): Promise<void> {
+export async function expireStaleSessions(em: Em, at: Date): Promise<void> {
   await db(em)
     .updateTable('login_sessions')
     .set(endedAs('expired'))
     .where('status', '=', 'active')
-    .where('refresh_token_expires_at', '<=', now)
+    .where('refresh_token_expires_at', '<=', at)
     .execute();
 }

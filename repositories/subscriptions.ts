@@ -3,8 +3,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
 import type { INTERVALS, INVOICE_STATUSES, SUBSCRIPTION_STATUSES } from '../entities/billing/subscription.ts';
-import type { DB } from './db.ts';
-import { tdb, toCount } from './typed-db.ts';
+import { type DB, tdb, toCount } from './db.ts';
 
 /** A provider's subscription snapshot (Stripe-shaped, normalised), as the mirror stores it. */
 export interface ProviderSubscription {

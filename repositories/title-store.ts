@@ -119,7 +119,7 @@ export async function lockCatalogSeed(em: Em): Promise<void> {
   await sql`select pg_advisory_xact_lock(727001)`.execute(db(em));
 }
 
-/** The title became available now (its first playable video): new releases list it from this moment. */
-export async function markAvailable(em: Em, titleId: string): Promise<void> {
-  await db(em).updateTable('titles').set({ available_at: sql<Date>`now()` }).where('id', '=', titleId).execute();
+/** The title became available at `at` (its first playable video): new releases list it from this moment. */
+export async function markAvailable(em: Em, titleId: string, at: Date): Promise<void> {
+  await db(em).updateTable('titles').set({ available_at: at }).where('id', '=', titleId).execute();
 }

@@ -2,7 +2,7 @@
 // timestamps), one title's details row and the small lookups other features need (lists: title-lists.ts).
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Em } from '../services/db/orm.ts';
-import { type DB, db } from './db.ts';
+import { type DB, db, toDate } from './db.ts';
 
 export type TitleRow = Selectable<DB['titles']>;
 export type T = DB & { t: DB['titles'] };
@@ -140,7 +140,7 @@ export async function detailsSyncedAt(em: Em, id: string): Promise<Date | null> 
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
-  return row?.details_synced_at ? new Date(row.details_synced_at) : null;
+  return row?.details_synced_at ? toDate(row.details_synced_at) : null;
 }
 
 /** Certifications of the given ids where a full record is stored. */

@@ -1,10 +1,12 @@
 // Sign-up, login, refresh rotation with reuse detection, logout: seed 003 shapes and the security rules.
 import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
+import { testClock } from './helpers/clock.ts';
 import { call, newUser } from './helpers/factories.ts';
 import { findCredentialsByEmail } from '../repositories/accounts.ts';
 
-const app = await buildTestApp(t);
+const clock = testClock();
+const app = await buildTestApp(t, {}, { clock });
 const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
   call(app, { method: 'POST', url: `/api/v1${url}`, payload: payload as object, headers });
 
@@ -169,4 +171,19 @@ t.test('token checks: type, signature, algorithm', async (t) => {
     (await call(app, { method: 'GET', url: '/api/v1/profile', headers: { authorization: 'Basic abc' } })).status,
     401,
   );
+});
+
+// Last in the file: it moves the app's clock a month on.
+t.test('a refresh token expires after REFRESH_TOKEN_TTL (30 days by default)', async (t) => {
+  const early = await newUser(app);
+  const late = await newUser(app);
+  clock.advance(30 * 86_400_000 - 60_000);
+  const within = await post('/auth/refresh-token', { refresh_token: early.refreshToken });
+  t.equal(within.status, 200, 'a minute before the end it still rotates');
+  clock.advance(120_000);
+  const expired = await post('/auth/refresh-token', { refresh_token: late.refreshToken });
+  t.equal(expired.status, 401);
+  t.equal(expired.body.error.code, 'TOKEN_EXPIRED', 'a minute after the end it is refused');
+  const rotated = await post('/auth/refresh-token', { refresh_token: within.body.data.refresh_token });
+  t.equal(rotated.body.error.code, 'TOKEN_EXPIRED', 'rotation does not extend the session');
 });

@@ -37,8 +37,8 @@ t.test('trial → active → renewal → declined renewal → past_due → recov
   t.equal(res.status, 201, JSON.stringify(res.body));
   t.equal(res.body.data.subscription.status, 'trialing');
   t.ok(res.body.data.subscription.trial_end);
-  t.same((await entitlements(app.em(), user.id)).status, 'trialing');
-  t.equal((await entitlements(app.em(), user.id)).active, true, 'a trial gives access');
+  t.same((await entitlements({ em: app.em(), config: app.config }, user.id)).status, 'trialing');
+  t.equal((await entitlements({ em: app.em(), config: app.config }, user.id)).active, true, 'a trial gives access');
   await app.billing.settle();
   t.same(
     (await invoices(user)).map((i: any) => [i.amount_due, i.status, i.billing_reason]),
@@ -256,7 +256,7 @@ t.test('entitlements per state: incomplete and canceled give no access', async (
     ['canceled', false],
   ] as const) {
     await db(app.em()).updateTable('subscriptions').set({ status }).where('user_id', '=', user.id).execute();
-    const got = await entitlements(app.em(), user.id);
+    const got = await entitlements({ em: app.em(), config: app.config }, user.id);
     t.equal(got.active, active, status);
     t.equal(got.status, status);
     t.equal(got.max_streams, active ? 1 : 0);

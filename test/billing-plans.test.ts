@@ -30,9 +30,12 @@ t.test(
   'entitlements: none without a subscription, the plan limits with one, 402 from requireEntitlement',
   async (t) => {
     const user = await newUser(app);
-    const none = await entitlements(app.em(), user.id);
+    const none = await entitlements({ em: app.em(), config: app.config }, user.id);
     t.same(none, { active: false, plan: null, max_streams: 0, max_resolution: null, max_profiles: 5, status: 'none' });
-    await t.rejects(requireEntitlement(app.em(), user.id), { code: 'SUBSCRIPTION_REQUIRED', status: 402 });
+    await t.rejects(requireEntitlement({ em: app.em(), config: app.config }, user.id), {
+      code: 'SUBSCRIPTION_REQUIRED',
+      status: 402,
+    });
 
     const res = await call(app, {
       method: 'POST',
@@ -41,7 +44,7 @@ t.test(
       payload: { plan: 'standard', interval: 'month', payment_method: 'pm_card_visa' },
     });
     t.equal(res.status, 201, JSON.stringify(res.body));
-    const got = await requireEntitlement(app.em(), user.id);
+    const got = await requireEntitlement({ em: app.em(), config: app.config }, user.id);
     t.same(got, {
       active: true,
       plan: 'standard',

@@ -2,6 +2,7 @@
 // and two runners never take the same job.
 import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
+import { testClock } from './helpers/clock.ts';
 import { claim, enqueue } from '../repositories/jobs.ts';
 import { createRunner } from '../services/jobs/runner.ts';
 
@@ -11,9 +12,11 @@ const silent = { info() {}, warn() {}, error() {} };
 t.test('a job runs once; a failing one is retried then marked failed', async (t) => {
   const seen: unknown[] = [];
   let failures = 0;
+  const clock = testClock();
   const runner = createRunner({
     em: () => app.em(),
     log: silent,
+    now: clock.now,
     jobs: {
       'test.ok': { handler: async (p) => void seen.push(p) },
       'test.bad': {
@@ -34,7 +37,9 @@ t.test('a job runs once; a failing one is retried then marked failed', async (t)
     .em()
     .execute(`select status, attempts, last_error, run_at > now() as later from jobs where name = 'test.bad'`);
   t.match(bad, { status: 'queued', attempts: 1, last_error: 'boom', later: true }, 'retried later with backoff');
-  await app.em().execute(`update jobs set run_at = now() where name = 'test.bad'`);
+  await runner.tick();
+  t.equal(failures, 1, 'not before the backoff is over');
+  clock.advance(10_000); // the first backoff (10 s)
   await runner.tick();
   const [final] = await app.em().execute(`select status from jobs where name = 'test.bad'`);
   t.equal(final.status, 'failed');

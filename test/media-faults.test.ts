@@ -4,14 +4,17 @@
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { StoreError } from '../services/media/store.ts';
+import { claim } from '../repositories/jobs.ts';
 import { buildTestApp } from './helpers/app.ts';
+import { testClock } from './helpers/clock.ts';
 import { call, newAdmin, newUser } from './helpers/factories.ts';
 import { addMovie } from './helpers/titles.ts';
 import { drainJobs } from './support/media-jobs.ts';
 import { testMedia, truncated } from './support/media-source.ts';
 import { tusClient, uploadAll } from './support/tus.ts';
 
-const app = await buildTestApp(t, { MEDIA_ENCODER_PRESET: 'ultrafast' });
+const clock = testClock();
+const app = await buildTestApp(t, { MEDIA_ENCODER_PRESET: 'ultrafast' }, { clock });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 const media = await testMedia();
 t.teardown(() => media.cleanup());
@@ -101,15 +104,21 @@ t.test('replacement: the old ladder plays until the new one is ready; a dead job
   const second = await upload(movie.id, source);
   t.equal((await status(movie.id)).status, 'processing');
   t.equal((await manifest(movie.id)).body.data.media_id, first, 'still the old ladder while the new one is processed');
-  // A worker died mid-publish: stale staging and a half-copied ladder, and its job's lease ran out.
+  // A worker took the job and died mid-publish: stale staging and a half-copied ladder, then its lease ran out.
+  const taken = await claim(app.em(), ['media.process'], 10, 120, clock.now());
+  t.same(
+    taken.map((job) => (job.payload as { asset_id: string }).asset_id),
+    [second],
+    'the dead worker held the new upload',
+  );
   await app.media.store.put(`staging/${second}/v240/seg_00000.ts`, 'partial');
   await app.media.store.put(`media/${movie.id}/_/${second}/master.m3u8`, 'half');
-  await app
-    .em()
-    .execute(
-      `update jobs set status = 'running', attempts = 1, locked_until = now() - interval '1 minute' where payload->>'asset_id' = ?`,
-      [second],
-    );
+  t.same(
+    await claim(app.em(), ['media.process'], 10, 120, clock.now()),
+    [],
+    'nobody takes it over while its lease holds',
+  );
+  clock.advance(121_000);
   await drainJobs(app);
 
   const m = await manifest(movie.id);

@@ -5,13 +5,15 @@ import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import WebSocket from 'ws';
 import { buildTestApp, usingPostgres } from './helpers/app.ts';
+import { testClock } from './helpers/clock.ts';
 import { call, firstProfileId, newAdmin, newUser } from './helpers/factories.ts';
 import { insertSession } from '../repositories/playback.ts';
 import { startMetricsServer } from '../services/metrics/server.ts';
 import { startTmdbServer } from './support/tmdb-server.ts';
 
 const TOKEN = 'metrics-token-0123456789';
-const app = await buildTestApp(t, { METRICS_TOKEN: TOKEN });
+const clock = testClock();
+const app = await buildTestApp(t, { METRICS_TOKEN: TOKEN }, { clock });
 
 const scrape = async (target = app) => {
   const res = await target.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
@@ -160,11 +162,9 @@ t.test('active playback sessions are counted, a silent one is not', async (t) =>
     deviceType: 'web',
     quality: '720p',
   };
-  await insertSession(app.em(), { ...session, id });
+  await insertSession(app.em(), { ...session, id, at: clock.now() });
   t.equal(value(await scrape(), 'cinemate_playback_sessions_active'), before + 1);
-  await app
-    .em()
-    .execute(`update playback_sessions set last_heartbeat_at = now() - interval '1 hour' where id = '${id}'`);
+  clock.advance(3_600_000); // an hour without a heartbeat
   t.equal(value(await scrape(), 'cinemate_playback_sessions_active'), before, 'a stale session stops counting');
 });
 

@@ -4,12 +4,14 @@
 import t from 'tap';
 import { db } from '../repositories/db.ts';
 import { buildTestApp } from './helpers/app.ts';
+import { testClock } from './helpers/clock.ts';
 import { call, newUser } from './helpers/factories.ts';
 import { startSmtpServer } from './support/smtp.ts';
 
 const smtp = await startSmtpServer();
 t.teardown(() => smtp.close());
-const app = await buildTestApp(t, { SMTP_URL: smtp.url });
+const clock = testClock();
+const app = await buildTestApp(t, { SMTP_URL: smtp.url }, { clock });
 
 const post = (url: string, payload: object, token?: string, remoteAddress = '127.0.0.1') =>
   call(app, {
@@ -238,14 +240,12 @@ t.test('a reset mail the mailer refuses is queued, retried with backoff, and its
   await app.jobs.runner.tick();
   queued = await jobs();
   t.match(queued[0], { status: 'queued', attempts: 1 }, 'still down: retried later');
-  t.ok(new Date(queued[0].run_at).getTime() > Date.now(), 'with backoff');
+  t.ok(new Date(queued[0].run_at).getTime() > clock.now().getTime(), 'with backoff');
+  await app.jobs.runner.tick();
+  t.match((await jobs())[0], { status: 'queued', attempts: 1 }, 'not before the backoff is over');
 
   down = false;
-  await db(app.em())
-    .updateTable('jobs')
-    .set({ run_at: new Date() })
-    .where('name', '=', 'auth.send-reset-mail')
-    .execute();
+  clock.advance(10_000); // the first backoff (10 s)
   await app.jobs.runner.tick();
   const mail = await smtp.next();
   t.same(mail.to, [user.email], 'delivered once the mailer is back');
@@ -254,4 +254,22 @@ t.test('a reset mail the mailer refuses is queued, retried with backoff, and its
   t.equal((await jobs())[0].status, 'done');
   const verified = await post('/auth/forgot-password/verify', { otp_code: otp }, requested.body.data.reset_token);
   t.equal(verified.status, 200, 'the delivered code verifies the original reset token');
+});
+
+// Last in the file: it moves the app's clock on.
+t.test('a code expires after OTP_TTL (10 minutes by default)', async (t) => {
+  const request = async () => {
+    const user = await newUser(app);
+    const token = (await post('/auth/forgot-password', { email: user.email })).body.data.reset_token;
+    return { token, otp: otpOf((await smtp.next()).raw) };
+  };
+  const early = await request();
+  const late = await request();
+  clock.advance(600_000 - 60_000);
+  const within = await post('/auth/forgot-password/verify', { otp_code: early.otp }, early.token);
+  t.equal(within.status, 200, 'a minute before the end it verifies');
+  clock.advance(120_000);
+  const expired = await post('/auth/forgot-password/verify', { otp_code: late.otp }, late.token);
+  t.equal(expired.status, 400);
+  t.equal(expired.body.error.code, 'OTP_EXPIRED', 'a minute after the end it is refused');
 });

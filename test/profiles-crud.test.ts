@@ -2,9 +2,11 @@
 // cross-account access (404, nothing changes), and the PIN (select, attempt limit, lock, per-session unlock).
 import t from 'tap';
 import { buildTestApp } from './helpers/app.ts';
+import { testClock } from './helpers/clock.ts';
 import { call, newUser, type TestUser } from './helpers/factories.ts';
 
-const app = await buildTestApp(t);
+const clock = testClock();
+const app = await buildTestApp(t, {}, { clock });
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 const req = (method: Method, url: string, headers: object, payload?: object) =>
   call(app, { method, url: `/api/v1${url}`, headers: headers as Record<string, string>, payload });
@@ -213,7 +215,7 @@ t.test(
     t.equal(during.status, 403);
     t.equal(during.body.error.code, 'PROFILE_LOCKED', 'even the right PIN waits out the lock');
 
-    await app.em().execute(`update viewer_profiles set locked_until = now() - interval '1 second' where id = ?`, [id]);
+    clock.advance(15 * 60_000 + 1000); // the 15-minute lock is over
     t.equal(
       (await req('POST', `/profiles/${id}/select`, other, { pin: '4321' })).status,
       200,

@@ -60,6 +60,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     authed.addHook('onRequest', app.authenticate);
     const deps = (request: FastifyRequest): BillingDeps => ({
       em: request.em,
+      config: app.config,
       log: request.log,
       billing: app.billing.provider,
     });

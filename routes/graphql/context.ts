@@ -6,7 +6,8 @@ import type { AuthContext } from '../../plugins/auth.ts';
 import type { Em } from '../../services/db/orm.ts';
 import type { Deps } from '../../services/deps.ts';
 import { AppError } from '../../services/errors.ts';
-import { pathViewer, type Viewer } from '../../services/profiles/viewer.ts';
+import { pathViewer } from '../../services/profiles/viewer.ts';
+import type { Viewer } from '../../services/deps.ts';
 
 export interface Gql {
   app: FastifyInstance;

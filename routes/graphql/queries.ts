@@ -15,7 +15,7 @@ import { listCollection } from '../../services/library/collections.ts';
 import { continueWatching, listHistory, nextUp } from '../../services/library/history.ts';
 import { listNotifications } from '../../services/notifications/store.ts';
 import { listProfiles } from '../../services/profiles/profiles.ts';
-import type { Viewer } from '../../services/profiles/viewer.ts';
+import type { Viewer } from '../../services/deps.ts';
 import { recommendationRows } from '../../services/recommendations/views.ts';
 import type { Gql, GqlContext } from './context.ts';
 import { dataOf, fromDetails } from './titles.ts';
@@ -135,7 +135,13 @@ export const queryResolvers = {
 function current(gql: Gql, me: { userId: string }) {
   const key = `billing:${me.userId}`;
   if (!gql.memo.has(key)) {
-    gql.memo.set(key, getCurrent({ em: gql.em, log: gql.request.log, billing: gql.app.billing.provider }, me.userId));
+    gql.memo.set(
+      key,
+      getCurrent(
+        { em: gql.em, config: gql.app.config, log: gql.request.log, billing: gql.app.billing.provider },
+        me.userId,
+      ),
+    );
   }
   return gql.memo.get(key) as ReturnType<typeof getCurrent>;
 }

@@ -26,7 +26,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['streaming'];
   const media = app.media;
   const grantOf = (titleId: string, q: GrantParams) => {
-    const grant = readGrant(media.signingSecret, titleId, q);
+    const grant = readGrant(media.signingSecret, titleId, q, app.clock.now().getTime());
     if (!grant) throw new AppError('FORBIDDEN', 'The media link is invalid or has expired');
     // Re-signed in canonical form, so a query with extra or reordered parameters never propagates.
     return { grant, query: grantQuery(media.signingSecret, grant) };

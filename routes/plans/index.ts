@@ -16,7 +16,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const plans = await listPlans(request.em);
+      const plans = await listPlans(request.deps);
       return { success: true as const, data: { plans } };
     },
   );

@@ -25,6 +25,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['billing'];
   const deps = (request: FastifyRequest): BillingDeps => ({
     em: request.em,
+    config: app.config,
     log: request.log,
     billing: app.billing.provider,
   });

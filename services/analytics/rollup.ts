@@ -9,6 +9,7 @@ import {
   rollUp,
   setWatermark,
 } from '../../repositories/analytics.ts';
+import type { Clock } from '../clock.ts';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
 import { MAX_AGE_MS } from './rules.ts';
@@ -38,7 +39,8 @@ export async function runRollup(deps: { em: Em }, settleSeconds: number): Promis
 }
 
 /** Partitions for this month and the next three; months wholly past retention dropped. */
-export async function maintain(deps: { em: Em; log: Logger }, retentionDays: number, now = new Date()) {
+export async function maintain(deps: { em: Em; clock: Clock; log: Logger }, retentionDays: number) {
+  const now = deps.clock.now();
   const made = await ensurePartitions(deps.em, now, 4);
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   // A retry of an event older than MAX_AGE is refused anyway, so its id need not be remembered longer.

@@ -1,7 +1,7 @@
 // A profile's viewing stats (owner only), read from the daily rollups.
 import { activeDays, byDay, byDevice, byGenre, profileTotals } from '../../repositories/analytics-stats.ts';
 import { rollupUpdatedAt, ownedProfileIds } from '../../repositories/analytics.ts';
-import type { Em } from '../db/orm.ts';
+import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { DAILY_ROLLUP } from './rollup.ts';
 
@@ -21,16 +21,18 @@ export function streak(daysDesc: string[], today: Date): number {
   return n;
 }
 
-export async function viewingStats(deps: { em: Em }, userId: string, profileId: string, now = new Date()) {
+export async function viewingStats(deps: Pick<Deps, 'em' | 'clock'>, userId: string, profileId: string) {
+  const now = deps.clock.now();
+  const today = now.toISOString().slice(0, 10);
   const [owned] = await ownedProfileIds(deps.em, userId, [profileId]);
   if (!owned) throw new AppError('NOT_FOUND', 'Profile not found');
   const { em } = deps;
   const [totals, genres, days, devices, active, through] = await Promise.all([
     profileTotals(em, profileId),
     byGenre(em, profileId),
-    byDay(em, profileId, 30),
+    byDay(em, profileId, 30, today),
     byDevice(em, profileId),
-    activeDays(em, profileId, 400),
+    activeDays(em, profileId, 400, today),
     rollupUpdatedAt(em, DAILY_ROLLUP),
   ]);
   return {

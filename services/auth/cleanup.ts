@@ -3,7 +3,7 @@ import { expireStaleResets } from '../../repositories/password-resets.ts';
 import { expireStaleSessions } from '../../repositories/sessions.ts';
 import type { Em } from '../db/orm.ts';
 
-export async function expireStaleRecords(em: Em): Promise<void> {
-  await expireStaleSessions(em);
-  await expireStaleResets(em);
+export async function expireStaleRecords(em: Em, now: Date): Promise<void> {
+  await expireStaleSessions(em, now);
+  await expireStaleResets(em, now);
 }

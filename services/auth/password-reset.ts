@@ -49,7 +49,7 @@ export async function requestReset(deps: Deps, email: string, ip: string): Promi
   const accountId = user?.id ?? crypto.randomUUID();
   const resetToken = await deps.em.transactional(async (em) => {
     await accounts.lockAccount(em, accountId);
-    const recent = await resets.countRecentResets(em, accountId, window);
+    const recent = await resets.countRecentResets(em, accountId, window, deps.clock.now());
     if (!user || recent >= cap) return null;
     const token = issue(user.id);
     await resets.insertReset(em, {
@@ -59,6 +59,7 @@ export async function requestReset(deps: Deps, email: string, ip: string): Promi
       otpHash,
       ip,
       ttlSeconds: deps.config.OTP_TTL,
+      at: deps.clock.now(),
     });
     return token;
   });
@@ -88,7 +89,7 @@ export async function requestReset(deps: Deps, email: string, ip: string): Promi
 }
 
 async function loadReset(deps: Deps, resetId: string, token: string): Promise<resets.ResetState | undefined> {
-  const row = await resets.findReset(deps.em, resetId);
+  const row = await resets.findReset(deps.em, resetId, deps.clock.now());
   return row && row.tokenHash === sha256(token) ? row : undefined;
 }
 
@@ -118,7 +119,7 @@ export async function verifyOtp(
   if (row.ipAddress !== ip) throw wrongAddress();
   const max = deps.config.OTP_MAX_ATTEMPTS;
   // Claim one attempt atomically before checking, so parallel guesses cannot exceed the limit.
-  const claimed = await resets.claimAttempt(deps.em, claims.reset_id, max);
+  const claimed = await resets.claimAttempt(deps.em, claims.reset_id, max, deps.clock.now());
   if (!claimed) {
     await resets.moveReset(deps.em, claims.reset_id, 'pending', 'revoked');
     throw tooMany();

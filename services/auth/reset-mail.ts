@@ -17,7 +17,7 @@ export interface ResetMailPayload {
   reset_id: string;
 }
 
-type MailDeps = Pick<Deps, 'em' | 'mailer' | 'log'>;
+type MailDeps = Pick<Deps, 'em' | 'mailer' | 'clock' | 'log'>;
 
 export function resetMail(to: { email: string; fullName: string }, otp: string, minutes: number): MailMessage {
   return {
@@ -48,12 +48,13 @@ export function sendResetMail(deps: MailDeps, resetId: string, message: MailMess
  */
 export async function deliverQueuedResetMail(deps: MailDeps, payload: ResetMailPayload): Promise<void> {
   const otp = newOtp();
-  const recipient = await reissueOtp(deps.em, payload.reset_id, await hashSecret(otp));
+  const now = deps.clock.now();
+  const recipient = await reissueOtp(deps.em, payload.reset_id, await hashSecret(otp), now);
   if (!recipient) {
     deps.log.info({ resetId: payload.reset_id }, 'queued reset mail dropped: the request is no longer pending');
     return;
   }
-  const minutes = Math.max(1, Math.round((recipient.expiresAt.getTime() - Date.now()) / 60_000));
+  const minutes = Math.max(1, Math.round((recipient.expiresAt.getTime() - now.getTime()) / 60_000));
   await deps.mailer.send(resetMail(recipient, otp, minutes));
   deps.log.info({ resetId: payload.reset_id }, 'queued reset mail delivered');
 }

@@ -3,15 +3,19 @@
 // working at once everywhere.
 import { isSessionLive } from '../../repositories/sessions.ts';
 import type { Cache } from '../cache/types.ts';
+import type { Clock } from '../clock.ts';
 import type { Em } from '../db/orm.ts';
 
 const key = (sessionId: string) => `sess:${sessionId}`;
 const TTL = 300;
 
-export async function isSessionActive(deps: { em: Em; cache: Cache }, sessionId: string): Promise<boolean> {
+export async function isSessionActive(
+  deps: { em: Em; cache: Cache; clock: Clock },
+  sessionId: string,
+): Promise<boolean> {
   const cached = await deps.cache.get(key(sessionId));
   if (cached !== null) return cached === '1';
-  const active = await isSessionLive(deps.em, sessionId);
+  const active = await isSessionLive(deps.em, sessionId, deps.clock.now());
   await deps.cache.set(key(sessionId), active ? '1' : '0', TTL);
   return active;
 }

@@ -37,6 +37,7 @@ export async function openSession(
     deviceName: client.deviceName,
     refreshHash: refresh.hash,
     ttlSeconds: deps.config.REFRESH_TOKEN_TTL,
+    at: deps.clock.now(),
   });
   const access = deps.tokens.access({ user_id: user.id, session_id: sessionId, role: user.role });
   return {
@@ -61,6 +62,7 @@ export async function rotateRefreshToken(deps: Deps, refreshToken: string, ip: s
     oldHash: sha256(refreshToken),
     newHash: next.hash,
     ip,
+    now: deps.clock.now(),
   });
   if (swapped) {
     const access = deps.tokens.access({ user_id: swapped.userId, session_id: parsed.sessionId, role: swapped.role });
@@ -72,7 +74,7 @@ export async function rotateRefreshToken(deps: Deps, refreshToken: string, ip: s
       user: await accountUser(deps.em, swapped.userId),
     };
   }
-  const session = await sessions.findSessionState(deps.em, parsed.sessionId);
+  const session = await sessions.findSessionState(deps.em, parsed.sessionId, deps.clock.now());
   if (!session) throw new AppError('UNAUTHORIZED', 'Invalid refresh token');
   if (session.status === 'active' && session.expired) {
     await endSessions(deps, [parsed.sessionId], 'expired');
@@ -98,7 +100,7 @@ export async function refreshFromAccessToken(
   deps: Deps,
   claims: { user_id: string; session_id: string },
 ): Promise<Refreshed> {
-  const role = await sessions.touchLiveSession(deps.em, claims.session_id, claims.user_id);
+  const role = await sessions.touchLiveSession(deps.em, claims.session_id, claims.user_id, deps.clock.now());
   if (!role) throw new AppError('UNAUTHORIZED', 'The session has ended; log in again');
   const access = deps.tokens.access({ user_id: claims.user_id, session_id: claims.session_id, role });
   return {
@@ -139,7 +141,7 @@ export async function endUserSessions(deps: Deps, userId: string, exceptSessionI
 }
 
 export async function listSessions(deps: Deps, userId: string, currentSessionId: string): Promise<SessionView[]> {
-  const rows = await sessions.listLiveSessions(deps.em, userId);
+  const rows = await sessions.listLiveSessions(deps.em, userId, deps.clock.now());
   return rows.map((r) => ({
     id: r.id,
     platform: r.platform,

@@ -2,26 +2,6 @@
 // 256 random bits, so a fast hash is enough: nothing can be guessed offline from it.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export interface AccessClaims {
-  user_id: string;
-  session_id: string;
-  role: 'user' | 'admin';
-  type: 'access_token';
-}
-
-export interface ResetClaims {
-  user_id: string;
-  reset_id: string;
-  type: 'forgot_password';
-}
-
-/** Signs tokens; built by the auth plugin from @fastify/jwt so services never see Fastify. */
-export interface TokenSigner {
-  access(claims: Omit<AccessClaims, 'type'>): string;
-  reset(claims: Omit<ResetClaims, 'type'>): string;
-  accessTtl: number;
-}
-
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
 export function newRefreshToken(sessionId: string): { token: string; hash: string } {

@@ -3,9 +3,8 @@
 import type { Static } from '@sinclair/typebox';
 import { entitlingSubscription } from '../../repositories/subscriptions.ts';
 import type { Entitlements as EntitlementsSchema } from '../../schemas/billing.ts';
-import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
-import { findPlan, profilesWithoutPlan } from './plans.ts';
+import { findPlan, type PlanDeps, profilesWithoutPlan } from './plans.ts';
 
 export type Entitlements = Static<typeof EntitlementsSchema>;
 
@@ -13,19 +12,19 @@ export type Entitlements = Static<typeof EntitlementsSchema>;
 // when the subscription is finally canceled. incomplete never had a successful first payment.
 const ENTITLED: ReadonlySet<string> = new Set(['trialing', 'active', 'past_due']);
 
-export async function entitlements(em: Em, userId: string): Promise<Entitlements> {
-  const row = await entitlingSubscription(em, userId);
+export async function entitlements(deps: PlanDeps, userId: string): Promise<Entitlements> {
+  const row = await entitlingSubscription(deps.em, userId);
   if (!row || !ENTITLED.has(row.status)) {
     return {
       active: false,
       plan: null,
       max_streams: 0,
       max_resolution: null,
-      max_profiles: profilesWithoutPlan(),
+      max_profiles: profilesWithoutPlan(deps.config),
       status: row?.status ?? 'none',
     };
   }
-  const plan = await findPlan(em, row.plan_code);
+  const plan = await findPlan(deps, row.plan_code);
   if (!plan) throw new Error(`subscription refers to a missing plan ${row.plan_code}`);
   return {
     active: true,
@@ -38,8 +37,8 @@ export async function entitlements(em: Em, userId: string): Promise<Entitlements
 }
 
 /** The entitlements of an account that may play, or 402 SUBSCRIPTION_REQUIRED. */
-export async function requireEntitlement(em: Em, userId: string): Promise<Entitlements> {
-  const current = await entitlements(em, userId);
+export async function requireEntitlement(deps: PlanDeps, userId: string): Promise<Entitlements> {
+  const current = await entitlements(deps, userId);
   if (!current.active) {
     throw new AppError('SUBSCRIPTION_REQUIRED', 'An active subscription is needed to play this', {
       status: current.status,

@@ -3,7 +3,7 @@
 // again, a different body is 422, and a repeat while the first is still running is 409.
 import { createHash } from 'node:crypto';
 import { claimKey, deleteExpiredKey, findKey, finishKey, releaseKey } from '../../repositories/idempotency.ts';
-import type { Em } from '../db/orm.ts';
+import type { Deps } from '../deps.ts';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../errors.ts';
 
 export const KEY_TTL_HOURS = 24;
@@ -44,25 +44,28 @@ export const requestHash = (req: Pick<IdempotentRequest, 'method' | 'path' | 'bo
  * replayed like successes; anything else releases the key so the client can retry.
  */
 export async function idempotent(
-  em: Em,
+  deps: Pick<Deps, 'em' | 'clock'>,
   req: IdempotentRequest,
   fn: () => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
   if (req.key === undefined) return { ...(await fn()), replayed: false };
   if (!/^[\x21-\x7e]{1,255}$/.test(req.key))
     throw new AppError('INVALID_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+  const { em } = deps;
   const hash = requestHash(req);
-  await deleteExpiredKey(em, req.userId, req.key);
+  const now = deps.clock.now();
+  await deleteExpiredKey(em, req.userId, req.key, now);
   const claimed = await claimKey(em, {
     userId: req.userId,
     key: req.key,
     hash,
     lockSeconds: LOCK_SECONDS,
     ttlHours: KEY_TTL_HOURS,
+    now,
   });
   if (!claimed) {
     const stored = await findKey(em, req.userId, req.key);
-    if (!stored) return idempotent(em, req, fn); // expired and removed in between: claim again
+    if (!stored) return idempotent(deps, req, fn); // expired and removed in between: claim again
     if (stored.request_hash !== hash)
       throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was used with a different request');
     if (stored.status !== 'done')

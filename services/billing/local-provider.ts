@@ -12,6 +12,7 @@ import {
   setLocalCard,
   updateLocalSubscription,
 } from '../../repositories/billing-local.ts';
+import type { Clock } from '../clock.ts';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../deps.ts';
 import { AppError } from '../errors.ts';
@@ -29,6 +30,8 @@ export interface LocalProviderOptions {
   /** The price of a plan, read with the given entity manager (the caller's transaction). */
   price: PriceOf;
   log: Logger;
+  /** The app's clock; the provider's own runs ahead of it by what advance() added. */
+  clock: Clock;
 }
 
 export interface LocalProvider extends BillingProvider {
@@ -41,7 +44,7 @@ export interface LocalProvider extends BillingProvider {
 
 export function createLocalProvider(options: LocalProviderOptions): LocalProvider {
   let offset = 0;
-  const now = () => new Date(Date.now() + offset);
+  const now = () => new Date(options.clock.now().getTime() + offset);
   let queue: Promise<void> = Promise.resolve();
 
   /** Queues events for delivery after the change that made them is committed, in order. */

@@ -2,36 +2,36 @@
 import type { Static } from '@sinclair/typebox';
 import { activePlans, planByCode, type PlanRow } from '../../repositories/plans.ts';
 import type { Plan as PlanSchema } from '../../schemas/billing.ts';
-import type { Em } from '../db/orm.ts';
+import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { Interval, PlanPrice } from './provider.ts';
 
 /** A plan as the API shows it, with its rank (upgrade order), which the rules need and the API does not show. */
 export type Plan = Static<typeof PlanSchema> & Pick<PlanRow, 'rank'>;
 
-/** BILLING_PROFILES_PER_PLAN, when set, overrides every plan's stored profile count. */
-let profilesOverride: number | undefined;
-export function configurePlans(options: { profilesPerPlan?: number }): void {
-  profilesOverride = options.profilesPerPlan;
-}
+/** The config's BILLING_PROFILES_PER_PLAN, when set, overrides every plan's stored profile count. */
+export type PlanDeps = Pick<Deps, 'em' | 'config'>;
 
 /** Profiles an account keeps without a subscription: as many as a plan gives (5, as Netflix does), so
  * that signing up, creating profiles and browsing never depend on paying first. */
-export const profilesWithoutPlan = (): number => profilesOverride ?? 5;
+export const profilesWithoutPlan = (config: PlanDeps['config']): number => config.BILLING_PROFILES_PER_PLAN ?? 5;
 
-const shape = (row: PlanRow): Plan => ({ ...row, max_profiles: profilesOverride ?? row.max_profiles });
+const shape = (config: PlanDeps['config'], row: PlanRow): Plan => ({
+  ...row,
+  max_profiles: config.BILLING_PROFILES_PER_PLAN ?? row.max_profiles,
+});
 
-export async function listPlans(em: Em): Promise<Plan[]> {
-  return (await activePlans(em)).map(shape);
+export async function listPlans(deps: PlanDeps): Promise<Plan[]> {
+  return (await activePlans(deps.em)).map((row) => shape(deps.config, row));
 }
 
-export async function findPlan(em: Em, code: string): Promise<Plan | null> {
-  const row = await planByCode(em, code);
-  return row ? shape(row) : null;
+export async function findPlan(deps: PlanDeps, code: string): Promise<Plan | null> {
+  const row = await planByCode(deps.em, code);
+  return row ? shape(deps.config, row) : null;
 }
 
-export async function requirePlan(em: Em, code: string): Promise<Plan> {
-  const plan = await findPlan(em, code);
+export async function requirePlan(deps: PlanDeps, code: string): Promise<Plan> {
+  const plan = await findPlan(deps, code);
   if (!plan)
     throw new AppError('INVALID_REQUEST', `Unknown plan "${code}"`, {
       fields: [{ field: 'plan', in: 'body', message: 'is not a plan' }],

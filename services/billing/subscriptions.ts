@@ -20,7 +20,7 @@ import { subscriptionView } from './mirror.ts';
 import { priceOf, requirePlan } from './plans.ts';
 import type { BillingProvider, Interval, SubscriptionResult } from './provider.ts';
 
-export type BillingDeps = Pick<Deps, 'em' | 'log'> & { billing: BillingProvider };
+export type BillingDeps = Pick<Deps, 'em' | 'config' | 'log'> & { billing: BillingProvider };
 
 async function ensureCustomer(deps: BillingDeps, userId: string): Promise<string> {
   const { em, billing } = deps;
@@ -48,7 +48,7 @@ async function requireLive(deps: BillingDeps, userId: string): Promise<Subscript
 
 async function view(deps: BillingDeps, userId: string) {
   const row = await currentSubscription(deps.em, userId, true);
-  return { subscription: row ? subscriptionView(row) : null, entitlements: await entitlements(deps.em, userId) };
+  return { subscription: row ? subscriptionView(row) : null, entitlements: await entitlements(deps, userId) };
 }
 
 export const getCurrent = view;
@@ -60,7 +60,7 @@ const alreadySubscribed = () =>
   new AppError('CONFLICT', 'You already have a subscription: change it with PATCH /subscriptions/current');
 
 export async function subscribe(deps: BillingDeps, userId: string, input: CreateInput) {
-  const plan = await requirePlan(deps.em, input.plan);
+  const plan = await requirePlan(deps, input.plan);
   if (await currentSubscription(deps.em, userId)) throw alreadySubscribed();
   const customer = await ensureCustomer(deps, userId);
   await deps.billing.attachPaymentMethod(customer, input.payment_method);
@@ -98,13 +98,13 @@ export async function changeSubscription(deps: BillingDeps, userId: string, inpu
       await record(deps, userId, await deps.billing.retryOpenInvoice(cur.provider_subscription_id));
   }
   if (input.plan || input.interval) {
-    const target = await requirePlan(deps.em, input.plan ?? cur.plan_code);
+    const target = await requirePlan(deps, input.plan ?? cur.plan_code);
     const interval = input.interval ?? cur.interval;
     const unchanged = target.code === cur.plan_code && interval === cur.interval;
     if (unchanged && !cur.pending_plan_code) {
       if (!input.payment_method) throw new AppError('CONFLICT', `You are already on ${target.code} (${interval})`);
     } else {
-      const from = await requirePlan(deps.em, cur.plan_code);
+      const from = await requirePlan(deps, cur.plan_code);
       const immediate = !unchanged && (interval !== cur.interval || target.rank > from.rank);
       await record(
         deps,
@@ -156,7 +156,7 @@ export async function checkoutSession(
   input: Static<typeof CheckoutBody> & { interval: Interval },
   urls: { successUrl: string; cancelUrl: string },
 ) {
-  const plan = await requirePlan(deps.em, input.plan);
+  const plan = await requirePlan(deps, input.plan);
   if (await currentSubscription(deps.em, userId)) throw new AppError('CONFLICT', 'You already have a subscription');
   const customer = await ensureCustomer(deps, userId);
   return deps.billing.checkoutSession({

@@ -8,7 +8,7 @@ import { CARD_FIELDS, type CardRow } from '../../repositories/titles.ts';
 import type { ContentItem as ContentItemSchema } from '../../schemas/content.ts';
 import type { MovieCard } from '../../schemas/movies.ts';
 import type { Em } from '../db/orm.ts';
-import { NO_FLAGS, type PersonalFlags, personalFlags } from '../library/flags.ts';
+import { NO_FLAGS, type PersonalFlags, personalFlags } from './flags.ts';
 import { imageUrl } from '../tmdb/client.ts';
 import { isArtworkPath } from './artwork.ts';
 import { ALL_GENRES } from './genres.ts';

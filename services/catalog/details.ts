@@ -9,8 +9,8 @@ import { findDetailsRow, sameGenreCards, toIso, voteCounts } from '../../reposit
 import type { Episode as EpisodeSchema, MovieDetails, Season as SeasonSchema } from '../../schemas/movies.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
-import type { Viewer } from '../profiles/viewer.ts';
-import { NO_FLAGS, personalFlags } from '../library/flags.ts';
+import type { Viewer } from '../deps.ts';
+import { NO_FLAGS, personalFlags } from './flags.ts';
 import { maturityLevel } from './maturity.ts';
 import { genreList, image, round, toCard, type Card } from './cards.ts';
 import { cachedRead, detailsKey, entryForm, TTL } from './cache.ts';

@@ -15,16 +15,16 @@ import type { Pagination } from '../../schemas/common.ts';
 import type { BrowseQuery } from '../../schemas/content.ts';
 import type { Cache } from '../cache/types.ts';
 import type { Deps } from '../deps.ts';
-import { NO_FLAGS } from '../library/flags.ts';
+import { NO_FLAGS } from './flags.ts';
 import type { Em } from '../db/orm.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { ADULT_LEVEL } from './maturity.ts';
 import { GENRE_WORDS, genreIdsOf } from './genres.ts';
 import { pageFlags, toCard, toContentItems, type Card, type ContentItem } from './cards.ts';
 import { cachedRead, envelopeJson, listKey, TTL, type Entry } from './cache.ts';
 
-export type ListDeps = Pick<Deps, 'em' | 'cache'>;
+export type ListDeps = Pick<Deps, 'em' | 'cache' | 'clock'>;
 
 export type { Page };
 export type PageInfo = Static<typeof Pagination>;
@@ -34,7 +34,8 @@ export type Served<T> = { json: string | Buffer } | { data: T };
 
 export const levelOf = (viewer: Viewer | null): number => viewer?.maxLevel ?? ADULT_LEVEL;
 
-export const today = (): string => new Date().toISOString().slice(0, 10);
+/** The UTC day of `now`: titles released by it are out, later ones coming soon. */
+export const today = (now: Date): string => now.toISOString().slice(0, 10);
 
 export const pageInfo = (p: Page, total: number): PageInfo => ({
   page: p.page,
@@ -97,7 +98,7 @@ export async function popular(deps: ListDeps, viewer: Viewer | null, p: Page): P
 
 export async function comingSoon(deps: ListDeps, viewer: Viewer | null, p: Page): Promise<Served<MovieList>> {
   const level = levelOf(viewer);
-  const day = today();
+  const day = today(deps.clock.now());
   const entry = await cachedRead(
     deps.cache,
     listKey('coming-soon', { d: day, l: level, p: p.page, n: p.limit }),
@@ -208,9 +209,10 @@ export async function newReleases(
   p: Page & { days: number },
 ): Promise<Served<ContentList>> {
   const level = levelOf(viewer);
-  const day = today();
+  const now = deps.clock.now();
+  const day = today(now);
   // The window starts at a whole hour, so one cached page serves the hour and the count key stays put.
-  const since = new Date(Math.floor((Date.now() - p.days * 86_400_000) / 3_600_000) * 3_600_000);
+  const since = new Date(Math.floor((now.getTime() - p.days * 86_400_000) / 3_600_000) * 3_600_000);
   const entry = await cachedRead(
     deps.cache,
     listKey('new-releases', { d: day, s: since.getTime(), l: level, p: p.page, n: p.limit }),

@@ -5,7 +5,7 @@ import type { Static } from '@sinclair/typebox';
 import { rankCandidates, type ScoredRow } from '../../repositories/titles-search.ts';
 import type { SearchResponse, SearchResult as SearchResultSchema } from '../../schemas/content.ts';
 import type { Em } from '../db/orm.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { toCard, yearOf } from './cards.ts';
 import { cachedRead, TTL } from './cache.ts';
 import { levelOf, pageInfo, serve, type ListDeps, type MovieList, type Page, type Served } from './lists.ts';

@@ -1,5 +1,5 @@
 // Where a title's details come from: the local tables, or in TMDb mode TMDb read through into them.
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import type { TmdbClient } from '../tmdb/client.ts';
 import { bareSeriesId, parseContentId } from './ids.ts';
 import { AppError } from '../errors.ts';

@@ -2,7 +2,7 @@
 // TMDb fails) mapped to title cards. TMDb pages hold 20; a page/limit window may span up to 3 of them.
 import type { TmdbClient } from '../tmdb/client.ts';
 import type { TmdbMovieSummary, TmdbMultiResult, TmdbPage, TmdbTvSummary } from '../tmdb/types.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { maturityLevel } from './maturity.ts';
 import { cachedRead, listKey } from './cache.ts';
 import { knownCertifications, summaryCard } from './tmdb-read.ts';
@@ -66,7 +66,7 @@ export async function tmdbMovieList(
   q = '',
 ): Promise<Served<MovieList>> {
   const level = levelOf(viewer);
-  const day = today();
+  const day = today(deps.clock.now());
   const key = listKey(`tmdb-${kind}`, {
     l: level,
     p: p.page,

@@ -17,7 +17,7 @@ import { CERTIFICATIONS, maturityLevel } from './maturity.ts';
 import { genreList, image, round, type Card } from './cards.ts';
 import { loadLocalDetails, type Details } from './details.ts';
 import { movieId, seriesId, type ParsedId } from './ids.ts';
-import { NO_FLAGS } from '../library/flags.ts';
+import { NO_FLAGS } from './flags.ts';
 import { upsertTitles, type CreditInput, type ReviewInput, type TitleInput } from './store.ts';
 
 /** Details synced within this long are served from the tables without asking TMDb. */

@@ -41,7 +41,7 @@ export interface RunnerOptions {
   pollMs?: number;
   /** How long a claim holds before another worker may take the job (its worker presumed dead). */
   leaseSeconds?: number;
-  /** The clock periods are counted by (tests pass a fake one). */
+  /** The clock due times, leases, backoff and periods are counted by (the app's clock). */
   now?: () => Date;
 }
 
@@ -76,7 +76,7 @@ export function createRunner(options: RunnerOptions): Runner {
     }
     if (now - lastPrune > 3_600_000) {
       lastPrune = now;
-      await prune(em, 7 * 86_400);
+      await prune(em, 7 * 86_400, at);
     }
   }
 
@@ -90,7 +90,7 @@ export function createRunner(options: RunnerOptions): Runner {
     // job longer than the lease (a large broadcast, an encode) is not taken over by another worker midway.
     const renew = setInterval(
       () => {
-        extendLease(options.em(), job.id, leaseSeconds).catch((err) =>
+        extendLease(options.em(), job.id, leaseSeconds, clock()).catch((err) =>
           log.warn({ err, job: { id: job.id, name: job.name } }, 'job lease renewal failed'),
         );
       },
@@ -100,12 +100,12 @@ export function createRunner(options: RunnerOptions): Runner {
     try {
       await inJobSpan(job.name, parent, { 'job.id': job.id, 'job.attempt': job.attempts }, async () => {
         await def.handler(payload, { ...job, payload });
-        await complete(options.em(), job.id);
+        await complete(options.em(), job.id, clock());
       });
       ok = true;
     } catch (err) {
       log.error({ err, job: { id: job.id, name: job.name, attempts: job.attempts } }, 'job failed');
-      await fail(options.em(), job, err instanceof Error ? err.message : String(err));
+      await fail(options.em(), job, err instanceof Error ? err.message : String(err), clock());
     } finally {
       clearInterval(renew);
       running.set(job.name, (running.get(job.name) ?? 1) - 1);
@@ -123,6 +123,7 @@ export function createRunner(options: RunnerOptions): Runner {
       free.map(([name]) => name),
       10,
       leaseSeconds,
+      clock(),
     );
     await Promise.all(claimed.map(runOne));
     return claimed.length;

@@ -4,7 +4,7 @@ import * as library from '../../repositories/library.ts';
 import type { Collection, Page } from '../../repositories/library.ts';
 import type { Card } from '../catalog/cards.ts';
 import type { Em } from '../db/orm.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { cardsFor, requireTitle, resolveTitleId } from './titles.ts';
 
 export type { Collection, Page };

@@ -7,7 +7,7 @@ import type { EpisodeRow } from '../../repositories/history.ts';
 import type { ContinueResponse, HistoryResponse, NextUpResponse } from '../../schemas/library.ts';
 import { type Card, image } from '../catalog/cards.ts';
 import type { Em } from '../db/orm.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { cardsFor, resolveTitleId } from './titles.ts';
 
 export type HistoryItem = Static<typeof HistoryResponse>['data']['history'][number];

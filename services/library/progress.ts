@@ -7,7 +7,7 @@ import { applyHeartbeat, findProgress, type ProgressRow } from '../../repositori
 import type { ProgressBody, ProgressResponse } from '../../schemas/library.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { requireEpisode, requireTitle } from './titles.ts';
 
 export const RESUME_MIN_RATIO = 0.05;

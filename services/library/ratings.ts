@@ -9,7 +9,7 @@ import type { Cache } from '../cache/types.ts';
 import { forgetVotes } from '../catalog/votes.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { requireTitle, resolveTitleId } from './titles.ts';
 
 export type { Vote, VoteIn };

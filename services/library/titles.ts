@@ -7,7 +7,7 @@ import { type Card, toCard, withFlags } from '../catalog/cards.ts';
 import { bareSeriesId, parseContentId } from '../catalog/ids.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 
 export type { EpisodeRef, TitleRef };
 

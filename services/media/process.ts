@@ -17,6 +17,7 @@ import {
   updateAsset,
 } from '../../repositories/media.ts';
 import { markAvailable } from '../../repositories/title-store.ts';
+import type { Clock } from '../clock.ts';
 import type { Em } from '../db/orm.ts';
 import { assetPrefix, type MediaContext, stagingPrefix } from './context.ts';
 import { encodeLadder } from './encode.ts';
@@ -31,6 +32,8 @@ export const PROCESS_JOB = 'media.process';
 export interface ProcessDeps {
   em: () => Em;
   media: MediaContext;
+  /** The clock the job queue's leases are counted by. */
+  clock: Clock;
 }
 
 const LEASE_SECONDS = 300;
@@ -76,7 +79,7 @@ export async function processAsset(deps: ProcessDeps, assetId: string, jobId?: s
     await updateAsset(deps.em(), assetId, { progress: Math.floor(progress), stages, estimated_completion: estimated });
     if (jobId && now - lastLease > 30_000) {
       lastLease = now;
-      await extendJobLease(deps.em(), jobId, LEASE_SECONDS);
+      await extendJobLease(deps.em(), jobId, new Date(deps.clock.now().getTime() + LEASE_SECONDS * 1000));
     }
     await notify(deps, assetId);
   };
@@ -151,7 +154,7 @@ export async function processAsset(deps: ProcessDeps, assetId: string, jobId?: s
       }
       const old = await markReady(tx, asset);
       // The first playable video of a title (or of a new episode) puts it on new releases.
-      if (!serving) await markAvailable(tx, asset.title_id);
+      if (!serving) await markAvailable(tx, asset.title_id, deps.clock.now());
       await setRuntime(tx, asset.title_id, asset.episode_id, Math.max(1, Math.round(info.duration / 60)));
       return old;
     });

@@ -2,6 +2,7 @@
 // queue depth and active playback sessions (from the database, so every instance reports the same
 // cluster-wide value: dashboards take max), WebSocket connections, the PostgreSQL pool and the TMDb
 // circuit breaker of this instance.
+import type { Clock } from '../clock.ts';
 import type { Em } from '../db/orm.ts';
 import { queueDepth } from '../../repositories/jobs.ts';
 import { countActive } from '../../repositories/playback.ts';
@@ -16,6 +17,7 @@ export interface PoolStats {
 
 export interface GaugeSources {
   em: () => Em;
+  clock: Clock;
   jobNames: string[];
   playbackStaleSeconds: number;
   webSockets?: () => number;
@@ -47,14 +49,14 @@ export function registerAppGauges(metrics: MetricsRegistry, s: GaugeSources): vo
   }
   metrics.collect('cinemate_job_queue_depth', 'Jobs due and waiting for a worker, by job name', ['job'], async () => {
     const depth = new Map(s.jobNames.map((name) => [name, 0]));
-    for (const row of await queueDepth(s.em())) depth.set(row.name, row.depth);
+    for (const row of await queueDepth(s.em(), s.clock.now())) depth.set(row.name, row.depth);
     return [...depth].map(([job, n]) => [{ job }, n]);
   });
   metrics.collect(
     'cinemate_playback_sessions_active',
     'Playback sessions with a recent heartbeat (all instances)',
     [],
-    async () => [[{}, await countActive(s.em(), s.playbackStaleSeconds)]],
+    async () => [[{}, await countActive(s.em(), s.playbackStaleSeconds, s.clock.now())]],
   );
   const sockets = s.webSockets;
   if (sockets) metrics.gauge('cinemate_websocket_connections', 'Open WebSocket connections on this instance', sockets);

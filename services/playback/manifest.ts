@@ -8,7 +8,7 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { requireEpisode, requireTitle } from '../library/titles.ts';
 import type { MediaContext } from '../media/context.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { ceilingOf } from './renditions.ts';
 import { grantQuery } from '../media/signing.ts';
 
@@ -26,13 +26,13 @@ export async function resolvePlayable(deps: Deps, viewer: Viewer, rawId: string,
     throw new AppError('INVALID_REQUEST', 'A movie has no episodes', {
       fields: [{ field: 'episode_id', in: 'body', message: 'only for series' }],
     });
-  const plan = await requireEntitlement(deps.em, viewer.userId);
+  const plan = await requireEntitlement(deps, viewer.userId);
   return { title, episode, plan };
 }
 
-/** Signed links into one ready asset for a ceiling. */
-export function signedLinks(media: GrantMedia, asset: MediaAssetRow, maxHeight: number) {
-  const expiresAt = Math.floor(Date.now() / 1000) + media.grantTtlSeconds;
+/** Signed links into one ready asset for a ceiling, valid for the grant lifetime from `now`. */
+export function signedLinks(media: GrantMedia, asset: MediaAssetRow, maxHeight: number, now: Date) {
+  const expiresAt = Math.floor(now.getTime() / 1000) + media.grantTtlSeconds;
   const query = grantQuery(media.signingSecret, {
     titleId: asset.title_id,
     episodeId: asset.episode_id,
@@ -76,6 +76,6 @@ export async function getManifest(deps: Deps, media: GrantMedia, viewer: Viewer,
     max_quality: plan.max_resolution ?? '720p',
     available_qualities: asset.renditions.filter((r) => r.height <= maxHeight).map((r) => `${r.height}p`),
     top_resolution: top ? `${top.width}x${top.height}` : null,
-    ...signedLinks(media, asset, maxHeight),
+    ...signedLinks(media, asset, maxHeight, deps.clock.now()),
   };
 }

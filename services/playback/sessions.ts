@@ -16,7 +16,7 @@ import { audit } from '../audit.ts';
 import { resolveTitleId } from '../library/titles.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { type GrantMedia, resolvePlayable, signedLinks } from './manifest.ts';
 import { capQuality, heightOf } from './renditions.ts';
 
@@ -38,9 +38,10 @@ export async function startPlayback(
   const { title, episode, plan } = await resolvePlayable(deps, viewer, rawId, input.episode_id);
   const quality = capQuality(input.quality, plan.max_resolution);
   const sessionId = crypto.randomUUID();
+  const now = deps.clock.now();
   await deps.em.transactional(async (tx) => {
     await lockAccount(tx, viewer.userId);
-    await expireStale(tx, viewer.userId, STALE_SECONDS);
+    await expireStale(tx, viewer.userId, STALE_SECONDS, now);
     const active = await activeSessions(tx, viewer.userId);
     if (active.length >= plan.max_streams) {
       throw new AppError('STREAM_LIMIT_REACHED', `Your plan allows ${plan.max_streams} stream(s) at once`, {
@@ -56,6 +57,7 @@ export async function startPlayback(
       episodeId: episode,
       deviceType: input.device_type,
       quality,
+      at: now,
     });
   });
   await audit(deps, {
@@ -68,7 +70,7 @@ export async function startPlayback(
   });
   // The slot is the account's; the link exists only once the title has a ready ladder.
   const asset = await readyAsset(deps.em, title.id, episode);
-  const links = asset ? signedLinks(media, asset, heightOf(quality)) : null;
+  const links = asset ? signedLinks(media, asset, heightOf(quality), deps.clock.now()) : null;
   return {
     session_id: sessionId,
     content_id: title.id,
@@ -81,14 +83,18 @@ export async function startPlayback(
 }
 
 /** A progress heartbeat naming its playback session keeps it counted as active. */
-export async function touchPlayback(deps: Pick<Deps, 'em'>, userId: string, sessionId: string): Promise<void> {
+export async function touchPlayback(
+  deps: Pick<Deps, 'em' | 'clock'>,
+  userId: string,
+  sessionId: string,
+): Promise<void> {
   // Older clients send free-form session ids with progress; only ours (UUIDs) name a stream slot.
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId)) return;
-  await touchSession(deps.em, userId, sessionId);
+  await touchSession(deps.em, userId, sessionId, deps.clock.now());
 }
 
 export async function stopPlayback(deps: Deps, userId: string, rawId: string, sessionId: string) {
-  const seconds = await stopSession(deps.em, userId, await resolveTitleId(deps.em, rawId), sessionId);
+  const seconds = await stopSession(deps.em, userId, await resolveTitleId(deps.em, rawId), sessionId, deps.clock.now());
   if (seconds === null) throw new AppError('NOT_FOUND', 'Playback session not found');
   return { session_id: sessionId, status: 'stopped' as const, duration_seconds: seconds };
 }

@@ -28,7 +28,7 @@ interface Caller {
 export const listProfiles = (em: Em, userId: string): Promise<ProfileView[]> => profiles.listProfiles(em, userId);
 
 export async function createProfile(
-  deps: Pick<Deps, 'em'>,
+  deps: Pick<Deps, 'em' | 'config'>,
   caller: Pick<Caller, 'userId'>,
   input: Static<typeof ProfileCreateBody>,
 ): Promise<ProfileView> {
@@ -38,7 +38,7 @@ export async function createProfile(
     await profiles.lockAccount(tx, caller.userId);
     const { count, next } = await profiles.profileSlots(tx, caller.userId);
     // The cap is the plan's (entitlements), the same number every other part reads.
-    const { max_profiles: max } = await entitlements(tx, caller.userId);
+    const { max_profiles: max } = await entitlements({ em: tx, config: deps.config }, caller.userId);
     if (count >= max) throw new AppError('PROFILE_LIMIT_REACHED', `This account has at most ${max} profiles`, { max });
     const isKids = input.is_kids ?? false;
     return profiles.insertProfile(tx, {
@@ -106,19 +106,22 @@ export async function deleteProfile(deps: Pick<Deps, 'em'>, caller: Caller, id: 
  * An attempt is reserved (counted) before the slow hash check, so parallel guesses cannot exceed the limit.
  */
 export async function selectProfile(
-  deps: Pick<Deps, 'em'>,
+  deps: Pick<Deps, 'em' | 'clock'>,
   caller: Caller,
   id: string,
   pin: string | undefined,
 ): Promise<ProfileView> {
   const profile = await getProfile(deps.em, caller.userId, id);
   if (!profile.has_pin) return profile;
-  const slot = await profiles.reservePinAttempt(deps.em, caller.userId, id);
+  const slot = await profiles.reservePinAttempt(deps.em, caller.userId, id, deps.clock.now());
   if (!slot) throw locked(await profiles.lockedUntil(deps.em, id));
   if (slot.attempts > MAX_PIN_ATTEMPTS) throw locked(null);
   const ok = pin !== undefined && (await verifySecret(slot.pin_hash, pin));
   if (!ok) {
-    if (slot.attempts >= MAX_PIN_ATTEMPTS) throw locked(await profiles.lockProfile(deps.em, id, LOCK_MINUTES));
+    if (slot.attempts >= MAX_PIN_ATTEMPTS) {
+      const until = new Date(deps.clock.now().getTime() + LOCK_MINUTES * 60_000);
+      throw locked(await profiles.lockProfile(deps.em, id, until));
+    }
     throw new AppError('INVALID_PIN', 'Wrong PIN', { attempts_left: MAX_PIN_ATTEMPTS - slot.attempts });
   }
   await deps.em.transactional((tx) => profiles.recordUnlock(tx, caller.sessionId, id, UNLOCK_HOURS));

@@ -2,17 +2,10 @@
 // and the highest maturity level they may see. A profile of another account is "not found", always.
 // A PIN-protected profile acts only for a login session that entered its PIN (POST /profiles/:id/select).
 import type { Em } from '../db/orm.ts';
+import type { Viewer } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { KIDS_LEVEL, levelForFilter, maturityLevel } from '../catalog/maturity.ts';
 import { findViewer } from '../../repositories/profiles.ts';
-
-export interface Viewer {
-  userId: string;
-  profileId: string;
-  isKids: boolean;
-  /** Highest maturity level (0 kids … 3 adult) this viewer may see. */
-  maxLevel: number;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

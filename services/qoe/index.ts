@@ -4,6 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import { ownSession, type QoeRow, qoeReport, upsertBeacon } from '../../repositories/qoe.ts';
 import type { BeaconBody, QoeQuery } from '../../schemas/qoe.ts';
 import type { Em } from '../db/orm.ts';
+import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 
 type Beacon = Static<typeof BeaconBody>;
@@ -85,8 +86,8 @@ const EMPTY: QoeRow = {
   avg_bitrate: null,
 };
 
-export async function qoeReportFor(deps: { em: Em }, query: Static<typeof QoeQuery>, now = new Date()) {
-  const to = query.to ? new Date(query.to) : now;
+export async function qoeReportFor(deps: Pick<Deps, 'em' | 'clock'>, query: Static<typeof QoeQuery>) {
+  const to = query.to ? new Date(query.to) : deps.clock.now();
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - 7 * 86_400_000);
   if (from >= to) throw new AppError('INVALID_REQUEST', '`from` must be before `to`');
   const rows = await qoeReport(deps.em, from, to, query.content_id ?? null);

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { Cache } from '../cache/types.ts';
 import type { Em } from '../db/orm.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { ALL_GENRES } from '../catalog/genres.ts';
 import {
   DEFAULT_SCORE_OPTIONS,

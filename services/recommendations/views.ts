@@ -6,7 +6,7 @@ import type { RecommendationRowsResponse, RecommendedCard, SimilarResponse } fro
 import type { Card } from '../catalog/cards.ts';
 import { type Page, type PageInfo, pageInfo } from '../catalog/lists.ts';
 import { cardsFor, requireTitle } from '../library/titles.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import { profileRecommendations, type RecItem, type RecsDeps } from './profile.ts';
 
 export type ScoredCard = Static<typeof RecommendedCard>;

@@ -97,12 +97,14 @@ export async function runCommand(deps: PartyDeps, userId: string, msg: Command):
         requireHost(party, userId);
         if (msg.user_id === userId) throw new AppError('INVALID_REQUEST', 'The host cannot remove themselves');
         const target = await requireMember(tx, party, msg.user_id);
-        if (target.playback_session_id) await stopSession(tx, msg.user_id, party.title_id, target.playback_session_id);
+        if (target.playback_session_id)
+          await stopSession(tx, msg.user_id, party.title_id, target.playback_session_id, deps.clock.now());
         await setMemberStatus(tx, party.id, msg.user_id, 'kicked');
         return { type: msg.type, fields: { by: userId, user_id: msg.user_id } };
       }
       case 'party.leave': {
-        if (member.playback_session_id) await stopSession(tx, userId, party.title_id, member.playback_session_id);
+        if (member.playback_session_id)
+          await stopSession(tx, userId, party.title_id, member.playback_session_id, deps.clock.now());
         await setMemberStatus(tx, party.id, userId, 'left');
         const hostLeaving = party.host_user_id === userId;
         return {

@@ -49,7 +49,8 @@ export async function endParty(deps: PartyDeps, partyId: string, reason: 'host_e
     if (reason === 'host_gone' && goneFor < deps.config.WATCH_PARTY_HOST_GRACE_MS) return null;
     const seq = party.seq + 1;
     for (const m of await joinedMembers(tx, partyId))
-      if (m.playback_session_id) await stopSession(tx, m.user_id, party.title_id, m.playback_session_id);
+      if (m.playback_session_id)
+        await stopSession(tx, m.user_id, party.title_id, m.playback_session_id, deps.clock.now());
     await markEnded(tx, partyId, reason, seq);
     return { type: 'party.ended', party_id: partyId, seq, server_ts: Date.now(), reason };
   });

@@ -20,7 +20,7 @@ import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import type { GrantMedia } from '../playback/manifest.ts';
 import { startPlayback } from '../playback/sessions.ts';
-import type { Viewer } from '../profiles/viewer.ts';
+import type { Viewer } from '../deps.ts';
 import type { PartyDeps } from './context.ts';
 import { endParty } from './events.ts';
 
@@ -122,7 +122,7 @@ export async function joinParty(
     throw new AppError('CONFLICT', 'This watch party is full', { max_members: deps.config.WATCH_PARTY_MAX_MEMBERS });
   // Joining again (another device, another profile) gives the slot back before taking a new one.
   if (before?.playback_session_id)
-    await stopSession(deps.em, viewer.userId, party.title_id, before.playback_session_id);
+    await stopSession(deps.em, viewer.userId, party.title_id, before.playback_session_id, deps.clock.now());
   const playback = await startPlayback(
     deps,
     media,

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import { buildApp } from '../../app.ts';
+import type { Clock } from '../../services/clock.ts';
 
 export interface TestContext {
   teardown(fn: () => unknown): void;
@@ -56,6 +57,8 @@ export async function buildTestApp(
     logStream?: DestinationStream;
     /** Registers extra routes before the app is ready (a test of a plugin's route options). */
     extend?: (app: FastifyInstance) => Promise<void>;
+    /** The time the rules read (test/helpers/clock.ts gives one a test can advance). */
+    clock?: Clock;
   } = {},
 ): Promise<FastifyInstance> {
   const merged: Record<string, string | undefined> = { ...TEST_ENV, ...env };
@@ -69,7 +72,7 @@ export async function buildTestApp(
     merged.REDIS_URL = process.env.REDIS_URL;
     merged.REDIS_KEY_PREFIX = `t:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
   }
-  const app = await buildApp({ env: merged, logStream: options.logStream });
+  const app = await buildApp({ env: merged, logStream: options.logStream, clock: options.clock });
   t.teardown(async () => {
     await app.close();
     await drop?.();

@@ -5,7 +5,8 @@ import { addToCollection, type Collection } from '../../services/library/collect
 import { type ProgressInput, recordProgress } from '../../services/library/progress.ts';
 import { rate, type Vote } from '../../services/library/ratings.ts';
 import { createProfile, listProfiles } from '../../services/profiles/profiles.ts';
-import { resolveViewer, type Viewer } from '../../services/profiles/viewer.ts';
+import { resolveViewer } from '../../services/profiles/viewer.ts';
+import type { Viewer } from '../../services/deps.ts';
 import type { ProfileCreateBody } from '../../schemas/profiles.ts';
 import type { Static } from '@sinclair/typebox';
 
@@ -70,7 +71,11 @@ export async function call(app: FastifyInstance, options: InjectOptions) {
 /** A viewer profile of the user (the plan's profile limit applies), as GET /profiles shows it. */
 export async function newProfile(app: FastifyInstance, user: TestUser, input: Partial<ProfileCreate> = {}) {
   counter += 1;
-  return createProfile({ em: app.em() }, { userId: user.id }, { name: `Profile ${counter}`, ...input });
+  return createProfile(
+    { em: app.em(), config: app.config },
+    { userId: user.id },
+    { name: `Profile ${counter}`, ...input },
+  );
 }
 
 /** The user's first profile: the one acting when a request sends no X-Profile-Id. */

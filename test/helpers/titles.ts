@@ -42,7 +42,7 @@ const write = (app: FastifyInstance, title: TitleInput): Promise<void> =>
 
 export async function addMovie(
   app: FastifyInstance,
-  options: { certification?: string; runtime?: number; title?: string } = {},
+  options: { certification?: string; runtime?: number; title?: string; availableAt?: Date } = {},
 ): Promise<TestMovie> {
   next += 1;
   const id = `m${next}`;
@@ -55,6 +55,7 @@ export async function addMovie(
     certification: options.certification ?? 'PG',
     poster_path: '/p.jpg',
     vote_average: 7.5,
+    ...(options.availableAt ? { available_at: options.availableAt } : {}),
   });
   return { id, title };
 }
