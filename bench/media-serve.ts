@@ -42,6 +42,8 @@ const app = await buildApp({
     RATE_LIMIT_STREAMING_MAX: '1000000',
     MEDIA_ENCODER_PRESET: 'ultrafast',
     MEDIA_LADDER: '480',
+    // A loaded machine at start-up must not make the API shed the set-up requests.
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
   },
 });
 try {
