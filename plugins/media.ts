@@ -101,6 +101,7 @@ export default fp(
       tools,
       workDir,
       uploadsDir,
+      uploadExpiryMs: config.MEDIA_UPLOAD_EXPIRY_HOURS * 3_600_000,
       ladder: config.MEDIA_LADDER.split(',').map(Number),
       preset: config.MEDIA_ENCODER_PRESET,
       maxUploadBytes: config.MEDIA_MAX_UPLOAD_BYTES,

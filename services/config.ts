@@ -228,7 +228,7 @@ export const ConfigSchema = Type.Object({
       description: 'In-flight tus uploads (default DATA_DIR/media/.uploads); a volume every API instance mounts',
     }),
   ),
-  MEDIA_UPLOAD_EXPIRY_HOURS: Int(1, 8760, 24, 'An unfinished tus upload untouched for this long is removed'),
+  MEDIA_UPLOAD_EXPIRY_HOURS: Int(1, 8760, 24, 'An unfinished tus upload this many hours old is gone (410) and removed'),
   GRAPHQL_MAX_DEPTH: Int(1, 50, 8, 'Deepest nesting of object fields a GraphQL operation may have'),
   GRAPHQL_MAX_COST: Int(1, 10_000_000, 5000, 'Highest cost (fields times list sizes) of one GraphQL operation'),
   GRAPHQL_COST_BUDGET: Int(
