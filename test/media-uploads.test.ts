@@ -7,8 +7,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import t from 'tap';
 import { jobRegistry } from '../jobs/index.ts';
+import { redisLocker } from '../services/media/tus-locker.ts';
 import { EXPIRE_UPLOADS_JOB, expireUploads } from '../services/media/uploads.ts';
 import { buildTestApp, usingPostgres, usingRedis } from './helpers/app.ts';
 import { call, newAdmin, newUser } from './helpers/factories.ts';
@@ -170,3 +172,53 @@ t.test('an unfinished upload past its expiry is gone and removed by the recurrin
     .execute<{ status: string; error: string }[]>('select status, error from media_assets where id = ?', [oldId]);
   t.match(row, { status: 'failed', error: /expired/ });
 });
+
+t.test(
+  'the Redis locker: one holder, a waiter asks it to let go, a lock never outlives its holder',
+  {
+    skip: usingRedis ? false : 'REDIS_URL is not set: the cross-instance locker is the Redis one',
+  },
+  async (t) => {
+    const redis = new Redis(process.env.REDIS_URL!);
+    t.teardown(() => redis.quit());
+    const locker = redisLocker(redis, {
+      prefix: `t:${process.pid}:locker:`,
+      ttlMs: 600,
+      renewMs: 100,
+      acquireTimeoutMs: 400,
+    });
+    const never = new AbortController().signal;
+    const timedOut = { status_code: 500, body: 'failed to acquire lock before timeout' };
+    let asked = 0;
+    const first = locker.newLock('u1');
+    await first.lock(never, () => {
+      asked++;
+    });
+    // Held well past its TTL: the holder renews it.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    const second = locker.newLock('u1');
+    const waited = await second
+      .lock(never, () => {})
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    t.match(waited, timedOut, 'a waiter gives up after its timeout');
+    t.ok(asked >= 1, 'the holder was asked to release');
+    await first.unlock();
+    await second.lock(never, () => {});
+    t.pass('once released, the waiter gets the lock');
+    await first.unlock();
+    const third = locker.newLock('u1');
+    const refused = await third
+      .lock(never, () => {})
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    t.match(refused, timedOut, 'an unlock by a former holder frees nothing');
+    await second.unlock();
+    await locker.newLock('u1').lock(never, () => {});
+    t.pass('free again after its holder unlocks');
+  },
+);

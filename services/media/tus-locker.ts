@@ -48,7 +48,7 @@ export function redisLocker(redis: Redis, options: RedisLockerOptions): Locker {
         let released = false;
         renewal = setInterval(async () => {
           try {
-            const state = Number(await redis.eval(RENEW, 2, key, releaseKey, ttl));
+            const state = Number(await redis.eval(RENEW, 2, key, releaseKey, token, ttl));
             if (state !== 0 && !released) {
               released = true;
               await requestRelease();
