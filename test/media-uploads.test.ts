@@ -52,6 +52,15 @@ const status = async (id: string) =>
   (await call(a, { method: 'GET', url: `/api/v1/admin/content/${id}/processing-status`, headers: admin.headers })).body
     .data;
 
+/** Whether an upload's files are still on the volume, a moment after its last answer (removed just after it). */
+async function lingers(id: string): Promise<boolean> {
+  for (let i = 0; i < 30; i++) {
+    if (!(await readdir(uploadsDir)).some((f) => f.startsWith(id))) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
 /** A PATCH that sends part of its announced body and then stalls, as a connection that died half-open. */
 function stalledPatch(location: string, offset: number, rest: Buffer, sent: number) {
   const req = request(new URL(location, baseA), {
@@ -102,6 +111,7 @@ t.test(`an upload started on instance A is continued on instance ${b === a ? 'A 
   t.equal(done.status, 204);
   const mediaId = done.headers['media-id'];
   t.match(mediaId, /^[0-9a-f-]{36}$/);
+  t.notOk(await lingers(mediaId), 'a finished upload leaves the volume');
   await drainJobs(b);
   t.match(await status(movie.id), { status: 'ready', media_id: mediaId, renditions: ['240p'] });
 
@@ -139,6 +149,12 @@ t.test(`an upload started on instance A is continued on instance ${b === a ? 'A 
 t.test('an unfinished upload past its expiry is gone and removed by the recurring job', async (t) => {
   t.ok(jobRegistry(a)[EXPIRE_UPLOADS_JOB]?.everySeconds, 'the expiry runs as a recurring job');
   const movie = await addMovie(a);
+  // An empty video is complete at creation: answered (with the API's processing to follow), then removed.
+  const empty = await onA.create(0, { content_id: movie.id });
+  t.equal(empty.status, 201);
+  t.notOk(empty.headers['upload-expires'], 'a complete upload does not expire');
+  t.notOk(await lingers(empty.headers.location.split('/').pop()!), 'and leaves nothing');
+
   const old = await onA.create(1000, { content_id: movie.id });
   // The newer upload is the one the title's status reports.
   const kept = await onA.create(1000, { content_id: movie.id });

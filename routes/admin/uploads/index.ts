@@ -51,6 +51,9 @@ const routes: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', app.requireRole('admin'));
   const media = app.media;
   const uploaders = new WeakMap<IncomingMessage, string>();
+  // Uploads a request finished (stored or refused): removed once tus has answered, since tus still reads
+  // the upload after onUploadFinish (a complete POST looks it up for Upload-Expires).
+  const finished = new WeakMap<IncomingMessage, string>();
   const nodeRequest = (req: TusRequest) =>
     (req as unknown as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
   const deps = () => ({ em: app.em(), media });
@@ -89,7 +92,7 @@ const routes: FastifyPluginAsync = async (app) => {
           throw tusError(err);
         }
       },
-      async onUploadFinish(_req, upload) {
+      async onUploadFinish(req, upload) {
         const file = `${media.uploadsDir}/${upload.id}`;
         try {
           const meta = metadataOf(upload.metadata);
@@ -104,7 +107,9 @@ const routes: FastifyPluginAsync = async (app) => {
           throw tusError(err);
         } finally {
           // The bytes now live in the media store (or were refused): the upload itself is done with.
-          await datastore.remove(upload.id).catch(() => {});
+          const raw = nodeRequest(req);
+          if (raw) finished.set(raw, upload.id);
+          else await datastore.remove(upload.id).catch(() => {});
         }
       },
     });
@@ -115,7 +120,15 @@ const routes: FastifyPluginAsync = async (app) => {
   const handle = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     if (request.auth) uploaders.set(request.raw, request.auth.userId);
     reply.hijack();
-    await server().handle(request.raw, reply.raw);
+    try {
+      await server().handle(request.raw, reply.raw);
+    } finally {
+      const done = finished.get(request.raw);
+      if (done)
+        await server()
+          .datastore.remove(done)
+          .catch(() => {});
+    }
   };
   const schema = {
     tags: ['admin'],
