@@ -184,7 +184,8 @@ export function s3Store(options: S3StoreOptions): MediaStore {
           new CopyObjectCommand({ Bucket, CopySource: `${Bucket}/${key}`, Key: `${to}${key.slice(from.length)}` }),
         );
       // Renditions first, the prefix's own files (the master playlist) last: a reader that enters by the
-      // master playlist never finds a rendition missing.
+      // master playlist never finds a rendition missing. CopyObject takes objects up to 5 GB: a ladder's files
+      // (segments, playlists, images) are far smaller.
       await inParallel(deep, copy);
       await inParallel(top, copy);
       await deleteKeys(keys);
