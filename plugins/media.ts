@@ -84,6 +84,13 @@ export default fp(
       throw err;
     }
 
+    if (config.MEDIA_STORE === 's3')
+      app.log.info(
+        { bucket: config.MEDIA_S3_BUCKET, endpoint: config.MEDIA_S3_ENDPOINT ?? 'aws', region: config.MEDIA_S3_REGION },
+        'media store: S3 bucket',
+      );
+    else app.log.info({ root }, 'media store: local folder');
+
     const tools = await discoverTools({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
     if (tools.ffmpeg && tools.ffprobe)
       app.log.info(
