@@ -144,6 +144,9 @@ t.test(`an upload started on instance A is continued on instance ${b === a ? 'A 
   t.equal(part.status, 206);
   t.equal(part.headers.get('content-range'), `bytes 100-299/${bytes.length}`);
   t.same(Buffer.from(await part.arrayBuffer()), bytes.subarray(100, 300));
+  const missing = new URL(segment.toString().replace(/seg_\d{5}\.ts/, 'seg_99999.ts'));
+  t.equal((await fetch(missing)).status, 404, 'a segment the ladder does not have');
+  t.equal((await fetch(missing, { headers: { range: 'bytes=0-9' } })).status, 404, 'nor a range of it');
 });
 
 t.test('an unfinished upload past its expiry is gone and removed by the recurring job', async (t) => {
