@@ -3,7 +3,7 @@
 // Usage: node bench/media-encode.ts [seconds=60] [preset=veryfast]   (target ≥ 1× real time on 2 cores)
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,17 @@ import { discoverTools } from '../services/media/ffmpeg.ts';
 const SECONDS = Number(process.argv[2] ?? 60);
 const PRESET = process.argv[3] ?? 'veryfast';
 const exec = promisify(execFile);
+
+/**
+ * CPU seconds used by finished child processes (cutime + cstime of /proc/self/stat, in 1/100 s on Linux): on a
+ * machine shared with other work the wall-clock figure depends on the load, the CPU one does not.
+ */
+async function childCpuSeconds(): Promise<number | null> {
+  const stat = await readFile('/proc/self/stat', 'utf8').catch(() => null);
+  if (!stat) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
 const tools = await discoverTools({ ffmpegPath: process.env.FFMPEG_PATH, ffprobePath: process.env.FFPROBE_PATH });
 if (!tools.ffmpeg || !tools.ffprobe) throw new Error(tools.version);
 const dir = await mkdtemp(path.join(os.tmpdir(), 'cinemate-bench-encode-'));
@@ -31,6 +42,7 @@ try {
   const out = path.join(dir, 'out');
   await mkdir(out);
   const started = Date.now();
+  const cpuBefore = await childCpuSeconds();
   const result = await encodeLadder(tools, {
     source,
     info,
@@ -48,7 +60,20 @@ try {
   console.log(`${tools.version} (${tools.ffmpeg.source}), x264 preset ${PRESET}, ${os.cpus().length} cores`);
   for (const r of result.renditions)
     console.log(`  ${r.name.padEnd(6)} ${r.width}x${r.height} ${(r.average_bandwidth / 1e6).toFixed(2)} Mb/s avg`);
-  console.log(`ladder encoded in ${seconds.toFixed(1)} s: ${(info.duration / seconds).toFixed(2)}× real time`);
+  const [load] = os.loadavg();
+  console.log(
+    `ladder encoded in ${seconds.toFixed(1)} s: ${(info.duration / seconds).toFixed(2)}× real time ` +
+      `(load average ${load?.toFixed(1)} during the run)`,
+  );
+  const cpuAfter = await childCpuSeconds();
+  if (cpuBefore !== null && cpuAfter !== null) {
+    const cpu = cpuAfter - cpuBefore;
+    const cores = os.cpus().length;
+    // What the same work takes on idle cores, assuming x264's threads keep them all busy.
+    console.log(
+      `ffmpeg used ${cpu.toFixed(1)} CPU s: ${(info.duration / (cpu / cores)).toFixed(2)}× real time on ${cores} idle cores`,
+    );
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

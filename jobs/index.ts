@@ -11,6 +11,7 @@ import {
   type ResetMailPayload,
 } from '../services/auth/reset-mail.ts';
 import { PROCESS_JOB, processAsset } from '../services/media/process.ts';
+import { EXPIRE_UPLOADS_JOB, expireUploads } from '../services/media/uploads.ts';
 import { MAINTAIN_JOB, ROLLUP_JOB, maintain, runRollup } from '../services/analytics/rollup.ts';
 import { testJobs } from '../services/jobs/test-hooks.ts';
 
@@ -50,6 +51,13 @@ export function jobRegistry(app: FastifyInstance): JobRegistry {
       maxAttempts: 3,
       handler: async (payload: { asset_id: string }, job) => {
         await processAsset({ em: () => app.em(), media: app.media, clock: app.clock }, payload.asset_id, job.id);
+      },
+    },
+    // Unfinished tus uploads past MEDIA_UPLOAD_EXPIRY_HOURS: bytes removed, their video marked failed.
+    [EXPIRE_UPLOADS_JOB]: {
+      everySeconds: 900,
+      handler: async () => {
+        await expireUploads({ em: app.em(), media: app.media });
       },
     },
     // New analytics events into the daily rollups the viewing stats read (incremental, by watermark).

@@ -10,7 +10,8 @@ import fp from 'fastify-plugin';
 import { ConfigError, type Config } from '../services/config.ts';
 import type { MediaContext } from '../services/media/context.ts';
 import { discoverTools } from '../services/media/ffmpeg.ts';
-import { localStore } from '../services/media/store.ts';
+import { s3Store } from '../services/media/s3-store.ts';
+import { localStore, type MediaStore } from '../services/media/store.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,6 +41,28 @@ function signingSecret(config: Config): string {
   return secret;
 }
 
+/** MEDIA_STORE: the local folder, or the bucket (checked reachable now, so a bad setting stops the start). */
+async function storeOf(config: Config, root: string): Promise<MediaStore> {
+  if (config.MEDIA_STORE === 'local') return localStore(root);
+  const store = s3Store({
+    bucket: config.MEDIA_S3_BUCKET ?? '',
+    region: config.MEDIA_S3_REGION,
+    endpoint: config.MEDIA_S3_ENDPOINT,
+    accessKeyId: config.MEDIA_S3_ACCESS_KEY_ID,
+    secretAccessKey: config.MEDIA_S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.MEDIA_S3_FORCE_PATH_STYLE === 'true',
+  });
+  try {
+    await store.list('sources/.check');
+  } catch (err) {
+    const reason = (err as Error).name || 'unreachable';
+    throw new ConfigError(
+      `Invalid configuration:\n  MEDIA_S3_BUCKET: bucket "${config.MEDIA_S3_BUCKET}" cannot be listed (${reason})`,
+    );
+  }
+  return store;
+}
+
 export default fp(
   async (app) => {
     const { config } = app;
@@ -49,9 +72,24 @@ export default fp(
       ? mkdtempSync(path.join(os.tmpdir(), 'cinemate-media-'))
       : path.resolve(config.DATA_DIR, 'media');
     const workDir = path.join(root, '.work');
-    const uploadsDir = path.join(root, '.uploads');
+    const uploadsDir = config.MEDIA_UPLOADS_DIR ? path.resolve(config.MEDIA_UPLOADS_DIR) : path.join(root, '.uploads');
     mkdirSync(workDir, { recursive: true });
     mkdirSync(uploadsDir, { recursive: true });
+
+    let store: MediaStore;
+    try {
+      store = await storeOf(config, root);
+    } catch (err) {
+      if (temporary) rmSync(root, { recursive: true, force: true });
+      throw err;
+    }
+
+    if (config.MEDIA_STORE === 's3')
+      app.log.info(
+        { bucket: config.MEDIA_S3_BUCKET, endpoint: config.MEDIA_S3_ENDPOINT ?? 'aws', region: config.MEDIA_S3_REGION },
+        'media store: S3 bucket',
+      );
+    else app.log.info({ root }, 'media store: local folder');
 
     const tools = await discoverTools({ ffmpegPath: config.FFMPEG_PATH, ffprobePath: config.FFPROBE_PATH });
     if (tools.ffmpeg && tools.ffprobe)
@@ -66,10 +104,11 @@ export default fp(
       );
 
     const media: MediaContext = {
-      store: localStore(root),
+      store,
       tools,
       workDir,
       uploadsDir,
+      uploadExpiryMs: config.MEDIA_UPLOAD_EXPIRY_HOURS * 3_600_000,
       ladder: config.MEDIA_LADDER.split(',').map(Number),
       preset: config.MEDIA_ENCODER_PRESET,
       maxUploadBytes: config.MEDIA_MAX_UPLOAD_BYTES,

@@ -210,6 +210,33 @@ export const ConfigSchema = Type.Object({
     { default: 'veryfast', description: 'x264 preset of the ladder (speed against size)' },
   ),
   MEDIA_GRANT_TTL_SECONDS: Int(60, 604_800, 21_600, 'Lifetime of a signed playback link (manifest, key, segments)'),
+  MEDIA_STORE: Type.Union([Type.Literal('local'), Type.Literal('s3')], {
+    default: 'local',
+    description: 'Where sources and HLS ladders live: DATA_DIR/media, or an S3-compatible bucket (MEDIA_S3_*)',
+  }),
+  MEDIA_S3_ENDPOINT: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'S3-compatible endpoint (MinIO, R2...); unset: AWS S3' }),
+  ),
+  MEDIA_S3_BUCKET: Type.Optional(
+    Type.String({
+      pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+      description: 'Bucket (required when MEDIA_STORE=s3)',
+    }),
+  ),
+  MEDIA_S3_REGION: Type.String({ default: 'us-east-1', minLength: 1, description: 'Region of the bucket' }),
+  MEDIA_S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  MEDIA_S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  MEDIA_S3_FORCE_PATH_STYLE: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'false',
+    description: 'Path-style bucket URLs (endpoint/bucket/key), as MinIO and most self-hosted servers want',
+  }),
+  MEDIA_UPLOADS_DIR: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'In-flight tus uploads (default DATA_DIR/media/.uploads); a volume every API instance mounts',
+    }),
+  ),
+  MEDIA_UPLOAD_EXPIRY_HOURS: Int(1, 8760, 24, 'An unfinished tus upload this many hours old is gone (410) and removed'),
   GRAPHQL_MAX_DEPTH: Int(1, 50, 8, 'Deepest nesting of object fields a GraphQL operation may have'),
   GRAPHQL_MAX_COST: Int(1, 10_000_000, 5000, 'Highest cost (fields times list sizes) of one GraphQL operation'),
   GRAPHQL_COST_BUDGET: Int(
@@ -266,6 +293,14 @@ export function loadConfig(env: Record<string, string | undefined> = processEnv(
   if (config.NODE_ENV === 'production' && !config.MEDIA_SIGNING_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  MEDIA_SIGNING_SECRET: required in production (every instance verifies the same playback links)',
+    );
+  }
+  if (config.MEDIA_STORE === 's3' && !config.MEDIA_S3_BUCKET) {
+    throw new ConfigError('Invalid configuration:\n  MEDIA_S3_BUCKET: required when MEDIA_STORE=s3');
+  }
+  if (!config.MEDIA_S3_ACCESS_KEY_ID !== !config.MEDIA_S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      "Invalid configuration:\n  MEDIA_S3_ACCESS_KEY_ID: set with MEDIA_S3_SECRET_ACCESS_KEY, or neither (the SDK's own credential chain)",
     );
   }
   if (config.WEB_CONCURRENCY !== 1 && (!config.DATABASE_URL || !config.REDIS_URL)) {

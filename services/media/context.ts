@@ -9,8 +9,10 @@ export interface MediaContext {
   tools: Tools;
   /** Local scratch space for ffmpeg (sources are copied here; outputs are staged here before upload). */
   workDir: string;
-  /** Where in-flight tus uploads are kept (always local: uploads are appended to in place). */
+  /** Where in-flight tus uploads are kept (a filesystem: uploads are appended to in place; shared by instances). */
   uploadsDir: string;
+  /** An unfinished upload this old (ms since its creation) is gone (MEDIA_UPLOAD_EXPIRY_HOURS). */
+  uploadExpiryMs: number;
   ladder: number[];
   preset: string;
   maxUploadBytes: number;

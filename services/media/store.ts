@@ -19,11 +19,9 @@ export interface ByteRange {
 
 /**
  * Keys are relative, slash-separated paths (`media/m155/_/<asset>/v240/seg_00000.ts`). Every write is atomic
- * per object (a reader never sees half a file); `rename` moves a whole prefix at once and is how a ladder is
- * published. S3 design (MEDIA_S3_*): put = PutObject (multipart above 16 MB), get = GetObject with Range,
- * stat = HeadObject, list = ListObjectsV2, delete = DeleteObjects per 1000 keys; S3 has no atomic rename, so
- * there `rename` copies then deletes and publication is made atomic by the database row that names the
- * ready asset (readers never look under a prefix the database does not point at).
+ * per object (a reader never sees half a file); `rename` moves a whole prefix and is how a ladder is published:
+ * one rename(2) here, server-side copies in the S3 store (`s3-store.ts`), where the database row that names the
+ * ready asset is what switches readers to a new (never reused) prefix.
  */
 export interface MediaStore {
   put(key: string, body: Readable | Buffer | string): Promise<void>;

@@ -3,8 +3,7 @@
 // episode_id, kind, language); a finished video is queued for processing, and its asset id comes back in the
 // `Media-Id` header. A client that loses its connection asks HEAD for the offset and continues from there.
 import type { IncomingMessage } from 'node:http';
-import { FileStore } from '@tus/file-store';
-import { Server, type ServerOptions } from '@tus/server';
+import { MemoryLocker, Server, type ServerOptions } from '@tus/server';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -13,6 +12,8 @@ import { UploadMetadata } from '../../../schemas/media.ts';
 import { AppError } from '../../../services/errors.ts';
 import { MediaInputError } from '../../../services/media/probe.ts';
 import { acceptTrack, acceptVideo, beginVideo, checkTarget, type UploadMeta } from '../../../services/media/intake.ts';
+import { redisLocker } from '../../../services/media/tus-locker.ts';
+import { uploadStore } from '../../../services/media/uploads.ts';
 
 type TusRequest = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[0];
 
@@ -50,6 +51,9 @@ const routes: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', app.requireRole('admin'));
   const media = app.media;
   const uploaders = new WeakMap<IncomingMessage, string>();
+  // Uploads a request finished (stored or refused): removed once tus has answered, since tus still reads
+  // the upload after onUploadFinish (a complete POST looks it up for Upload-Expires).
+  const finished = new WeakMap<IncomingMessage, string>();
   const nodeRequest = (req: TusRequest) =>
     (req as unknown as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
   const deps = () => ({ em: app.em(), media });
@@ -61,10 +65,15 @@ const routes: FastifyPluginAsync = async (app) => {
     return tus;
   };
   const createServer = () => {
-    const datastore = new FileStore({ directory: media.uploadsDir });
+    const datastore = uploadStore(media);
     return new Server({
       path: '/api/v1/admin/uploads',
       datastore,
+      // With Redis (several instances), one lock per upload across all of them: a resumed upload may land on
+      // any instance.
+      locker: app.config.REDIS_URL
+        ? redisLocker(app.redis, { prefix: app.config.REDIS_KEY_PREFIX })
+        : new MemoryLocker(),
       maxSize: media.maxUploadBytes,
       relativeLocation: true,
       exposedHeaders: ['Media-Id'],
@@ -83,7 +92,7 @@ const routes: FastifyPluginAsync = async (app) => {
           throw tusError(err);
         }
       },
-      async onUploadFinish(_req, upload) {
+      async onUploadFinish(req, upload) {
         const file = `${media.uploadsDir}/${upload.id}`;
         try {
           const meta = metadataOf(upload.metadata);
@@ -98,7 +107,9 @@ const routes: FastifyPluginAsync = async (app) => {
           throw tusError(err);
         } finally {
           // The bytes now live in the media store (or were refused): the upload itself is done with.
-          await datastore.remove(upload.id).catch(() => {});
+          const raw = nodeRequest(req);
+          if (raw) finished.set(raw, upload.id);
+          else await datastore.remove(upload.id).catch(() => {});
         }
       },
     });
@@ -109,14 +120,24 @@ const routes: FastifyPluginAsync = async (app) => {
   const handle = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     if (request.auth) uploaders.set(request.raw, request.auth.userId);
     reply.hijack();
-    await server().handle(request.raw, reply.raw);
+    try {
+      await server().handle(request.raw, reply.raw);
+    } finally {
+      const done = finished.get(request.raw);
+      if (done)
+        await server()
+          .datastore.remove(done)
+          .catch(() => {});
+    }
   };
   const schema = {
     tags: ['admin'],
     summary: 'Resumable upload (tus 1.0)',
     description:
       'tus creation, HEAD, PATCH and termination. Upload-Metadata: content_id, episode_id?, kind (video | subtitle | audio), language (sidecars), label?. ' +
-      `At most MEDIA_MAX_UPLOAD_BYTES. A finished video answers with Media-Id and is processed in the background.`,
+      'At most MEDIA_MAX_UPLOAD_BYTES. A finished video answers with Media-Id and is processed in the background. ' +
+      'Any instance continues an upload (one lock per upload across instances). Upload-Expires says when an ' +
+      'unfinished upload is gone: after it, 410, and the upload is removed.',
     // Documentation only: tus writes its replies itself. Protocol errors (409 offset mismatch, 410 gone,
     // 412 version, 415 content type) have tus's plain-text bodies; the API's own refusals use the envelope.
     response: {
