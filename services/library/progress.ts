@@ -65,13 +65,13 @@ export async function recordProgress(
     clientTime,
     sessionId: input.session_id ?? null,
   };
-  return em.transactional(async (tx) => {
-    const applied = await applyHeartbeat(tx, heartbeat);
-    if (applied) return view(applied, true);
-    const current = await findProgress(tx, viewer.profileId, title.id, episodeId);
-    if (!current) throw new Error('an ignored heartbeat has a stored state');
-    return view(current, false);
-  });
+  // applyHeartbeat is one statement (progress and history together), so it needs no transaction around it.
+  const applied = await applyHeartbeat(em, heartbeat);
+  if (applied) return view(applied, true);
+  // Ignored because a newer one is stored: answer with that one.
+  const current = await findProgress(em, viewer.profileId, title.id, episodeId);
+  if (!current) throw new Error('an ignored heartbeat has a stored state');
+  return view(current, false);
 }
 
 const view = (r: ProgressRow, applied: boolean): ProgressView => ({
