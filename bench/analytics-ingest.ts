@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { startBenchApp } from './app.ts';
-import { type BenchUser, median, pinSelf, pinning, report, scratchDatabase, signUp } from './lib.ts';
+import { type BenchUser, median, pinSelf, pinning, ownDatabase, report, signUp } from './lib.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -71,7 +71,7 @@ async function bareInserts(url: string, users: BenchUser[]) {
   return events / SECONDS;
 }
 
-const db = await scratchDatabase(process.env.DATABASE_URL, 'cinemate_bench_an');
+const db = await ownDatabase(process.env.DATABASE_URL, 'cinemate_bench_an');
 pinSelf();
 const scratch = mkdtempSync(path.join(tmpdir(), 'cinemate-bench-'));
 const { app, base } = await startBenchApp({ DATABASE_URL: db.url, DB_POOL_MAX: String(CONNECTIONS) });

@@ -174,28 +174,6 @@ export async function signIn(base: string): Promise<Record<string, string>> {
   return { authorization: `Bearer ${user.token}`, 'x-profile-id': user.profile };
 }
 
-/**
- * A fresh database named `name` on the PostgreSQL server of `adminUrl` (dropped first if a killed run left
- * it): its URL, and drop() for the bench's finally block.
- */
-export async function scratchDatabase(adminUrl: string, name: string) {
-  const { default: pg } = await import('pg');
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`drop database if exists ${name} with (force)`);
-  await admin(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
-
 /** The fields of an autocannon result the benches read, as the load-client children print them. */
 export function autocannonSummary(result: any) {
   return {

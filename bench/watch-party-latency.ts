@@ -4,31 +4,16 @@
 // second instance, so the event crosses Redis pub/sub. Target: p99 ≤ 50 ms.
 // Usage: BENCH_EVENTS=500 node bench/watch-party-latency.ts   (DATABASE_URL, REDIS_URL optional)
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import { buildApp } from '../app.ts';
-import { median, pinSelf, report } from './lib.ts';
+import { median, ownDatabase, pinSelf, report } from './lib.ts';
 
 // A count of events, not run-all's seconds: each is one round trip.
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 500);
 const cluster = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 pinSelf();
 
-/** A database of its own on the given server, dropped at the end: the bench never writes to DATABASE_URL's. */
-async function ownDatabase(baseUrl: string) {
-  const name = `cinemate_bench_wp_${process.pid}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: baseUrl });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
-const database = cluster ? await ownDatabase(process.env.DATABASE_URL!) : null;
+const database = cluster ? await ownDatabase(process.env.DATABASE_URL!, `cinemate_bench_wp_${process.pid}`) : null;
 
 async function start(extra: Record<string, string | undefined> = {}) {
   const app = await buildApp({
