@@ -7,6 +7,7 @@ import { buildTestApp } from './helpers/app.ts';
 import { call, newAdmin } from './helpers/factories.ts';
 import { drainJobs } from './support/media-jobs.ts';
 import { testMedia } from './support/media-source.ts';
+import { form } from './support/multipart.ts';
 
 const app = await buildTestApp(t, { MEDIA_ENCODER_PRESET: 'ultrafast', MEDIA_MULTIPART_MAX_BYTES: '2000000' });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -18,13 +19,6 @@ const metadata = { type: 'movie', title: 'Multipart Original', overview: 'Sent a
 
 const post = (form: FormData) =>
   fetch(`${base}/api/v1/admin/content`, { method: 'POST', headers: admin.headers, body: form });
-const form = (parts: Array<[string, string | Blob, string?]>) => {
-  const f = new FormData();
-  for (const [name, value, filename] of parts)
-    if (typeof value === 'string') f.append(name, value);
-    else f.append(name, value, filename);
-  return f;
-};
 
 t.test('metadata + video_file creates the title and processes the video', async (t) => {
   // The uploading admin follows the progress over the WebSocket.

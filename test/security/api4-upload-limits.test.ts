@@ -4,6 +4,7 @@
 import t from 'tap';
 import { encodeMetadata } from '../support/tus.ts';
 import { signup, startServer } from './support.ts';
+import { form } from '../support/multipart.ts';
 
 const MAX = 1000;
 const server = await startServer(t, { MEDIA_MAX_UPLOAD_BYTES: String(MAX), MEDIA_MULTIPART_MAX_BYTES: '5000' });
@@ -66,13 +67,6 @@ t.test('tus: a deferred length is still held to the cap', async (t) => {
   t.ok((await offsetOf(location)) <= MAX, 'and no more than the cap was stored');
 });
 
-const form = (parts: Array<[string, string | Blob, string?]>) => {
-  const f = new FormData();
-  for (const [name, value, filename] of parts)
-    if (typeof value === 'string') f.append(name, value);
-    else f.append(name, value, filename);
-  return f;
-};
 const postForm = async (body: FormData) => {
   const res = await fetch(`${server.base}/api/v1/admin/content`, { method: 'POST', headers: auth, body });
   return { status: res.status, body: (await res.json()) as { error: { code: string } } };
