@@ -16,7 +16,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Broadcast a notification',
         description:
-          'Queues a `system_update` notification for every account of the audience and returns 202 at once; poll GET /admin/notifications/{id} for the status and the recipients so far.',
+          'Queues a `system_update` notification for every account of the audience and returns 202 at once; ' +
+          'poll GET /admin/notifications/{id} for the status and the recipients so far.',
         security: bearer,
         body: BroadcastBody,
         response: { 202: BroadcastResponse, ...errors(400, 401, 403, 429) },

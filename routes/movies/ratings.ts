@@ -27,7 +27,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Rate a title up or down',
         description:
-          'The vote is `up`/`down` or `UPVOTE`/`DOWNVOTE`. One rating per profile per title: 201 when created; 200 when the profile had already rated it (the rating is set to the new value). 404 unknown title; 403 CONTENT_RESTRICTED above the profile’s maturity.',
+          'The vote is `up`/`down` or `UPVOTE`/`DOWNVOTE`. One rating per profile per title: 201 when created; ' +
+          '200 when the profile had already rated it (the rating is set to the new value). 404 unknown title; ' +
+          '403 CONTENT_RESTRICTED above the profile’s maturity.',
         security,
         body: RatingCreateBody,
         response: { 200: RatingResponse, 201: RatingResponse, ...errors(400, 401, 403, 404, 429) },

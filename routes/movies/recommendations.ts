@@ -16,7 +16,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: PageQuery,
         response: { 200: MovieListResponse, ...errors(400, 401, 403, 404, 429) },
         description:
-          'For the profile in X-Profile-Id (default: the account’s first): genre-weighted, blended with what viewers here watch together, diversified. Never a title already in the profile’s history, favourites, watchlist or ratings, nor one it may not see.',
+          'For the profile in X-Profile-Id (default: the account’s first): genre-weighted, blended with what ' +
+          'viewers here watch together, diversified. Never a title already in the profile’s history, ' +
+          'favourites, watchlist or ratings, nor one it may not see.',
       },
     },
     async (request) => ({

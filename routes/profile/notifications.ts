@@ -41,7 +41,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Mark notifications read',
         description:
-          'One id or an array of up to 100. Only your own notifications change; unknown or foreign ids are ignored, and marking twice is harmless. Returns the new unread count, which is also pushed to your open sockets.',
+          'One id or an array of up to 100. Only your own notifications change; unknown or foreign ids are ' +
+          'ignored, and marking twice is harmless. Returns the new unread count, which is also pushed to your ' +
+          'open sockets.',
         security: bearer,
         body: MarkReadBody,
         response: { 200: MarkReadResponse, ...errors(400, 401, 429) },

@@ -50,7 +50,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Create a viewer profile',
         description:
-          'At most 5 per account (409 PROFILE_LIMIT_REACHED). `pin`: an optional 4-digit PIN, stored hashed. A kids profile defaults to TV-Y7 and sees only kids-rated titles.',
+          'At most 5 per account (409 PROFILE_LIMIT_REACHED). `pin`: an optional 4-digit PIN, stored hashed. A ' +
+          'kids profile defaults to TV-Y7 and sees only kids-rated titles.',
         security: bearer,
         body: ProfileCreateBody,
         response: { 201: ProfileResponse, ...errors(400, 401, 409, 429) },
@@ -69,7 +70,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Update a viewer profile',
         description:
-          'Only the fields sent change. `pin: null` removes the PIN. A PIN-protected profile must be unlocked on this session first (403 PIN_REQUIRED); a new PIN ends the unlocks of other sessions.',
+          'Only the fields sent change. `pin: null` removes the PIN. A PIN-protected profile must be unlocked ' +
+          'on this session first (403 PIN_REQUIRED); a new PIN ends the unlocks of other sessions.',
         security: bearer,
         params: ProfileParams,
         body: ProfileUpdateBody,

@@ -60,7 +60,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Add a title to the watchlist',
         description:
-          'Idempotent: 201 when added, 200 when it was already there (one row either way). 404 unknown title; 403 CONTENT_RESTRICTED above the profile’s maturity.',
+          'Idempotent: 201 when added, 200 when it was already there (one row either way). 404 unknown title; ' +
+          '403 CONTENT_RESTRICTED above the profile’s maturity.',
         security,
         params: ProfileParams,
         body: WatchlistBody,
@@ -193,7 +194,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Next up (series)',
         description:
           'For each series whose latest episode has no resume point: the next episode after a watched one (across seasons; specials skipped), ' +
-          'or the same episode when it was barely started. A series finished on its final episode leaves the list; re-watching an earlier episode brings it back.',
+          'or the same episode when it was barely started. A series finished on its final episode leaves the ' +
+          'list; re-watching an earlier episode brings it back.',
         security,
         params: ProfileParams,
         querystring: PageOnly,

@@ -29,7 +29,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: ListQuery,
         response: { 200: ContentListResponse, ...errors(400, 401, 403, 404, 429) },
         description:
-          'Plays of the last 30 days, each weighted down over days; titles nobody played follow by popularity. Only titles the current profile (X-Profile-Id) may see.',
+          'Plays of the last 30 days, each weighted down over days; titles nobody played follow by popularity. ' +
+          'Only titles the current profile (X-Profile-Id) may see.',
       },
     },
     async (request, reply) => sendServed(reply, await trending(request.deps, await request.viewer(), request.query)),
@@ -46,7 +47,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: SimilarQuery,
         response: { 200: SimilarResponse, ...errors(400, 401, 403, 404, 429) },
         description:
-          'What viewers here watch together with it; same-genre popular titles while nobody has. 404 for an unknown title, 403 CONTENT_RESTRICTED above the profile’s maturity rating.',
+          'What viewers here watch together with it; same-genre popular titles while nobody has. 404 for an ' +
+          'unknown title, 403 CONTENT_RESTRICTED above the profile’s maturity rating.',
       },
     },
     async (request) => {
@@ -68,7 +70,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         params: ProfileParams,
         response: { 200: RecommendationRowsResponse, ...errors(400, 401, 403, 404, 429) },
         description:
-          '"Because you watched X", "Top picks in <genre>" and "Popular on Cinemate", each item with a confidence score. Cached per profile until its signals change. 404 for a profile of another account.',
+          '"Because you watched X", "Top picks in <genre>" and "Popular on Cinemate", each item with a ' +
+          'confidence score. Cached per profile until its signals change. 404 for a profile of another account.',
       },
     },
     async (request) => {

@@ -30,7 +30,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     billing: app.billing.provider,
   });
   const idem =
-    'Accepts an `Idempotency-Key` header: the same key and body within 24 h return the stored answer without charging again; a different body is 422, a repeat still in flight 409.';
+    'Accepts an `Idempotency-Key` header: the same key and body within 24 h return the stored answer ' +
+    'without charging again; a different body is 422, a repeat still in flight 409.';
 
   app.post(
     '/',
@@ -79,7 +80,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Change plan, interval or payment method',
         description:
           'Upgrades (a higher plan, or a new interval) apply at once and invoice the prorated difference; downgrades wait for the period end ' +
-          '(`pending_change`); asking for the current plan withdraws a pending change. A new `payment_method` pays an open invoice of a past_due subscription at once.',
+          '(`pending_change`); asking for the current plan withdraws a pending change. A new `payment_method` ' +
+          'pays an open invoice of a past_due subscription at once.',
         security: bearer,
         body: ChangeSubscriptionBody,
         response: { 200: SubscriptionResponse, ...errors(400, 401, 402, 404, 409, 429) },

@@ -61,8 +61,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Create a local original',
         description:
-          'Creates a movie or a series (optionally with seasons and episodes) with source `local` and an opaque `o…` id. `certification` sets the maturity level. ' +
-          'Also accepts multipart/form-data (seed 001): `metadata` (this JSON body) and a movie’s `video_file`, which is then processed (see processing-status).',
+          'Creates a movie or a series (optionally with seasons and episodes) with source `local` and an opaque ' +
+          '`o…` id. `certification` sets the maturity level. ' +
+          'Also accepts multipart/form-data (seed 001): `metadata` (this JSON body) and a movie’s `video_file`, ' +
+          'which is then processed (see processing-status).',
         security,
         consumes: ['application/json', 'multipart/form-data'],
         body: ContentCreateBody,
